@@ -1,0 +1,341 @@
+/// The gateway's decisions, as pure functions of configuration, request and time.
+///
+/// `GatewayCore` authenticates a call by virtual key, resolves the tenant's model alias
+/// to its active provider, enforces the egress allowlist, builds the native upstream
+/// request with the tenant's own key, and turns the provider's answer (or failure) into
+/// an OpenAI-shaped response and one ``UsageRecord``. It does no I/O and reads no clock:
+/// the Lab's simulator and the live server call the same two functions:
+///
+/// ```swift
+/// switch core.admit(request, authorization: header, requestID: id, now: clock.now()) {
+/// case .reject(let r):  respond(r.error)                         // and record r.usage
+/// case .forward(let call):
+///     let result = await transport.send(call.request)            // HTTP, or a mock provider
+///     let outcome = core.complete(call.context, result: result, now: clock.now())
+///     respond(outcome.response)                                  // and record outcome.usage
+/// }
+/// ```
+///
+/// There is no automatic failover: a provider's error reaches the caller as an
+/// OpenAI-style error; moving an alias to another provider is ``switchProvider(tenant:alias:to:)``.
+public struct GatewayCore: Sendable {
+    public struct Configuration: Hashable, Sendable {
+        public var allowlist: EgressAllowlist
+        public var pricing: PricingTable
+        /// How long the gateway waits for a provider before answering 504.
+        public var upstreamTimeout: Nanoseconds
+
+        public init(allowlist: EgressAllowlist, pricing: PricingTable, upstreamTimeout: Nanoseconds = .seconds(60)) {
+            self.allowlist = allowlist; self.pricing = pricing; self.upstreamTimeout = upstreamTimeout
+        }
+    }
+
+    public private(set) var configuration: Configuration
+    public private(set) var tenants: [String: TenantGatewayConfig] = [:]
+    private var keyIndex: [KeyDigest: (tenant: String, keyID: String)] = [:]
+
+    public init(configuration: Configuration) { self.configuration = configuration }
+
+    // MARK: Configuration changes
+
+    /// A configuration change the gateway refused.
+    public struct ConfigurationError: Error, Hashable, Sendable, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// Adds or replaces a tenant. Accounts whose endpoint is off the allowlist are kept
+    /// but blocked, with an `egress_denied` alert each.
+    @discardableResult
+    public mutating func upsertTenant(_ config: TenantGatewayConfig, at now: Instant) throws -> [Alert] {
+        for key in config.virtualKeys {
+            if let owner = keyIndex[key.digest], owner.tenant != config.id {
+                throw ConfigurationError(message: "virtual key '\(key.id)' of tenant '\(config.id)' is already used by another tenant")
+            }
+        }
+        if let old = tenants[config.id] { for k in old.virtualKeys { keyIndex[k.digest] = nil } }
+        var tenant = config
+        var alerts: [Alert] = []
+        for provider in tenant.accounts.keys.sorted() {
+            alerts += validateAccount(&tenant.accounts[provider]!, tenant: tenant.id, at: now)
+        }
+        tenants[tenant.id] = tenant
+        for k in tenant.virtualKeys { keyIndex[k.digest] = (tenant.id, k.id) }
+        return alerts
+    }
+
+    private func validateAccount(_ account: inout ProviderAccount, tenant: String, at now: Instant) -> [Alert] {
+        if let reason = configuration.allowlist.refusal(for: account.endpoint) {
+            account.blockedReason = reason
+            return [Alert(kind: .egressDenied, at: now, tenant: tenant, provider: account.provider,
+                          message: "configuration refused: \(reason)")]
+        }
+        account.blockedReason = nil
+        return []
+    }
+
+    /// Replaces the egress allowlist and re-checks every account against it.
+    @discardableResult
+    public mutating func setAllowlist(_ allowlist: EgressAllowlist, at now: Instant) -> [Alert] {
+        configuration.allowlist = allowlist
+        var alerts: [Alert] = []
+        for id in tenants.keys.sorted() {
+            for provider in tenants[id]!.accounts.keys.sorted() {
+                alerts += validateAccount(&tenants[id]!.accounts[provider]!, tenant: id, at: now)
+            }
+        }
+        return alerts
+    }
+
+    /// Moves a tenant's alias to another of its providers (the manual switch).
+    public mutating func switchProvider(tenant: String, alias: String, to provider: ProviderKind) throws {
+        guard var t = tenants[tenant] else { throw ConfigurationError(message: "no tenant '\(tenant)'") }
+        guard var a = t.aliases[alias] else { throw ConfigurationError(message: "tenant '\(tenant)' has no model '\(alias)'") }
+        guard a.targets[provider] != nil else {
+            throw ConfigurationError(message: "model '\(alias)' of tenant '\(tenant)' has no \(provider.rawValue) target (has: \(a.targets.keys.sorted().map(\.rawValue).joined(separator: ", ")))")
+        }
+        a.active = provider
+        t.aliases[alias] = a
+        tenants[tenant] = t
+    }
+
+    /// Replaces a tenant's key (and optionally endpoint) for one provider.
+    @discardableResult
+    public mutating func setProviderAccount(tenant: String, account: ProviderAccount, at now: Instant) throws -> [Alert] {
+        guard var t = tenants[tenant] else { throw ConfigurationError(message: "no tenant '\(tenant)'") }
+        var a = account
+        let alerts = validateAccount(&a, tenant: tenant, at: now)
+        t.accounts[account.provider] = a
+        tenants[tenant] = t
+        return alerts
+    }
+
+    public mutating func setSuspended(tenant: String, _ suspended: Bool) throws {
+        guard tenants[tenant] != nil else { throw ConfigurationError(message: "no tenant '\(tenant)'") }
+        tenants[tenant]!.suspended = suspended
+    }
+
+    // MARK: Calls
+
+    /// What the gateway knows about a call between admission and completion.
+    public struct CallContext: Hashable, Sendable {
+        public var requestID: String
+        public var tenant: String
+        public var keyID: String
+        public var alias: String
+        public var provider: ProviderKind
+        public var upstreamModel: String
+        public var stream: Bool
+        public var includeUsage: Bool
+        public var startedAt: Instant
+        public var promptText: [ChatMessage]
+    }
+
+    public struct UpstreamCall: Hashable, Sendable {
+        public var context: CallContext
+        public var request: UpstreamRequest
+    }
+
+    public struct Rejection: Hashable, Sendable {
+        public var error: GatewayError
+        public var usage: UsageRecord
+        public var alerts: [Alert]
+    }
+
+    public enum Admission: Hashable, Sendable {
+        case forward(UpstreamCall)
+        case reject(Rejection)
+    }
+
+    /// Decides what to do with a client's call.
+    ///
+    /// - Parameters:
+    ///   - authorization: the `Authorization` header (`Bearer <virtual key>`), or `nil`.
+    ///   - requestID: the identifier the driver gave this call.
+    public func admit(_ request: ChatCompletionRequest, authorization: String?, requestID: String, now: Instant) -> Admission {
+        func reject(_ e: GatewayError, tenant: String? = nil, keyID: String? = nil, provider: ProviderKind? = nil,
+                    model: String? = nil, alerts: [Alert] = []) -> Admission {
+            .reject(Rejection(error: e, usage: UsageRecord(
+                requestID: requestID, tenant: tenant, keyID: keyID, modelAlias: request.model, provider: provider,
+                upstreamModel: model, stream: request.isStream, status: e.status, errorKind: e.kind, promptTokens: 0,
+                completionTokens: 0, costMicros: 0, usageSource: .none, startedAt: now, latency: .zero, timeToFirstToken: nil),
+                alerts: alerts))
+        }
+        guard let auth = authorization, auth.hasPrefix("Bearer "), auth.count > 7 else {
+            return reject(GatewayError(.invalidAPIKey, status: 401, message: "Missing API key: send 'Authorization: Bearer <your D.Coder key>'."))
+        }
+        guard let owner = keyIndex[KeyDigest(of: String(auth.dropFirst(7)))], let tenant = tenants[owner.tenant] else {
+            return reject(GatewayError(.invalidAPIKey, status: 401, message: "Incorrect API key provided."))
+        }
+        if tenant.suspended {
+            return reject(GatewayError(.tenantSuspended, status: 403, message: "Tenant '\(tenant.id)' is suspended."), tenant: tenant.id, keyID: owner.keyID)
+        }
+        if let problem = Self.validate(request) {
+            return reject(problem, tenant: tenant.id, keyID: owner.keyID)
+        }
+        guard let alias = tenant.aliases[request.model] else {
+            return reject(GatewayError(.modelNotFound, status: 404, message: "The model '\(request.model)' does not exist for this tenant.", param: "model"),
+                          tenant: tenant.id, keyID: owner.keyID)
+        }
+        let provider = alias.active
+        let model = alias.activeModel
+        guard let account = tenant.accounts[provider] else {
+            return reject(GatewayError(.providerNotConfigured, status: 400,
+                                       message: "Model '\(alias.name)' routes to \(provider.displayName), but this tenant has no \(provider.displayName) credentials configured."),
+                          tenant: tenant.id, keyID: owner.keyID, provider: provider, model: model)
+        }
+        if let reason = account.blockedReason ?? configuration.allowlist.refusal(for: account.endpoint) {
+            let alert = Alert(kind: .egressDenied, at: now, tenant: tenant.id, provider: provider, message: "call refused: \(reason)")
+            return reject(GatewayError(.egressDenied, status: 403, message: "Outbound call refused: \(reason)."),
+                          tenant: tenant.id, keyID: owner.keyID, provider: provider, model: model, alerts: [alert])
+        }
+        let upstream = ProviderAdapter.makeRequest(request, model: model, account: account)
+        let context = CallContext(
+            requestID: requestID, tenant: tenant.id, keyID: owner.keyID, alias: alias.name, provider: provider,
+            upstreamModel: model, stream: request.isStream, includeUsage: request.streamOptions?.includeUsage ?? false,
+            startedAt: now, promptText: request.messages)
+        return .forward(UpstreamCall(context: context, request: upstream))
+    }
+
+    static func validate(_ r: ChatCompletionRequest) -> GatewayError? {
+        func bad(_ message: String, _ param: String) -> GatewayError {
+            GatewayError(.invalidRequest, status: 400, message: message, param: param)
+        }
+        if r.model.isEmpty { return bad("'model' is required.", "model") }
+        if r.messages.isEmpty { return bad("'messages' must contain at least one message.", "messages") }
+        for (i, m) in r.messages.enumerated() where !["system", "developer", "user", "assistant", "tool"].contains(m.role) {
+            return bad("messages[\(i)].role '\(m.role)' is not one of system, developer, user, assistant, tool.", "messages[\(i)].role")
+        }
+        if let t = r.temperature, !(0...2).contains(t) { return bad("'temperature' must be between 0 and 2.", "temperature") }
+        if let p = r.topP, !(0...1).contains(p) { return bad("'top_p' must be between 0 and 1.", "top_p") }
+        if let m = r.outputTokenLimit, m < 1 { return bad("'max_tokens' must be at least 1.", "max_tokens") }
+        if let n = r.n, n != 1 { return bad("'n' other than 1 is not supported by this gateway.", "n") }
+        if r.streamOptions != nil, !r.isStream { return bad("'stream_options' is only allowed when 'stream' is true.", "stream_options") }
+        return nil
+    }
+
+    /// What the client gets.
+    public enum ClientResponse: Hashable, Sendable {
+        case completion(ChatCompletion)
+        case stream([ChatCompletionChunk])
+        case error(GatewayError)
+    }
+
+    public struct Outcome: Hashable, Sendable {
+        public var response: ClientResponse
+        public var usage: UsageRecord
+        public var alerts: [Alert]
+    }
+
+    /// Turns the transport's result into the client's response and the usage record.
+    public func complete(_ call: CallContext, result: UpstreamResult, now: Instant) -> Outcome {
+        var usage = UsageRecord(
+            requestID: call.requestID, tenant: call.tenant, keyID: call.keyID, modelAlias: call.alias, provider: call.provider,
+            upstreamModel: call.upstreamModel, stream: call.stream, status: 200, errorKind: nil, promptTokens: 0,
+            completionTokens: 0, costMicros: 0, usageSource: .none, startedAt: call.startedAt, latency: now - call.startedAt,
+            timeToFirstToken: nil)
+        var alerts: [Alert] = []
+
+        func fail(_ e: GatewayError) -> Outcome {
+            usage.status = e.status
+            usage.errorKind = e.kind
+            if e.kind == .upstreamAuth {
+                alerts.append(Alert(kind: .upstreamAuthFailed, at: now, tenant: call.tenant, provider: call.provider,
+                                    message: "\(call.provider.displayName) rejected the tenant's key"))
+            }
+            return Outcome(response: .error(e), usage: usage, alerts: alerts)
+        }
+
+        let response: UpstreamResponse
+        switch result {
+        case .failure(.timeout(let after)):
+            return fail(GatewayError(.timeout, status: 504, message: "\(call.provider.displayName) did not answer within \(after)."))
+        case .failure(.connection(let why)):
+            return fail(GatewayError(.connectionFailed, status: 502, message: "Could not reach \(call.provider.displayName): \(why)"))
+        case .response(let r):
+            response = r
+        }
+
+        let reply: ProviderReply
+        switch response.body {
+        case .reply(let r): reply = r
+        case .bytes(let b):
+            do { reply = try ProviderAdapter.decode(provider: call.provider, status: response.status, body: b, stream: call.stream && response.status < 400) }
+            catch {
+                if response.status >= 400 {
+                    let text = String(decoding: b.prefix(200), as: UTF8.self)
+                    return fail(ProviderAdapter.gatewayError(provider: call.provider, status: response.status, message: text,
+                                                             retryAfter: ProviderAdapter.retryAfter(response.headers)))
+                }
+                return fail(GatewayError(.upstreamBadResponse, status: 502, message: "\(call.provider.displayName) sent a response the gateway could not read: \(error)"))
+            }
+        }
+
+        if case .error(let body) = reply {
+            return fail(ProviderAdapter.gatewayError(provider: call.provider, status: response.status, message: body.message,
+                                                     retryAfter: ProviderAdapter.retryAfter(response.headers)))
+        }
+        if response.status >= 400 {
+            return fail(ProviderAdapter.gatewayError(provider: call.provider, status: response.status, message: "HTTP \(response.status)", retryAfter: nil))
+        }
+
+        let created = now.unixSeconds
+        let clientResponse: ClientResponse
+        var reportedUsage: ChatUsage?
+        var completionText = ""
+        if case .stream(let events) = reply {
+            var translator = ProviderAdapter.StreamTranslator(provider: call.provider)
+            var assembler = StreamAssembler(id: call.requestID, created: created, model: call.alias, includeUsage: call.includeUsage)
+            var chunks: [ChatCompletionChunk] = []
+            for e in events { chunks += assembler.add(translator.translate(e)) }
+            chunks += assembler.add(translator.finish())
+            chunks += assembler.end()
+            reportedUsage = assembler.usage
+            completionText = assembler.text
+            usage.timeToFirstToken = response.timeToFirstByte
+            if let failure = assembler.failure {
+                usage.usageSource = reportedUsage == nil ? .none : .reported
+                if let u = reportedUsage { charge(&usage, u, alerts: &alerts, now: now) }
+                return fail(GatewayError(.serverError, status: 502, message: "\(call.provider.displayName) stream failed: \(failure)"))
+            }
+            clientResponse = .stream(chunks)
+        } else {
+            guard let n = ProviderAdapter.normalize(reply) else {
+                return fail(GatewayError(.upstreamBadResponse, status: 502, message: "\(call.provider.displayName) sent a stream to a non-streaming call."))
+            }
+            reportedUsage = n.usage
+            completionText = n.content ?? ""
+            let completion = ChatCompletion(
+                id: call.requestID, created: created, model: call.alias,
+                choices: [ChatChoice(index: 0, message: AssistantMessage(content: n.content, toolCalls: n.toolCalls), finishReason: n.finishReason)],
+                usage: n.usage)
+            clientResponse = .completion(completion)
+        }
+
+        if let u = reportedUsage {
+            usage.usageSource = .reported
+            charge(&usage, u, alerts: &alerts, now: now)
+        } else {
+            usage.usageSource = .estimated
+            let u = ChatUsage(promptTokens: TokenEstimate.promptTokens(call.promptText), completionTokens: TokenEstimate.tokens(completionText))
+            charge(&usage, u, alerts: &alerts, now: now)
+        }
+        var finalResponse = clientResponse
+        if case .completion(var c) = clientResponse, c.usage == nil {
+            c.usage = ChatUsage(promptTokens: usage.promptTokens, completionTokens: usage.completionTokens)
+            finalResponse = .completion(c)
+        }
+        return Outcome(response: finalResponse, usage: usage, alerts: alerts)
+    }
+
+    private func charge(_ usage: inout UsageRecord, _ u: ChatUsage, alerts: inout [Alert], now: Instant) {
+        usage.promptTokens = u.promptTokens
+        usage.completionTokens = u.completionTokens
+        if let price = configuration.pricing.price(provider: usage.provider!, model: usage.upstreamModel ?? "") {
+            usage.costMicros = PricingTable.costMicros(promptTokens: u.promptTokens, completionTokens: u.completionTokens, price: price)
+        } else {
+            alerts.append(Alert(kind: .unpricedModel, at: now, tenant: usage.tenant, provider: usage.provider,
+                                message: "no price for \(usage.provider!.rawValue)/\(usage.upstreamModel ?? "?"); cost recorded as 0"))
+        }
+    }
+}

@@ -1,0 +1,45 @@
+/// A tenant's account with one provider: its own (BYO) key and the endpoint to call.
+public struct ProviderAccount: Hashable, Sendable {
+    public var provider: ProviderKind
+    public var endpoint: Endpoint
+    public var apiKey: Secret
+    /// Set when the platform refused this account (for example, its endpoint is off the
+    /// egress allowlist). A blocked account is kept so that calls get a precise error.
+    public var blockedReason: String?
+
+    public init(provider: ProviderKind, endpoint: Endpoint, apiKey: Secret) {
+        self.provider = provider; self.endpoint = endpoint; self.apiKey = apiKey
+    }
+}
+
+/// A model name that a tenant's apps call, mapped to a model at each provider.
+///
+/// Exactly one provider is active. Switching is manual (an operator or a scenario step);
+/// the gateway never moves traffic to another provider on its own, even during an outage.
+public struct ModelAlias: Hashable, Sendable {
+    public var name: String
+    /// The upstream model name at each provider this alias can use.
+    public var targets: [ProviderKind: String]
+    public var active: ProviderKind
+
+    public init(name: String, targets: [ProviderKind: String], active: ProviderKind) {
+        precondition(targets[active] != nil, "the active provider must be one of the alias's targets")
+        self.name = name; self.targets = targets; self.active = active
+    }
+
+    /// The upstream model of the active provider.
+    public var activeModel: String { targets[active]! }
+}
+
+/// Everything the gateway knows about one tenant.
+public struct TenantGatewayConfig: Hashable, Sendable {
+    public var id: String
+    public var suspended: Bool = false
+    public var virtualKeys: [VirtualKeyRecord]
+    public var accounts: [ProviderKind: ProviderAccount]
+    public var aliases: [String: ModelAlias]
+
+    public init(id: String, virtualKeys: [VirtualKeyRecord], accounts: [ProviderKind: ProviderAccount], aliases: [String: ModelAlias]) {
+        self.id = id; self.virtualKeys = virtualKeys; self.accounts = accounts; self.aliases = aliases
+    }
+}

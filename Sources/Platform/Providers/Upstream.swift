@@ -1,0 +1,110 @@
+/// One HTTP header.
+public struct HTTPHeader: Hashable, Sendable {
+    public var name: String
+    public var value: String
+    public init(_ name: String, _ value: String) { self.name = name; self.value = value }
+}
+
+extension Array where Element == HTTPHeader {
+    /// The first value of a header, compared case-insensitively.
+    public func value(_ name: String) -> String? {
+        first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+}
+
+/// A request body in a provider's native format.
+public enum ProviderPayload: Hashable, Sendable {
+    /// OpenAI and Groq: the chat-completions body with the upstream model name.
+    case openAI(ChatCompletionRequest)
+    case anthropic(AnthropicRequest)
+    case gemini(GeminiRequest)
+
+    public func encoded() -> [UInt8] {
+        switch self {
+        case .openAI(let r): return WireJSON.encode(r)
+        case .anthropic(let r): return WireJSON.encode(r)
+        case .gemini(let r): return WireJSON.encode(r)
+        }
+    }
+}
+
+/// A call the gateway wants made to a provider: where, with which headers, what body.
+///
+/// This is the provider-transport seam. The live driver sends it over HTTP; the Lab hands
+/// it to a mock provider on virtual time. The payload is typed; ``encodedBody()`` gives
+/// the exact bytes that go on the wire.
+public struct UpstreamRequest: Hashable, Sendable {
+    public var provider: ProviderKind
+    public var endpoint: Endpoint
+    /// Path below the endpoint's base path, with any query string.
+    public var path: String
+    public var headers: [HTTPHeader]
+    public var payload: ProviderPayload
+    public var stream: Bool
+
+    public var method: String { "POST" }
+    public var url: String { endpoint.url(path: path) }
+    public func encodedBody() -> [UInt8] { payload.encoded() }
+}
+
+/// A native stream event of any provider.
+public enum NativeStreamEvent: Hashable, Sendable {
+    case openAI(ChatCompletionChunk)
+    case anthropic(AnthropicStreamEvent)
+    case gemini(GeminiResponse)
+}
+
+/// A provider's error body in its own shape.
+public enum NativeErrorBody: Hashable, Sendable {
+    case openAI(OpenAIErrorBody)
+    case anthropic(AnthropicErrorBody)
+    case gemini(GeminiErrorBody)
+
+    public var message: String {
+        switch self {
+        case .openAI(let e): return e.error.message
+        case .anthropic(let e): return e.error.message
+        case .gemini(let e): return e.error.message
+        }
+    }
+}
+
+/// A provider's answer in its native format, already decoded.
+public enum ProviderReply: Hashable, Sendable {
+    case openAI(ChatCompletion)
+    case anthropic(AnthropicMessage)
+    case gemini(GeminiResponse)
+    case stream([NativeStreamEvent])
+    case error(NativeErrorBody)
+}
+
+/// What came back from a provider.
+public struct UpstreamResponse: Hashable, Sendable {
+    public enum Body: Hashable, Sendable {
+        /// Raw bytes as received (JSON, or an SSE stream).
+        case bytes([UInt8])
+        /// An already-typed reply (the Lab's fast path skips the JSON round trip).
+        case reply(ProviderReply)
+    }
+    public var status: Int
+    public var headers: [HTTPHeader]
+    public var body: Body
+    /// Time from sending the request to the first byte of the body (streams: first token).
+    public var timeToFirstByte: Nanoseconds?
+
+    public init(status: Int, headers: [HTTPHeader] = [], body: Body, timeToFirstByte: Nanoseconds? = nil) {
+        self.status = status; self.headers = headers; self.body = body; self.timeToFirstByte = timeToFirstByte
+    }
+}
+
+/// Failures below HTTP: nothing, or nothing usable, came back.
+public enum TransportFailure: Hashable, Sendable {
+    case timeout(after: Nanoseconds)
+    case connection(String)
+}
+
+/// The outcome of one upstream call as the transport reports it.
+public enum UpstreamResult: Hashable, Sendable {
+    case response(UpstreamResponse)
+    case failure(TransportFailure)
+}
