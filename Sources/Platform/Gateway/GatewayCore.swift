@@ -41,6 +41,7 @@ public struct GatewayCore: Sendable {
     /// A configuration change the gateway refused.
     public struct ConfigurationError: Error, Hashable, Sendable, CustomStringConvertible {
         public var message: String
+        public init(message: String) { self.message = message }
         public var description: String { message }
     }
 
@@ -184,7 +185,13 @@ public struct GatewayCore: Sendable {
                                        message: "Model '\(alias.name)' routes to \(provider.displayName), but this tenant has no \(provider.displayName) credentials configured."),
                           tenant: tenant.id, keyID: owner.keyID, provider: provider, model: model)
         }
-        if let reason = account.blockedReason ?? configuration.allowlist.refusal(for: account.endpoint) {
+        // Checked again at call time: the account was refused at configuration time (and
+        // alerted then), or the allowlist no longer admits it (alerted now).
+        if let reason = account.blockedReason {
+            return reject(GatewayError(.egressDenied, status: 403, message: "Outbound call refused: \(reason)."),
+                          tenant: tenant.id, keyID: owner.keyID, provider: provider, model: model)
+        }
+        if let reason = configuration.allowlist.refusal(for: account.endpoint) {
             let alert = Alert(kind: .egressDenied, at: now, tenant: tenant.id, provider: provider, message: "call refused: \(reason)")
             return reject(GatewayError(.egressDenied, status: 403, message: "Outbound call refused: \(reason)."),
                           tenant: tenant.id, keyID: owner.keyID, provider: provider, model: model, alerts: [alert])

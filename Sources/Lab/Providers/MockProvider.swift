@@ -1,0 +1,349 @@
+import Platform
+
+/// A simulated LLM provider that answers ``UpstreamRequest``s in its own wire format.
+///
+/// It authenticates the way the real provider does (OpenAI and Groq: `Authorization:
+/// Bearer`; Anthropic: `x-api-key` and `anthropic-version`; Gemini: `x-goog-api-key`),
+/// knows which tenant each key was issued to, injects the failures and outages of its
+/// ``MockProviderProfile``, writes deterministic content with ``Reader``, bills each
+/// answer with the platform's pricing table, and tells the simulator how long the answer
+/// took. With `wire == .json` it decodes the request bytes and returns response bytes
+/// (the exact JSON or SSE stream); with `.typed` it exchanges typed values and skips the
+/// JSON round trip (the simulator's fast path, same content and timing).
+public struct MockProvider {
+    public enum Wire: String, Sendable { case json, typed }
+
+    /// What the mock did with one call.
+    public struct Reply {
+        public var result: UpstreamResult
+        /// How long after the request the (last byte of the) answer arrives.
+        public var delay: Nanoseconds
+        public var status: Int
+        public var tenantOfKey: String?
+        public var promptTokens = 0
+        public var completionTokens = 0
+        public var billedMicros: Int64 = 0
+        public var hallucinated = false
+    }
+
+    public var profile: MockProviderProfile
+    public let wire: Wire
+    let pricing: PricingTable
+    /// API key → the tenant it was issued to.
+    private(set) var accounts: [String: String] = [:]
+    private var timing: Xoshiro256StarStar
+    private var failures: Xoshiro256StarStar
+    private var content: Xoshiro256StarStar
+    private var ids: IDGenerator
+    private var answerCache: [String: (Reader.Answer, Reader.Prompt)] = [:]
+
+    public init(profile: MockProviderProfile, wire: Wire, pricing: PricingTable, streams: RandomStreams) {
+        self.profile = profile
+        self.wire = wire
+        self.pricing = pricing
+        timing = streams.stream("provider/\(profile.name)/timing")
+        failures = streams.stream("provider/\(profile.name)/failures")
+        content = streams.stream("provider/\(profile.name)/content")
+        var idSeed = streams.stream("provider/\(profile.name)/ids")
+        ids = IDGenerator(seed: idSeed.next())
+    }
+
+    /// Issues a key to a tenant (the tenant's own account at this provider).
+    public mutating func issueKey(_ key: String, to tenant: String) { accounts[key] = tenant }
+    public mutating func revokeKey(_ key: String) { accounts[key] = nil }
+
+    /// The key a request carries, read the way this provider reads it.
+    public static func credential(of request: UpstreamRequest) -> String? {
+        switch request.provider {
+        case .openai, .groq:
+            guard let h = request.headers.value("authorization"), h.hasPrefix("Bearer ") else { return nil }
+            return String(h.dropFirst(7))
+        case .anthropic:
+            if let k = request.headers.value("x-api-key") { return k }
+            if let h = request.headers.value("authorization"), h.hasPrefix("Bearer ") { return String(h.dropFirst(7)) }
+            return nil
+        case .gemini:
+            return request.headers.value("x-goog-api-key")
+        }
+    }
+
+    /// Answers one call made at `now`.
+    public mutating func handle(_ request: UpstreamRequest, at now: Instant) -> Reply {
+        let kind = profile.kind
+        guard let key = Self.credential(of: request), let tenant = accounts[key] else {
+            return errorReply(status: 401, message: "Invalid API key.", now: now, tenant: nil)
+        }
+        if kind == .anthropic, request.headers.value("anthropic-version") == nil {
+            return errorReply(status: 400, message: "anthropic-version header is required.", now: now, tenant: tenant)
+        }
+        // Decode the payload as the real server would.
+        let payload: ProviderPayload
+        switch wire {
+        case .typed: payload = request.payload
+        case .json:
+            let bytes = request.encodedBody()
+            do {
+                switch request.payload {
+                case .openAI: payload = .openAI(try WireJSON.decode(ChatCompletionRequest.self, from: bytes))
+                case .anthropic: payload = .anthropic(try WireJSON.decode(AnthropicRequest.self, from: bytes))
+                case .gemini: payload = .gemini(try WireJSON.decode(GeminiRequest.self, from: bytes))
+                }
+            } catch {
+                return errorReply(status: 400, message: "Could not parse the JSON body: \(error)", now: now, tenant: tenant)
+            }
+        }
+        if let outage = profile.outage(at: now) {
+            return failureReply(outage.failure, now: now, tenant: tenant)
+        }
+        let u = failures.nextUnit()
+        var cumulative = 0.0
+        for failure in MockProviderProfile.Failure.allCases {
+            cumulative += profile.errorRates[failure] ?? 0
+            if u < cumulative { return failureReply(failure, now: now, tenant: tenant) }
+        }
+        return success(payload, path: request.path, stream: request.stream, now: now, tenant: tenant)
+    }
+
+    // MARK: Success
+
+    private mutating func success(_ payload: ProviderPayload, path: String, stream: Bool, now: Instant, tenant: String) -> Reply {
+        var (system, user, model, maxTokens, promptTokens) = Self.read(payload)
+        if model.isEmpty { model = Self.geminiModel(path: path) }
+        let cacheKey = system + "\u{0}" + user
+        let prompt: Reader.Prompt
+        var answer: Reader.Answer
+        if let cached = answerCache[cacheKey] {
+            (answer, prompt) = cached
+        } else {
+            prompt = Reader.parse(system: system, user: user)
+            answer = Reader.answer(prompt)
+            if answerCache.count < 100_000 { answerCache[cacheKey] = (answer, prompt) }
+        }
+        var hallucinated = false
+        if profile.hallucinationRate > 0, content.nextUnit() < profile.hallucinationRate {
+            answer = Reader.hallucination(prompt, variant: content.next())
+            hallucinated = true
+        }
+        var text = answer.text
+        var completionTokens = TokenEstimate.tokens(text)
+        var finish = "stop"
+        if let limit = maxTokens, completionTokens > limit {
+            text = String(text.utf8.prefix(limit * 4)) ?? String(text.prefix(limit * 4))
+            completionTokens = limit
+            finish = "length"
+        }
+        let ttft = profile.timeToFirstToken.sample(&timing)
+        let generation = Nanoseconds.fromSeconds(Double(completionTokens) / max(profile.tokensPerSecond, 0.001))
+        let id = ids.make(prefix: "", length: 20)
+        let body = stream
+            ? streamBody(text: text, model: model, id: id, created: now.unixSeconds, promptTokens: promptTokens, completionTokens: completionTokens, finish: finish)
+            : completeBody(text: text, model: model, id: id, created: now.unixSeconds, promptTokens: promptTokens, completionTokens: completionTokens, finish: finish)
+        let price = pricing.price(provider: profile.kind, model: model)
+        var reply = Reply(
+            result: .response(UpstreamResponse(status: 200, headers: [HTTPHeader("content-type", stream ? "text/event-stream" : "application/json")],
+                                               body: body, timeToFirstByte: stream ? ttft : ttft + generation)),
+            delay: ttft + generation, status: 200, tenantOfKey: tenant)
+        reply.promptTokens = promptTokens
+        reply.completionTokens = completionTokens
+        reply.billedMicros = price.map { PricingTable.costMicros(promptTokens: promptTokens, completionTokens: completionTokens, price: $0) } ?? 0
+        reply.hallucinated = hallucinated
+        return reply
+    }
+
+    /// The texts, model, output limit and prompt token count of a native request.
+    static func read(_ payload: ProviderPayload) -> (system: String, user: String, model: String, maxTokens: Int?, promptTokens: Int) {
+        switch payload {
+        case .openAI(let r):
+            let system = r.messages.filter { $0.role == "system" || $0.role == "developer" }.map(\.text).joined(separator: "\n")
+            let user = r.messages.last { $0.role == "user" }?.text ?? ""
+            return (system, user, r.model, r.outputTokenLimit, TokenEstimate.promptTokens(r.messages))
+        case .anthropic(let r):
+            var tokens = 3 + (r.system.map { 4 + TokenEstimate.tokens($0) } ?? 0)
+            for m in r.messages { tokens += 4 + TokenEstimate.tokens(m.content.text) }
+            let user = r.messages.last { $0.role == "user" }?.content.text ?? ""
+            return (r.system ?? "", user, r.model, r.maxTokens, tokens)
+        case .gemini(let r):
+            let system = r.systemInstruction?.text ?? ""
+            var tokens = 3 + (r.systemInstruction.map { 4 + TokenEstimate.tokens($0.text) } ?? 0)
+            for c in r.contents { tokens += 4 + TokenEstimate.tokens(c.text) }
+            let user = r.contents.last { $0.role == "user" }?.text ?? ""
+            return (system, user, "", r.generationConfig?.maxOutputTokens, tokens)
+        }
+    }
+
+    /// The model named in a Gemini path (`/v1beta/models/{model}:generateContent`).
+    static func geminiModel(path: String) -> String {
+        guard let r = path.range(of: "/models/") else { return "" }
+        let rest = path[r.upperBound...]
+        return String(rest.prefix { $0 != ":" && $0 != "?" && $0 != "/" })
+    }
+
+    private func chunks(_ text: String) -> [String] {
+        let words = text.split(separator: " ", omittingEmptySubsequences: false)
+        var out: [String] = []
+        var i = 0
+        while i < words.count {
+            let end = min(i + max(profile.wordsPerChunk, 1), words.count)
+            let piece = words[i..<end].joined(separator: " ")
+            out.append(i == 0 ? piece : " " + piece)
+            i = end
+        }
+        return out.isEmpty ? [""] : out
+    }
+
+    private func completeBody(text: String, model: String, id: String, created: Int64, promptTokens: Int, completionTokens: Int, finish: String) -> UpstreamResponse.Body {
+        let reply: ProviderReply
+        switch profile.kind {
+        case .openai, .groq:
+            var c = ChatCompletion(id: "chatcmpl-" + id, created: created, model: model,
+                                   choices: [ChatChoice(index: 0, message: AssistantMessage(content: text), finishReason: finish)],
+                                   usage: ChatUsage(promptTokens: promptTokens, completionTokens: completionTokens))
+            if profile.kind == .groq { c.xGroq = GroqExtension(id: "req_" + id) }
+            reply = .openAI(c)
+        case .anthropic:
+            reply = .anthropic(AnthropicMessage(id: "msg_" + id, model: model, content: [AnthropicContentBlock(text: text)],
+                                                stopReason: finish == "length" ? "max_tokens" : "end_turn",
+                                                usage: AnthropicUsage(inputTokens: promptTokens, outputTokens: completionTokens)))
+        case .gemini:
+            reply = .gemini(GeminiResponse(candidates: [GeminiCandidate(content: GeminiContent(role: "model", parts: [GeminiPart(text: text)]),
+                                                                        finishReason: finish == "length" ? "MAX_TOKENS" : "STOP")],
+                                           usageMetadata: GeminiUsage(promptTokenCount: promptTokens, candidatesTokenCount: completionTokens),
+                                           modelVersion: model.isEmpty ? nil : model, responseId: id))
+        }
+        guard wire == .json else { return .reply(reply) }
+        switch reply {
+        case .openAI(let c): return .bytes(WireJSON.encode(c))
+        case .anthropic(let m): return .bytes(WireJSON.encode(m))
+        case .gemini(let g): return .bytes(WireJSON.encode(g))
+        default: return .reply(reply)
+        }
+    }
+
+    private func streamBody(text: String, model: String, id: String, created: Int64, promptTokens: Int, completionTokens: Int, finish: String) -> UpstreamResponse.Body {
+        let pieces = chunks(text)
+        var events: [NativeStreamEvent] = []
+        switch profile.kind {
+        case .openai, .groq:
+            let cid = "chatcmpl-" + id
+            let groq = profile.kind == .groq
+            var first = ChatCompletionChunk(id: cid, created: created, model: model, choices: [ChatChunkChoice(delta: ChatDelta(role: "assistant", content: ""), finishReason: nil)])
+            if groq { first.xGroq = GroqExtension(id: "req_" + id) }
+            events.append(.openAI(first))
+            for p in pieces { events.append(.openAI(ChatCompletionChunk(id: cid, created: created, model: model, choices: [ChatChunkChoice(delta: ChatDelta(content: p), finishReason: nil)]))) }
+            let usage = ChatUsage(promptTokens: promptTokens, completionTokens: completionTokens)
+            var last = ChatCompletionChunk(id: cid, created: created, model: model, choices: [ChatChunkChoice(delta: ChatDelta(), finishReason: finish)])
+            if groq { last.xGroq = GroqExtension(id: "req_" + id, usage: usage) }
+            events.append(.openAI(last))
+            // OpenAI sends the usage chunk only when asked; the gateway always asks.
+            if !groq { events.append(.openAI(ChatCompletionChunk(id: cid, created: created, model: model, choices: [], usage: usage))) }
+        case .anthropic:
+            var start = AnthropicStreamEvent(type: "message_start")
+            start.message = AnthropicMessage(id: "msg_" + id, model: model, content: [], stopReason: nil, usage: AnthropicUsage(inputTokens: promptTokens, outputTokens: 1))
+            events.append(.anthropic(start))
+            var blockStart = AnthropicStreamEvent(type: "content_block_start"); blockStart.index = 0; blockStart.contentBlock = AnthropicContentBlock(text: "")
+            events.append(.anthropic(blockStart))
+            for p in pieces {
+                var d = AnthropicStreamEvent(type: "content_block_delta"); d.index = 0; d.delta = .init(type: "text_delta", text: p)
+                events.append(.anthropic(d))
+            }
+            var stop = AnthropicStreamEvent(type: "content_block_stop"); stop.index = 0
+            events.append(.anthropic(stop))
+            var md = AnthropicStreamEvent(type: "message_delta")
+            md.delta = .init(stopReason: finish == "length" ? "max_tokens" : "end_turn")
+            md.usage = AnthropicUsage(inputTokens: nil, outputTokens: completionTokens)
+            events.append(.anthropic(md))
+            events.append(.anthropic(AnthropicStreamEvent(type: "message_stop")))
+        case .gemini:
+            for (i, p) in pieces.enumerated() {
+                let last = i == pieces.count - 1
+                events.append(.gemini(GeminiResponse(
+                    candidates: [GeminiCandidate(content: GeminiContent(role: "model", parts: [GeminiPart(text: p)]),
+                                                 finishReason: last ? (finish == "length" ? "MAX_TOKENS" : "STOP") : nil)],
+                    usageMetadata: last ? GeminiUsage(promptTokenCount: promptTokens, candidatesTokenCount: completionTokens) : nil,
+                    modelVersion: model.isEmpty ? nil : model, responseId: id)))
+            }
+        }
+        guard wire == .json else { return .reply(.stream(events)) }
+        return .bytes(Array(Self.renderSSE(events).utf8))
+    }
+
+    /// Renders native stream events as the provider's SSE stream.
+    public static func renderSSE(_ events: [NativeStreamEvent]) -> String {
+        var out = ""
+        var openAI = false
+        for e in events {
+            switch e {
+            case .openAI(let c): openAI = true; out += SSEWriter.render(SSEEvent(data: String(decoding: WireJSON.encode(c), as: UTF8.self)))
+            case .anthropic(let a): out += SSEWriter.render(SSEEvent(event: a.type, data: String(decoding: WireJSON.encode(a), as: UTF8.self)))
+            case .gemini(let g): out += SSEWriter.render(SSEEvent(data: String(decoding: WireJSON.encode(g), as: UTF8.self)), lineEnd: "\r\n")
+            }
+        }
+        if openAI { out += SSEWriter.render(SSEEvent(data: "[DONE]")) }
+        return out
+    }
+
+    // MARK: Failures
+
+    private mutating func failureReply(_ failure: MockProviderProfile.Failure, now: Instant, tenant: String) -> Reply {
+        switch failure {
+        case .timeout:
+            return Reply(result: .failure(.timeout(after: .zero)), delay: Nanoseconds(Int64.max / 4), status: 0, tenantOfKey: tenant)
+        case .rateLimited:
+            var r = errorReply(status: 429, message: "Rate limit reached for requests", now: now, tenant: tenant)
+            if case .response(var resp) = r.result {
+                resp.headers.append(HTTPHeader("retry-after", String(max(1, profile.retryAfter.value / 1_000_000_000))))
+                r.result = .response(resp)
+            }
+            return r
+        case .serverError:
+            return errorReply(status: 500, message: "The server had an error while processing your request.", now: now, tenant: tenant)
+        case .unavailable:
+            return errorReply(status: profile.kind == .anthropic ? 529 : 503, message: "The service is temporarily overloaded.", now: now, tenant: tenant)
+        }
+    }
+
+    private mutating func errorReply(status: Int, message: String, now: Instant, tenant: String?) -> Reply {
+        let native: NativeErrorBody
+        switch profile.kind {
+        case .openai, .groq:
+            let (type, code): (String, String?) = switch status {
+            case 401: ("invalid_request_error", "invalid_api_key")
+            case 429: ("rate_limit_exceeded", "rate_limit_exceeded")
+            case 400: ("invalid_request_error", nil)
+            default: ("server_error", nil)
+            }
+            native = .openAI(OpenAIErrorBody(error: .init(message: message, type: type, code: code)))
+        case .anthropic:
+            let type = switch status {
+            case 401: "authentication_error"
+            case 400: "invalid_request_error"
+            case 429: "rate_limit_error"
+            case 529: "overloaded_error"
+            default: "api_error"
+            }
+            native = .anthropic(AnthropicErrorBody(error: .init(type: type, message: message)))
+        case .gemini:
+            let s = switch status {
+            case 400: "INVALID_ARGUMENT"
+            case 401: "UNAUTHENTICATED"
+            case 429: "RESOURCE_EXHAUSTED"
+            case 503: "UNAVAILABLE"
+            default: "INTERNAL"
+            }
+            native = .gemini(GeminiErrorBody(error: .init(code: status, message: message, status: s)))
+        }
+        let body: UpstreamResponse.Body
+        if wire == .json {
+            switch native {
+            case .openAI(let e): body = .bytes(WireJSON.encode(e))
+            case .anthropic(let e): body = .bytes(WireJSON.encode(e))
+            case .gemini(let e): body = .bytes(WireJSON.encode(e))
+            }
+        } else {
+            body = .reply(.error(native))
+        }
+        let delay = profile.errorLatency.sample(&timing)
+        return Reply(result: .response(UpstreamResponse(status: status, headers: [HTTPHeader("content-type", "application/json")], body: body, timeToFirstByte: delay)),
+                     delay: delay, status: status, tenantOfKey: tenant)
+    }
+}

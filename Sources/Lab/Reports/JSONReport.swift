@@ -1,0 +1,105 @@
+import Platform
+
+/// `report.json`: every metric of every scenario, per tenant and overall, with the seed
+/// and the scenario's hash. Keys are in a fixed order and numbers in a fixed format.
+public enum JSONReport {
+    public static func render(_ results: [LabResult], runName: String, version: String) -> String {
+        OrderedJSON.object([
+            ("tool", .string("dcoder \(version)")),
+            ("run", .string(runName)),
+            ("passed", .bool(results.allSatisfy(\.passed))),
+            ("scenarios", .array(results.map(scenario))),
+        ]).rendered()
+    }
+
+    static func stats(_ d: [String: Double]) -> OrderedJSON {
+        .object(["p50", "p95", "p99", "mean", "max"].compactMap { k in d[k].map { (k, OrderedJSON.number($0)) } })
+    }
+
+    static func counts(_ pairs: [(String, Int)]) -> OrderedJSON { .object(pairs.map { ($0.0, .int($0.1)) }) }
+
+    static func kpis(_ k: KPIs) -> OrderedJSON {
+        .object([
+            ("requests", .int(k.requests)),
+            ("succeeded", .int(k.succeeded)),
+            ("failed", .int(k.failed)),
+            ("success_rate", k.successRate.map(OrderedJSON.number) ?? .null),
+            ("latency_seconds", stats(k.latency)),
+            ("ttft_seconds", stats(k.ttft)),
+            ("tokens", .object([("prompt", .int(k.promptTokens)), ("completion", .int(k.completionTokens))])),
+            ("cost_micros", .int(k.costMicros)),
+            ("by_status", counts(k.byStatus)),
+            ("errors_by_kind", counts(k.errorsByKind)),
+            ("by_provider", counts(k.byProvider)),
+            ("by_model", counts(k.byModel)),
+        ])
+    }
+
+    static func scenario(_ r: LabResult) -> OrderedJSON {
+        let s = r.scenario, m = r.metrics
+        let tenants = m.tenants.sorted()
+        return .object([
+            ("name", .string(s.name)),
+            ("file", .string(s.file)),
+            ("seed", .string(String(s.seed))),
+            ("scenario_sha256", .string(s.sourceHash)),
+            ("duration_seconds", .number(s.duration.seconds)),
+            ("wire", .string(s.wire.rawValue)),
+            ("passed", .bool(r.passed)),
+            ("expectations", .array(r.expectations.map { e in
+                .object([
+                    ("name", .string(e.expectation.name ?? e.expectation.text)),
+                    ("expression", .string(e.expectation.text)),
+                    ("line", .int(e.expectation.line)),
+                    ("passed", .bool(e.passed)),
+                    ("actual", e.actual.map(OrderedJSON.number) ?? .null),
+                    ("message", .string(e.message)),
+                ])
+            })),
+            ("checks", .array(r.checks.map { c in
+                .object([("name", .string(c.name)), ("passed", .bool(c.passed)), ("summary", .string(c.summary)),
+                         ("details", .array(c.details.map(OrderedJSON.string)))])
+            })),
+            ("totals", kpis(KPIs(m, labels: []))),
+            ("tenants", .object(tenants.map { ($0, kpis(KPIs(m, labels: [("tenant", $0)]))) })),
+            ("providers", .object(m.providerNames.indices.sorted { m.providerNames[$0] < m.providerNames[$1] }.map { i in
+                let rows = m.upstream.filter { $0.key.provider == Int32(i) }
+                var byStatus: [String: Int] = [:], byTenant: [String: Int] = [:], billed: [String: Int64] = [:]
+                for (k, v) in rows {
+                    byStatus[k.status == 0 ? "timeout" : String(k.status), default: 0] += v.count
+                    let t = k.tenant >= 0 ? m.tenants[Int(k.tenant)] : "(unknown key)"
+                    byTenant[t, default: 0] += v.count
+                    billed[t, default: 0] += v.billedMicros
+                }
+                return (m.providerNames[i], .object([
+                    ("kind", .string(m.providerKinds[i].rawValue)),
+                    ("calls", .int(rows.reduce(0) { $0 + $1.value.count })),
+                    ("hallucinations", .int(rows.reduce(0) { $0 + $1.value.hallucinated })),
+                    ("by_status", counts(byStatus.sorted { $0.key < $1.key })),
+                    ("calls_by_tenant", counts(byTenant.sorted { $0.key < $1.key })),
+                    ("billed_micros_by_tenant", .object(billed.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+                ]))
+            })),
+            ("alerts", .array(m.alerts.map { a in
+                .object([("at_seconds", .number(Double(a.at.nanoseconds) / 1e9)), ("kind", .string(a.kind.rawValue)),
+                         ("tenant", a.tenant.map(OrderedJSON.string) ?? .null), ("provider", a.provider.map { .string($0.rawValue) } ?? .null),
+                         ("message", .string(a.message))])
+            })),
+            ("steps", .array(r.steps.map { st in
+                .object([("at_seconds", .number(Double(st.at.nanoseconds) / 1e9)), ("step", .string(st.description)),
+                         ("error", st.error.map(OrderedJSON.string) ?? .null)])
+            })),
+            ("timeline", .object([
+                ("bucket_seconds", .number(m.bucketWidth.seconds)),
+                ("tenants", .object(tenants.map { t in
+                    let i = m.tenants.firstIndex(of: t)!
+                    return (t, .object([
+                        ("succeeded", .array(m.timelineOK[i].map(OrderedJSON.int))),
+                        ("failed", .array(m.timelineError[i].map(OrderedJSON.int))),
+                        ("cost_micros", .array(m.timelineCost[i].map { OrderedJSON.int($0) })),
+                    ]))
+                })),
+            ])),
+        ])
+    }
+}

@@ -1,0 +1,264 @@
+import Foundation
+import Platform
+
+/// Runs a scenario as a discrete-event simulation on virtual time.
+///
+/// One event at a time, in (time, sequence) order: a tenant's request arrives, the
+/// platform's ``GatewayCore`` admits it, the mock provider at the tenant's endpoint
+/// answers it after a simulated delay, and the gateway completes it. Scripted steps run
+/// at their instants. Nothing reads the wall clock or a global random generator, so the
+/// same scenario and seed always produce the same ``LabResult``.
+public final class LabRunner {
+    enum Event {
+        case arrival(traffic: Int32)
+        case completion(slot: Int32)
+        case step(index: Int32)
+    }
+
+    struct TrafficState {
+        var spec: Scenario.TrafficSpec
+        var arrivals: ArrivalGenerator
+        var choices: Xoshiro256StarStar
+        var tenant: Int32
+        var key: Int32
+        var authorization: String
+        var modelIndexes: [Int32]
+        var cumulativeWeights: [Double]
+        var messages: [[ChatMessage]]
+    }
+
+    struct InFlight {
+        var context: GatewayCore.CallContext
+        var result: UpstreamResult
+        var key: RunMetrics.CallKey
+    }
+
+    public let scenario: Scenario
+    let clock = VirtualClock()
+    var core: GatewayCore
+    var mocks: [MockProvider] = []
+    var mockIDs: [Int32] = []
+    var traffic: [TrafficState] = []
+    var queue = EventQueue<Event>()
+    var inflight: [InFlight?] = []
+    var freeSlots: [Int32] = []
+    var requestIDs: IDGenerator
+    let metrics: RunMetrics
+    var stepLog: [StepOutcome] = []
+    /// The oracle's own view of which provider each tenant's alias should use.
+    var expectedActive: [String: ProviderKind] = [:]
+    public private(set) var simulatedRequests = 0
+
+    public struct StepOutcome: Sendable {
+        public var at: Instant
+        public var description: String
+        public var error: String?
+    }
+
+    public init(scenario: Scenario) throws {
+        self.scenario = scenario
+        let streams = RandomStreams(seed: scenario.seed)
+        var idStream = streams.stream("gateway/request-ids")
+        requestIDs = IDGenerator(seed: idStream.next())
+        metrics = RunMetrics(duration: scenario.duration, buckets: scenario.buckets)
+        let allowlist: EgressAllowlist
+        do { allowlist = try EgressAllowlist(scenario.platform.allowlist) } catch {
+            throw ScenarioError(file: scenario.file, line: 1, column: 1, message: "platform.egress_allowlist: \(error)")
+        }
+        core = GatewayCore(configuration: .init(allowlist: allowlist, pricing: scenario.platform.pricing, upstreamTimeout: scenario.platform.upstreamTimeout))
+        for profile in scenario.providers {
+            mocks.append(MockProvider(profile: profile, wire: scenario.wire, pricing: scenario.platform.pricing, streams: streams))
+            mockIDs.append(metrics.index(ofProvider: profile.name, kind: profile.kind))
+        }
+        for t in scenario.tenants { try addTenant(t) }
+        for (i, spec) in scenario.traffic.enumerated() {
+            let tenant = metrics.index(of: spec.tenant)
+            let keyText = spec.key ?? tenantKeys[spec.tenant]!.first!
+            var total = 0.0
+            let weights = spec.models.map { total += $0.weight; return total }
+            var state = TrafficState(
+                spec: spec,
+                arrivals: ArrivalGenerator(spec.arrival, start: spec.from, rng: streams.stream("traffic/\(i)/\(spec.label)/arrivals")),
+                choices: streams.stream("traffic/\(i)/\(spec.label)/choices"),
+                tenant: tenant, key: metrics.index(ofKey: keyText), authorization: "Bearer " + keyText,
+                modelIndexes: spec.models.map { metrics.index(ofModel: $0.alias) },
+                cumulativeWeights: weights.map { $0 / total },
+                messages: spec.prompts.map(\.messages))
+            let first = state.arrivals.next()
+            traffic.append(state)
+            if first.nanoseconds <= scenario.duration.value, spec.until.map({ first < $0 }) ?? true {
+                queue.schedule(at: first, .arrival(traffic: Int32(i)))
+            }
+        }
+        for (i, step) in scenario.steps.enumerated() { queue.schedule(at: step.at, .step(index: Int32(i))) }
+    }
+
+    var tenantKeys: [String: [String]] = [:]
+
+    func addTenant(_ t: Scenario.TenantSpec) throws {
+        var accounts: [ProviderKind: ProviderAccount] = [:]
+        for a in t.accounts { accounts[a.provider] = ProviderAccount(provider: a.provider, endpoint: a.endpoint, apiKey: Secret(a.key)) }
+        var aliases: [String: ModelAlias] = [:]
+        for a in t.aliases {
+            aliases[a.name] = ModelAlias(name: a.name, targets: a.targets, active: a.active)
+            expectedActive[t.id + "/" + a.name] = a.active
+        }
+        let config = TenantGatewayConfig(id: t.id, virtualKeys: t.keys.enumerated().map { VirtualKeyRecord(id: "\(t.id)-key-\($0 + 1)", key: $1) },
+                                         accounts: accounts, aliases: aliases)
+        let alerts: [Alert]
+        do { alerts = try core.upsertTenant(config, at: clock.now()) } catch {
+            throw ScenarioError(file: scenario.file, line: 1, column: 1, message: "tenant '\(t.id)': \(error)")
+        }
+        alerts.forEach(metrics.raise)
+        tenantKeys[t.id] = t.keys
+        _ = metrics.index(of: t.id)
+        for a in t.accounts {
+            if let m = mockIndex(for: a.provider, endpoint: a.endpoint) { mocks[m].issueKey(a.key, to: t.id) }
+        }
+    }
+
+    func mockIndex(for kind: ProviderKind, endpoint: Endpoint) -> Int? {
+        mocks.firstIndex { $0.profile.kind == kind && $0.profile.endpoint.origin == endpoint.origin }
+    }
+
+    // MARK: Running
+
+    /// Runs the scenario to its end (and drains calls still in flight).
+    ///
+    /// - Parameter progress: called with the fraction of virtual time done, about every 2%.
+    public func run(progress: ((Double) -> Void)? = nil) -> LabResult {
+        let end = Instant.zero + scenario.duration
+        var nextReport = 0.02
+        while let (time, event) = queue.pop() {
+            clock.advance(to: time)
+            switch event {
+            case .arrival(let t): arrive(Int(t), end: end)
+            case .completion(let slot): complete(Int(slot))
+            case .step(let i): apply(scenario.steps[Int(i)])
+            }
+            if let progress, Double(time.nanoseconds) / Double(scenario.duration.value) >= nextReport {
+                progress(min(1, Double(time.nanoseconds) / Double(scenario.duration.value)))
+                nextReport += 0.02
+            }
+        }
+        return LabResult(scenario: scenario, metrics: metrics, steps: stepLog)
+    }
+
+    func arrive(_ t: Int, end: Instant) {
+        let now = clock.now()
+        simulatedRequests += 1
+        var state = traffic[t]
+        let u = state.choices.nextUnit()
+        let choice = state.cumulativeWeights.firstIndex { u < $0 } ?? (state.cumulativeWeights.count - 1)
+        let prompt = Int(state.choices.next() % UInt64(state.messages.count))
+        let stream = state.spec.streamFraction > 0 && state.choices.nextUnit() < state.spec.streamFraction
+        var request = ChatCompletionRequest(model: state.spec.models[choice].alias, messages: state.messages[prompt], stream: stream ? true : nil,
+                                            maxTokens: state.spec.maxTokens)
+        if stream { request.streamOptions = StreamOptions(includeUsage: true) }
+        let key = RunMetrics.CallKey(tenant: state.tenant, model: state.modelIndexes[choice], key: state.key, provider: -1,
+                                     stream: stream, status: 0, errorKind: -1)
+        let next = state.arrivals.next()
+        traffic[t] = state
+        if next <= end, state.spec.until.map({ next < $0 }) ?? true { queue.schedule(at: next, .arrival(traffic: Int32(t))) }
+
+        let id = requestIDs.make(prefix: "chatcmpl-")
+        switch core.admit(request, authorization: state.authorization, requestID: id, now: now) {
+        case .reject(let r):
+            r.alerts.forEach(metrics.raise)
+            record(key, r.usage, now: now)
+        case .forward(let call):
+            send(call, key: key, trueTenant: state.spec.tenant, now: now)
+        }
+    }
+
+    func send(_ call: GatewayCore.UpstreamCall, key: RunMetrics.CallKey, trueTenant: String, now: Instant) {
+        let ctx = call.context
+        if let expected = expectedActive[ctx.tenant + "/" + ctx.alias], expected != ctx.provider {
+            metrics.violation("no_failover", "at \(now): \(ctx.tenant)/\(ctx.alias) was sent to \(ctx.provider.rawValue), but the active provider is \(expected.rawValue)")
+        }
+        let timeout = scenario.platform.upstreamTimeout
+        var result: UpstreamResult
+        var delay: Nanoseconds
+        if let m = mockIndex(for: call.request.provider, endpoint: call.request.endpoint) {
+            let reply = mocks[m].handle(call.request, at: now)
+            if let owner = reply.tenantOfKey, owner != trueTenant {
+                metrics.violation("key_isolation", "at \(now): \(mocks[m].profile.name) received \(owner)'s key on a call made for \(trueTenant)")
+            }
+            let ownerIndex = reply.tenantOfKey.map { metrics.index(of: $0) } ?? -1
+            let timedOut = reply.delay > timeout
+            if timedOut {
+                result = .failure(.timeout(after: timeout)); delay = timeout
+            } else {
+                result = reply.result; delay = reply.delay
+            }
+            metrics.record(upstream: .init(provider: mockIDs[m], tenant: ownerIndex, status: Int16(timedOut ? 0 : reply.status)),
+                           billed: timedOut ? 0 : reply.billedMicros, hallucinated: reply.hallucinated && !timedOut)
+        } else {
+            result = .failure(.connection("no host answers at \(call.request.endpoint.origin)"))
+            delay = .milliseconds(5)
+        }
+        let slot: Int
+        if let free = freeSlots.popLast() { slot = Int(free) } else { slot = inflight.count; inflight.append(nil) }
+        inflight[slot] = InFlight(context: ctx, result: result, key: key)
+        queue.schedule(at: now + delay, .completion(slot: Int32(slot)))
+    }
+
+    func complete(_ slot: Int) {
+        guard let f = inflight[slot] else { return }
+        inflight[slot] = nil
+        freeSlots.append(Int32(slot))
+        let now = clock.now()
+        let outcome = core.complete(f.context, result: f.result, now: now)
+        outcome.alerts.forEach(metrics.raise)
+        record(f.key, outcome.usage, now: now)
+    }
+
+    func record(_ base: RunMetrics.CallKey, _ usage: UsageRecord, now: Instant) {
+        var key = base
+        key.status = Int16(usage.status)
+        key.provider = usage.provider.map { Int8(RunMetrics.providerKindList.firstIndex(of: $0)!) } ?? -1
+        key.errorKind = usage.errorKind.map { Int8(RunMetrics.errorKinds.firstIndex(of: $0)!) } ?? -1
+        metrics.record(call: key, usage: usage, at: usage.startedAt)
+    }
+
+    // MARK: Steps
+
+    func apply(_ step: Scenario.Step) {
+        let now = clock.now()
+        var error: String?
+        do {
+            switch step.action {
+            case .switchProvider(let tenant, let alias, let to):
+                try core.switchProvider(tenant: tenant, alias: alias, to: to)
+                expectedActive[tenant + "/" + alias] = to
+            case .outage(let name, let duration, let failure):
+                let targets = mocks.indices.filter { mocks[$0].profile.name == name || (mocks[$0].profile.kind.rawValue == name) }
+                if targets.isEmpty { error = "no mock provider '\(name)'" }
+                for i in targets { mocks[i].profile.outages.append(.init(from: now, until: now + duration, failure: failure)) }
+            case .setKey(let tenant, let provider, let key, let valid):
+                guard let t = core.tenants[tenant] else { throw GatewayCore.ConfigurationError(message: "no tenant '\(tenant)'") }
+                let defaultEndpoint = try Endpoint.parse(provider.defaultBaseURL).get()
+                let endpoint = t.accounts[provider]?.endpoint ?? defaultEndpoint
+                try core.setProviderAccount(tenant: tenant, account: ProviderAccount(provider: provider, endpoint: endpoint, apiKey: Secret(key)), at: now)
+                    .forEach(metrics.raise)
+                if valid, let m = mockIndex(for: provider, endpoint: endpoint) { mocks[m].issueKey(key, to: tenant) }
+            case .addTenant(let spec):
+                try addTenant(spec)
+            case .allowlistAdd(let entry):
+                var list = core.configuration.allowlist
+                try list.add(entry)
+                core.setAllowlist(list, at: now).forEach(metrics.raise)
+            case .allowlistRemove(let entry):
+                var list = core.configuration.allowlist
+                list.remove(entry)
+                core.setAllowlist(list, at: now).forEach(metrics.raise)
+            case .suspendTenant(let t): try core.setSuspended(tenant: t, true)
+            case .resumeTenant(let t): try core.setSuspended(tenant: t, false)
+            }
+        } catch {
+            let text = "\(error)"
+            return stepLog.append(StepOutcome(at: now, description: step.description, error: text))
+        }
+        stepLog.append(StepOutcome(at: now, description: step.description, error: error))
+    }
+}

@@ -1,0 +1,117 @@
+import Platform
+
+/// A scenario: the platform, tenants, mock providers, traffic, scripted steps and the
+/// expectations a Lab run checks. Loaded from YAML by ``ScenarioLoader``; the format is
+/// documented in `Docs/scenarios.md`.
+public struct Scenario: Sendable {
+    public var name: String
+    public var description: String
+    public var file: String
+    /// SHA-256 of the scenario file and every file it references, in order.
+    public var sourceHash: String
+    public var seed: UInt64
+    public var duration: Nanoseconds
+    public var wire: MockProvider.Wire
+    public var buckets: Int
+    public var platform: PlatformSpec
+    public var providers: [MockProviderProfile]
+    public var tenants: [TenantSpec]
+    public var traffic: [TrafficSpec]
+    public var steps: [Step]
+    public var expectations: [Expectation]
+
+    public struct PlatformSpec: Sendable {
+        public var allowlist: [String]
+        public var pricing: PricingTable
+        public var upstreamTimeout: Nanoseconds
+    }
+
+    public struct AccountSpec: Sendable {
+        public var provider: ProviderKind
+        public var key: String
+        public var endpoint: Endpoint
+    }
+
+    public struct AliasSpec: Sendable {
+        public var name: String
+        public var targets: [ProviderKind: String]
+        public var active: ProviderKind
+    }
+
+    public struct TenantSpec: Sendable {
+        public var id: String
+        /// Virtual keys, in declaration order; traffic uses the first unless told otherwise.
+        public var keys: [String]
+        public var accounts: [AccountSpec]
+        public var aliases: [AliasSpec]
+    }
+
+    /// One prompt of a prompt set.
+    public struct Prompt: Sendable, Hashable {
+        public var id: String
+        public var system: String?
+        public var context: [String]
+        public var question: String?
+        public var user: String?
+        public var answer: String?
+
+        /// The chat messages the Lab sends for this prompt: passages as `[n] …` lines and
+        /// the question after `Question:`, the way RAG prompts are usually built.
+        public var messages: [ChatMessage] {
+            var out: [ChatMessage] = []
+            if let s = system { out.append(ChatMessage(role: "system", content: s)) }
+            var text = ""
+            if !context.isEmpty {
+                text += "Context:\n" + context.enumerated().map { "[\($0 + 1)] \($1)" }.joined(separator: "\n") + "\n\n"
+            }
+            if let q = question { text += "Question: \(q)" }
+            if let u = user { text += (text.isEmpty ? "" : "\n\n") + u }
+            out.append(ChatMessage(role: "user", content: text))
+            return out
+        }
+    }
+
+    public struct TrafficSpec: Sendable {
+        public var tenant: String
+        public var key: String?
+        public var arrival: ArrivalProcess
+        /// Model aliases with weights.
+        public var models: [(alias: String, weight: Double)]
+        public var prompts: [Prompt]
+        public var streamFraction: Double
+        public var maxTokens: Int?
+        public var from: Instant
+        public var until: Instant?
+        public var label: String
+    }
+
+    public struct Step: Sendable {
+        public var at: Instant
+        public var action: Action
+        public var line: Int
+
+        public enum Action: Sendable {
+            case switchProvider(tenant: String, alias: String, to: ProviderKind)
+            case outage(provider: String, duration: Nanoseconds, failure: MockProviderProfile.Failure)
+            case setKey(tenant: String, provider: ProviderKind, key: String, valid: Bool)
+            case addTenant(TenantSpec)
+            case allowlistAdd(String)
+            case allowlistRemove(String)
+            case suspendTenant(String)
+            case resumeTenant(String)
+        }
+
+        public var description: String {
+            switch action {
+            case .switchProvider(let t, let a, let p): return "switch \(t)/\(a) to \(p.rawValue)"
+            case .outage(let p, let d, let f): return "outage of \(p) for \(d) (\(f.rawValue))"
+            case .setKey(let t, let p, _, let valid): return "set \(t)'s \(p.rawValue) key (\(valid ? "valid" : "invalid") key)"
+            case .addTenant(let t): return "add tenant \(t.id)"
+            case .allowlistAdd(let h): return "allowlist add \(h)"
+            case .allowlistRemove(let h): return "allowlist remove \(h)"
+            case .suspendTenant(let t): return "suspend tenant \(t)"
+            case .resumeTenant(let t): return "resume tenant \(t)"
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import Lab
+import Platform
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks (build with -c release for meaningful numbers).",
+        subcommands: [LabBench.self])
+
+    struct LabBench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "lab",
+            abstract: "Measure the simulator's throughput in simulated gateway requests per wall-clock second.",
+            discussion: """
+            Runs, in one process: a bare discrete-event loop (the baseline: schedule and pop
+            the same number of events with no platform work), then the workload through the
+            full pipeline (arrivals, GatewayCore admission, mock provider, completion, metrics)
+            with the typed fast path and with full JSON wire encoding. Prints a table and, as
+            the last line, one JSON object.
+            """)
+
+        @Option(help: "A scenario file to benchmark instead of the built-in month of 50 tenants.")
+        var scenario: String?
+
+        @Option(help: "Days of traffic in the built-in workload.")
+        var days: Int = 30
+
+        @Option(help: "Tenants in the built-in workload.")
+        var tenants: Int = 50
+
+        @Option(help: "Requests per tenant per day in the built-in workload.")
+        var perDay: Double = 8000
+
+        @Option(help: "Days of the built-in workload for the JSON-wire pass (it is slower).")
+        var wireDays: Int = 3
+
+        func run() throws {
+            #if DEBUG
+            print("warning: this is a debug build; use 'swift run -c release dcoder bench lab' for real numbers")
+            #endif
+            let clock = ContinuousClock()
+            var rows: [(name: String, requests: Int, seconds: Double)] = []
+
+            func measure(_ s: Scenario) throws -> (Int, Double) {
+                let runner = try LabRunner(scenario: s)
+                let start = clock.now
+                _ = runner.run()
+                let d = start.duration(to: clock.now)
+                return (runner.simulatedRequests, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+            }
+
+            let typed: Scenario
+            var wireScenario: Scenario
+            if let path = scenario {
+                typed = try ScenarioLoader.load(path: path)
+                wireScenario = typed
+                wireScenario.wire = .json
+            } else {
+                typed = try BenchScenario.make(tenants: tenants, perDay: perDay, days: days, wire: .typed)
+                wireScenario = try BenchScenario.make(tenants: tenants, perDay: perDay, days: wireDays, wire: .json)
+            }
+            let (n, secs) = try measure(typed)
+            // Baseline: the same number of events (two per request) through a bare event loop.
+            let events = 2 * n
+            var queue = EventQueue<Int32>()
+            var rng = Xoshiro256StarStar(seed: 1)
+            let bareStart = clock.now
+            var now: Int64 = 0
+            for _ in 0..<64 { queue.schedule(at: Instant(nanoseconds: Int64(rng.next() % 1_000_000)), 0) }
+            var processed = 0
+            while processed < events, let (t, _) = queue.pop() {
+                now = t.nanoseconds
+                processed += 1
+                queue.schedule(at: Instant(nanoseconds: now + Int64(rng.next() % 1_000_000)), 0)
+            }
+            let bd = bareStart.duration(to: clock.now)
+            let bareSecs = Double(bd.components.seconds) + Double(bd.components.attoseconds) / 1e18
+            rows.append(("bare event loop (baseline), \(processed) events", processed / 2, bareSecs))
+            rows.append(("\(typed.name), typed wire", n, secs))
+            let (wn, wsecs) = try measure(wireScenario)
+            rows.append(("\(wireScenario.name), json wire", wn, wsecs))
+
+            let baseRate = Double(processed) / bareSecs
+            print("workload: \(typed.name) (\(typed.tenants.count) tenants, \(DurationFormat.format(typed.duration)) virtual)")
+            print(String(repeating: "-", count: 96))
+            print("case".padding(toLength: 56, withPad: " ", startingAt: 0) + "   requests   wall s      req/s   vs bare loop")
+            for r in rows {
+                let rate = Double(r.requests) / r.seconds
+                let ratio = (2 * rate) / baseRate
+                print(r.name.padding(toLength: 56, withPad: " ", startingAt: 0)
+                      + String(format: " %10d %8.2f %10.0f   %6.3f×", r.requests, r.seconds, rate, ratio))
+            }
+            print(String(repeating: "-", count: 96))
+            print("bare loop: \(String(format: "%.0f", baseRate)) events/s; each simulated request is 2 events (arrival, completion).")
+            let json = """
+            {"simulated_requests":\(n),"wall_seconds":\(String(format: "%.3f", secs)),"simulated_requests_per_second":\(String(format: "%.0f", Double(n) / secs)),\
+            "json_wire_requests":\(wn),"json_wire_wall_seconds":\(String(format: "%.3f", wsecs)),"json_wire_requests_per_second":\(String(format: "%.0f", Double(wn) / wsecs)),\
+            "bare_loop_events_per_second":\(String(format: "%.0f", baseRate)),"pipeline_vs_bare_loop":\(String(format: "%.4f", 2 * Double(n) / secs / baseRate))}
+            """
+            print(json)
+        }
+    }
+}
