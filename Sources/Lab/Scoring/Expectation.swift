@@ -54,6 +54,7 @@ public struct Expectation: Hashable, Sendable {
         while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "." || chars[i] == "_" { metric.append(chars[i]); i += 1 }
         guard !metric.isEmpty else { throw fail("expected a metric name such as requests, latency.p95 or alerts") }
         guard RunMetrics.knownMetrics.contains(metric) else {
+            i -= metric.count
             throw fail("unknown metric '\(metric)'; known: \(RunMetrics.knownMetrics.sorted().joined(separator: ", "))")
         }
         skipSpace()

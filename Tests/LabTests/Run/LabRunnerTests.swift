@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+@testable import Lab
+import Platform
+
+/// The repository root, found from this file's path.
+let repositoryRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<4 { url.deleteLastPathComponent() }
+    return url.path
+}()
+
+@Suite struct LabRunnerTests {
+    func run(_ path: String, seed: UInt64? = nil) throws -> LabResult {
+        try LabRunner(scenario: ScenarioLoader.load(path: path, seedOverride: seed)).run()
+    }
+
+    @Test func acceptanceRoutingScenarioPasses() throws {
+        let r = try run(repositoryRoot + "/Scenarios/acceptance/llm-routing.yaml")
+        for e in r.expectations where !e.passed { Issue.record("\(e.message)") }
+        for c in r.checks where !c.passed { Issue.record("\(c.name): \(c.details)") }
+        #expect(r.passed)
+    }
+
+    @Test func sameSeedSameReportDifferentSeedDifferentReport() throws {
+        let path = writeTemp(minimalScenario)
+        let a = JSONReport.render([try run(path)], runName: "t", version: "test")
+        let b = JSONReport.render([try run(path)], runName: "t", version: "test")
+        let c = JSONReport.render([try run(path, seed: 99)], runName: "t", version: "test")
+        #expect(a == b)
+        #expect(a != c)
+    }
+
+    /// The built-in key-isolation oracle catches a gateway that sends another tenant's key.
+    @Test func keyIsolationCheckerCatchesAKeyMixUp() throws {
+        let text = minimalScenario + """
+
+        steps:
+          - at: 5m
+            set_key: {tenant: acme, provider: openai, key: sk-globex}
+          - at: 5m
+            add_tenant:
+              globex:
+                keys: [dk-globex]
+                providers:
+                  openai: {key: sk-globex}
+        """
+        let r = try run(writeTemp(text))
+        let check = try #require(r.checks.first { $0.name == "key_isolation" })
+        #expect(!check.passed && check.details.first?.contains("globex's key on a call made for acme") == true)
+        #expect(!r.passed)
+    }
+
+    @Test func failingExpectationSaysByHowMuch() throws {
+        let r = try run(writeTemp(minimalScenario.replacingOccurrences(of: "> 500", with: "> 5000")))
+        let e = try #require(r.expectations.first)
+        #expect(!e.passed && e.message.contains("expected > 5000 (under by"))
+    }
+
+    @Test func outageWithoutFailoverAndRecovery() throws {
+        let text = minimalScenario.replacingOccurrences(of: "expect:", with: """
+        steps:
+          - at: 2m
+            outage: {provider: openai, for: 1m, failure: unavailable}
+          - at: 6m
+            outage: {provider: openai, for: 1m, failure: timeout}
+        expect:
+          - errors{kind=unavailable} > 40
+          - errors{kind=timeout} > 10
+        """).replacingOccurrences(of: "> 500", with: "> 300")
+        let r = try run(writeTemp(text))
+        #expect(r.passed, "\(r.expectations.map(\.message)) \(r.checks.filter { !$0.passed }.map(\.details))")
+        #expect(r.metrics.value(of: "requests", labels: [("provider", "openai"), ("status", "200")])! > 400)
+    }
+}

@@ -1,0 +1,132 @@
+import Testing
+@testable import Platform
+
+/// A gateway with two tenants: acme (OpenAI + Anthropic, alias `chat` active on OpenAI)
+/// and globex (OpenAI only), and an allowlist of the public provider hosts.
+func makeCore() throws -> GatewayCore {
+    var core = GatewayCore(configuration: .init(
+        allowlist: try EgressAllowlist(["api.openai.com", "api.anthropic.com", "generativelanguage.googleapis.com", "api.groq.com"]),
+        pricing: try PricingTable.bundled(), upstreamTimeout: .seconds(30)))
+    func account(_ k: ProviderKind, _ key: String, _ url: String? = nil) -> ProviderAccount {
+        ProviderAccount(provider: k, endpoint: try! Endpoint.parse(url ?? k.defaultBaseURL).get(), apiKey: Secret(key))
+    }
+    try core.upsertTenant(TenantGatewayConfig(
+        id: "acme", virtualKeys: [VirtualKeyRecord(id: "acme-1", key: "dk-acme")],
+        accounts: [.openai: account(.openai, "sk-acme-openai"), .anthropic: account(.anthropic, "sk-acme-ant")],
+        aliases: ["chat": ModelAlias(name: "chat", targets: [.openai: "gpt-4o-mini", .anthropic: "claude-3-5-haiku-latest"], active: .openai)]),
+        at: .zero)
+    try core.upsertTenant(TenantGatewayConfig(
+        id: "globex", virtualKeys: [VirtualKeyRecord(id: "globex-1", key: "dk-globex")],
+        accounts: [.openai: account(.openai, "sk-globex-openai")],
+        aliases: ["chat": ModelAlias(name: "chat", targets: [.openai: "gpt-4o-mini"], active: .openai)]),
+        at: .zero)
+    return core
+}
+
+func chat(_ model: String = "chat", stream: Bool = false) -> ChatCompletionRequest {
+    ChatCompletionRequest(model: model, messages: [ChatMessage(role: "system", content: "Be brief."), ChatMessage(role: "user", content: "Say hello")],
+                          stream: stream ? true : nil)
+}
+
+extension GatewayCore.Admission {
+    var call: GatewayCore.UpstreamCall? { if case .forward(let c) = self { return c } else { return nil } }
+    var rejection: GatewayCore.Rejection? { if case .reject(let r) = self { return r } else { return nil } }
+}
+
+@Suite struct GatewayCoreTests {
+    @Test func routesToTheActiveProviderWithTheTenantsOwnKey() throws {
+        let core = try makeCore()
+        let a = try #require(core.admit(chat(), authorization: "Bearer dk-acme", requestID: "r1", now: .zero).call)
+        let g = try #require(core.admit(chat(), authorization: "Bearer dk-globex", requestID: "r2", now: .zero).call)
+        #expect(a.request.provider == .openai && a.request.url == "https://api.openai.com:443/v1/chat/completions")
+        #expect(a.request.headers.value("authorization") == "Bearer sk-acme-openai")
+        #expect(g.request.headers.value("authorization") == "Bearer sk-globex-openai")
+        guard case .openAI(let body) = a.request.payload else { Issue.record("expected an OpenAI body"); return }
+        #expect(body.model == "gpt-4o-mini")
+    }
+
+    @Test func refusesMissingAndUnknownKeysWith401() throws {
+        let core = try makeCore()
+        #expect(core.admit(chat(), authorization: nil, requestID: "r", now: .zero).rejection?.error.status == 401)
+        let r = try #require(core.admit(chat(), authorization: "Bearer dk-nope", requestID: "r", now: .zero).rejection)
+        #expect(r.error.status == 401 && r.error.kind == .invalidAPIKey && r.usage.tenant == nil)
+        #expect(r.error.body.error.type == "authentication_error")
+    }
+
+    @Test func unknownModelIs404AndBadRequestsAre400() throws {
+        let core = try makeCore()
+        #expect(core.admit(chat("gpt-9"), authorization: "Bearer dk-acme", requestID: "r", now: .zero).rejection?.error.status == 404)
+        var bad = chat(); bad.temperature = 3
+        let r = try #require(core.admit(bad, authorization: "Bearer dk-acme", requestID: "r", now: .zero).rejection)
+        #expect(r.error.status == 400 && r.error.param == "temperature")
+        var empty = chat(); empty.messages = []
+        #expect(core.admit(empty, authorization: "Bearer dk-acme", requestID: "r", now: .zero).rejection?.error.param == "messages")
+    }
+
+    @Test func manualSwitchMovesOnlyThatTenantsAlias() throws {
+        var core = try makeCore()
+        try core.switchProvider(tenant: "acme", alias: "chat", to: .anthropic)
+        let a = try #require(core.admit(chat(), authorization: "Bearer dk-acme", requestID: "r", now: .zero).call)
+        #expect(a.request.provider == .anthropic && a.request.headers.value("x-api-key") == "sk-acme-ant")
+        #expect(core.admit(chat(), authorization: "Bearer dk-globex", requestID: "r", now: .zero).call?.request.provider == .openai)
+        #expect(throws: GatewayCore.ConfigurationError.self) { try core.switchProvider(tenant: "globex", alias: "chat", to: .gemini) }
+    }
+
+    /// A provider outage reaches the caller as a 503; the gateway never tries another provider.
+    @Test func providerErrorsAreNotFailedOver() throws {
+        let core = try makeCore()
+        let call = try #require(core.admit(chat(), authorization: "Bearer dk-acme", requestID: "r", now: .zero).call)
+        let body = Array(#"{"error":{"message":"overloaded","type":"server_error","param":null,"code":null}}"#.utf8)
+        let out = core.complete(call.context, result: .response(UpstreamResponse(status: 503, body: .bytes(body))), now: Instant(nanoseconds: 5_000_000))
+        guard case .error(let e) = out.response else { Issue.record("expected an error"); return }
+        #expect(e.status == 503 && e.kind == .unavailable && e.message.contains("OpenAI"))
+        #expect(out.usage.provider == .openai && out.usage.costMicros == 0 && out.usage.status == 503)
+    }
+
+    @Test func rateLimitPassesRetryAfterAndTimeoutIs504() throws {
+        let core = try makeCore()
+        let call = try #require(core.admit(chat(), authorization: "Bearer dk-acme", requestID: "r", now: .zero).call)
+        let body = Array(#"{"error":{"message":"Rate limit reached","type":"rate_limit_exceeded","param":null,"code":"rate_limit_exceeded"}}"#.utf8)
+        let limited = core.complete(call.context, result: .response(UpstreamResponse(status: 429, headers: [HTTPHeader("retry-after", "2")], body: .bytes(body))), now: .zero)
+        guard case .error(let e) = limited.response else { Issue.record("expected an error"); return }
+        #expect(e.status == 429 && e.retryAfterSeconds == 2)
+        let timeout = core.complete(call.context, result: .failure(.timeout(after: .seconds(30))), now: Instant(nanoseconds: 30_000_000_000))
+        #expect(timeout.usage.status == 504 && timeout.usage.errorKind == .timeout && timeout.usage.latency == .seconds(30))
+    }
+
+    @Test func egressIsRefusedAtConfigurationAndAtCallTime() throws {
+        var core = try makeCore()
+        let bad = ProviderAccount(provider: .openai, endpoint: try Endpoint.parse("https://proxy.evil.example/v1").get(), apiKey: Secret("sk-x"))
+        let alerts = try core.setProviderAccount(tenant: "globex", account: bad, at: .zero)
+        #expect(alerts.map(\.kind) == [.egressDenied])
+        let r = try #require(core.admit(chat(), authorization: "Bearer dk-globex", requestID: "r", now: .zero).rejection)
+        #expect(r.error.status == 403 && r.error.kind == .egressDenied && r.alerts.isEmpty)
+        // Removing a host from the allowlist blocks existing accounts at once.
+        let newAlerts = core.setAllowlist(try EgressAllowlist(["api.anthropic.com"]), at: .zero)
+        #expect(newAlerts.contains { $0.tenant == "acme" && $0.provider == .openai })
+        #expect(core.admit(chat(), authorization: "Bearer dk-acme", requestID: "r", now: .zero).rejection?.error.kind == .egressDenied)
+    }
+
+    @Test func successIsChargedFromReportedUsage() throws {
+        let core = try makeCore()
+        let call = try #require(core.admit(chat(), authorization: "Bearer dk-acme", requestID: "chatcmpl-x", now: .zero).call)
+        let body = Array(#"{"id":"chatcmpl-stub1","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"Hello from stub"},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":1000,"completion_tokens":500,"total_tokens":1500}}"#.utf8)
+        let out = core.complete(call.context, result: .response(UpstreamResponse(status: 200, body: .bytes(body))), now: Instant(nanoseconds: 400_000_000))
+        guard case .completion(let c) = out.response else { Issue.record("expected a completion"); return }
+        #expect(c.id == "chatcmpl-x" && c.model == "chat" && c.choices.first?.message.content == "Hello from stub")
+        #expect(out.usage.costMicros == 450 && out.usage.usageSource == .reported && out.usage.latency == .milliseconds(400))
+    }
+
+    @Test func duplicateVirtualKeysAcrossTenantsAreRefused() throws {
+        var core = try makeCore()
+        let clash = TenantGatewayConfig(id: "initech", virtualKeys: [VirtualKeyRecord(id: "k", key: "dk-acme")], accounts: [:], aliases: [:])
+        #expect(throws: GatewayCore.ConfigurationError.self) { try core.upsertTenant(clash, at: .zero) }
+    }
+
+    @Test func secretsNeverPrint() {
+        let s = Secret("sk-very-secret-value")
+        #expect("\(s)" == "<redacted>" && String(reflecting: s) == "<redacted>")
+        let account = ProviderAccount(provider: .openai, endpoint: try! Endpoint.parse("https://api.openai.com/v1").get(), apiKey: s)
+        #expect(!"\(account)".contains("sk-very-secret-value"))
+    }
+}
