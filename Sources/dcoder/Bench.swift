@@ -14,10 +14,10 @@ struct BenchCommand: ParsableCommand {
             commandName: "lab",
             abstract: "Measure the simulator's throughput in simulated gateway requests per wall-clock second.",
             discussion: """
-            Runs, in one process: a bare discrete-event loop (the baseline: schedule and pop
-            the same number of events with no platform work), then the workload through the
-            full pipeline (arrivals, GatewayCore admission, mock provider, completion, metrics)
-            with the typed fast path and with full JSON wire encoding. Prints a table and, as
+            Runs, in one process: a bare discrete-event loop (the baseline: schedule and pop \
+            the same number of events with no platform work), then the workload through the \
+            full pipeline (arrivals, GatewayCore admission, mock provider, completion, metrics) \
+            with the typed fast path and with full JSON wire encoding. Prints a table and, as \
             the last line, one JSON object.
             """)
 

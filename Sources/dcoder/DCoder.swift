@@ -11,7 +11,7 @@ struct DCoder: ParsableCommand {
         commandName: "dcoder",
         abstract: "D.Coder: a multi-tenant AI platform and its deterministic lab.",
         discussion: """
-        Run acceptance scenarios in the deterministic lab with 'dcoder lab run Scenarios/acceptance'.
+        Run acceptance scenarios in the deterministic lab with 'dcoder lab run Scenarios/acceptance'. \
         Reports (report.html, report.json, junit.xml) are written under Reports/.
         """,
         version: version,

@@ -13,9 +13,9 @@ struct LabCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run scenario files and write report.html, report.json and junit.xml.",
             discussion: """
-            PATH is a scenario file or a folder of them (every .yaml below it, sorted).
-            Exit status: 0 when every expectation and built-in check holds, 1 when any fails,
-            2 when a scenario file is unreadable or malformed (the message gives file:line:column).
+            PATH is a scenario file or a folder of them (every .yaml below it, sorted). \
+            Exit status: 0 when every expectation and built-in check holds, 1 when any fails, \
+            2 when a scenario file is unreadable or malformed (the message gives file:line:column). \
             The same scenarios and seed always produce byte-identical report.json and report.html.
             """)
 

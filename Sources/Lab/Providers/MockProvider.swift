@@ -26,7 +26,9 @@ public struct MockProvider {
         public var hallucinated = false
     }
 
-    public var profile: MockProviderProfile
+    public var profile: MockProviderProfile { didSet { failureTable = Self.failureTable(profile) } }
+    /// The profile's error rates in a fixed order (drawn against one uniform number).
+    private var failureTable: [(MockProviderProfile.Failure, Double)]
     public let wire: Wire
     let pricing: PricingTable
     /// API key → the tenant it was issued to.
@@ -35,10 +37,15 @@ public struct MockProvider {
     private var failures: Xoshiro256StarStar
     private var content: Xoshiro256StarStar
     private var ids: IDGenerator
-    private var answerCache: [String: (Reader.Answer, Reader.Prompt)] = [:]
+    /// Answers by prompt (the Reader is deterministic), with their stream pieces.
+    private var answerCache: [PromptKey: CachedAnswer] = [:]
+    private struct PromptKey: Hashable { var system: String; var user: String }
+    private struct CachedAnswer { var answer: Reader.Answer; var prompt: Reader.Prompt; var pieces: [String] }
+    private var priceCache: [String: PricingTable.Price?] = [:]
 
     public init(profile: MockProviderProfile, wire: Wire, pricing: PricingTable, streams: RandomStreams) {
         self.profile = profile
+        self.failureTable = Self.failureTable(profile)
         self.wire = wire
         self.pricing = pricing
         timing = streams.stream("provider/\(profile.name)/timing")
@@ -46,6 +53,10 @@ public struct MockProvider {
         content = streams.stream("provider/\(profile.name)/content")
         var idSeed = streams.stream("provider/\(profile.name)/ids")
         ids = IDGenerator(seed: idSeed.next())
+    }
+
+    private static func failureTable(_ p: MockProviderProfile) -> [(MockProviderProfile.Failure, Double)] {
+        MockProviderProfile.Failure.allCases.compactMap { f in p.errorRates[f].map { (f, $0) } }
     }
 
     /// Issues a key to a tenant (the tenant's own account at this provider).
@@ -97,8 +108,8 @@ public struct MockProvider {
         }
         let u = failures.nextUnit()
         var cumulative = 0.0
-        for failure in MockProviderProfile.Failure.allCases {
-            cumulative += profile.errorRates[failure] ?? 0
+        for (failure, rate) in failureTable {
+            cumulative += rate
             if u < cumulative { return failureReply(failure, now: now, tenant: tenant) }
         }
         return success(payload, path: request.path, stream: request.stream, now: now, tenant: tenant)
@@ -109,26 +120,29 @@ public struct MockProvider {
     private mutating func success(_ payload: ProviderPayload, path: String, stream: Bool, now: Instant, tenant: String) -> Reply {
         var (system, user, model, maxTokens, promptTokens) = Self.read(payload)
         if model.isEmpty { model = Self.geminiModel(path: path) }
-        let cacheKey = system + "\u{0}" + user
-        let prompt: Reader.Prompt
-        var answer: Reader.Answer
-        if let cached = answerCache[cacheKey] {
-            (answer, prompt) = cached
+        let cacheKey = PromptKey(system: system, user: user)
+        let cached: CachedAnswer
+        if let hit = answerCache[cacheKey] {
+            cached = hit
         } else {
-            prompt = Reader.parse(system: system, user: user)
-            answer = Reader.answer(prompt)
-            if answerCache.count < 100_000 { answerCache[cacheKey] = (answer, prompt) }
+            let prompt = Reader.parse(system: system, user: user)
+            let answer = Reader.answer(prompt)
+            cached = CachedAnswer(answer: answer, prompt: prompt, pieces: chunks(answer.text))
+            if answerCache.count < 100_000 { answerCache[cacheKey] = cached }
         }
+        var text = cached.answer.text
+        var pieces: [String]? = cached.pieces
         var hallucinated = false
         if profile.hallucinationRate > 0, content.nextUnit() < profile.hallucinationRate {
-            answer = Reader.hallucination(prompt, variant: content.next())
+            text = Reader.hallucination(cached.prompt, variant: content.next()).text
+            pieces = nil
             hallucinated = true
         }
-        var text = answer.text
         var completionTokens = TokenEstimate.tokens(text)
         var finish = "stop"
         if let limit = maxTokens, completionTokens > limit {
             text = String(text.utf8.prefix(limit * 4)) ?? String(text.prefix(limit * 4))
+            pieces = nil
             completionTokens = limit
             finish = "length"
         }
@@ -136,9 +150,13 @@ public struct MockProvider {
         let generation = Nanoseconds.fromSeconds(Double(completionTokens) / max(profile.tokensPerSecond, 0.001))
         let id = ids.make(prefix: "", length: 20)
         let body = stream
-            ? streamBody(text: text, model: model, id: id, created: now.unixSeconds, promptTokens: promptTokens, completionTokens: completionTokens, finish: finish)
+            ? streamBody(pieces: pieces ?? chunks(text), model: model, id: id, created: now.unixSeconds, promptTokens: promptTokens, completionTokens: completionTokens, finish: finish)
             : completeBody(text: text, model: model, id: id, created: now.unixSeconds, promptTokens: promptTokens, completionTokens: completionTokens, finish: finish)
-        let price = pricing.price(provider: profile.kind, model: model)
+        let price: PricingTable.Price?
+        if let known = priceCache[model] { price = known } else {
+            price = pricing.price(provider: profile.kind, model: model)
+            priceCache[model] = .some(price)
+        }
         var reply = Reply(
             result: .response(UpstreamResponse(status: 200, headers: [HTTPHeader("content-type", stream ? "text/event-stream" : "application/json")],
                                                body: body, timeToFirstByte: stream ? ttft : ttft + generation)),
@@ -154,7 +172,11 @@ public struct MockProvider {
     static func read(_ payload: ProviderPayload) -> (system: String, user: String, model: String, maxTokens: Int?, promptTokens: Int) {
         switch payload {
         case .openAI(let r):
-            let system = r.messages.filter { $0.role == "system" || $0.role == "developer" }.map(\.text).joined(separator: "\n")
+            var system = ""
+            var firstSystem = true
+            for m in r.messages where m.role == "system" || m.role == "developer" {
+                if firstSystem { system = m.text; firstSystem = false } else { system += "\n" + m.text }
+            }
             let user = r.messages.last { $0.role == "user" }?.text ?? ""
             return (system, user, r.model, r.outputTokenLimit, TokenEstimate.promptTokens(r.messages))
         case .anthropic(let r):
@@ -173,9 +195,12 @@ public struct MockProvider {
 
     /// The model named in a Gemini path (`/v1beta/models/{model}:generateContent`).
     static func geminiModel(path: String) -> String {
-        guard let r = path.range(of: "/models/") else { return "" }
-        let rest = path[r.upperBound...]
-        return String(rest.prefix { $0 != ":" && $0 != "?" && $0 != "/" })
+        let marker = Array("/models/".utf8)
+        let bytes = Array(path.utf8)
+        guard bytes.count >= marker.count,
+              let start = (0...(bytes.count - marker.count)).first(where: { bytes[$0..<($0 + marker.count)].elementsEqual(marker) }) else { return "" }
+        let rest = bytes[(start + marker.count)...]
+        return String(decoding: rest.prefix { $0 != UInt8(ascii: ":") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "/") }, as: UTF8.self)
     }
 
     private func chunks(_ text: String) -> [String] {
@@ -219,8 +244,7 @@ public struct MockProvider {
         }
     }
 
-    private func streamBody(text: String, model: String, id: String, created: Int64, promptTokens: Int, completionTokens: Int, finish: String) -> UpstreamResponse.Body {
-        let pieces = chunks(text)
+    private func streamBody(pieces: [String], model: String, id: String, created: Int64, promptTokens: Int, completionTokens: Int, finish: String) -> UpstreamResponse.Body {
         var events: [NativeStreamEvent] = []
         switch profile.kind {
         case .openai, .groq:

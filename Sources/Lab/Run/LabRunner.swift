@@ -38,6 +38,8 @@ public final class LabRunner {
     var core: GatewayCore
     var mocks: [MockProvider] = []
     var mockIDs: [Int32] = []
+    /// Where each mock listens (mocks never move during a run).
+    var mockOrigins: [(kind: ProviderKind, scheme: String, host: String, port: Int)] = []
     var traffic: [TrafficState] = []
     var queue = EventQueue<Event>()
     var inflight: [InFlight?] = []
@@ -46,7 +48,8 @@ public final class LabRunner {
     let metrics: RunMetrics
     var stepLog: [StepOutcome] = []
     /// The oracle's own view of which provider each tenant's alias should use.
-    var expectedActive: [String: ProviderKind] = [:]
+    var expectedActive: [AliasKey: ProviderKind] = [:]
+    struct AliasKey: Hashable { var tenant: String; var alias: String }
     public private(set) var simulatedRequests = 0
 
     public struct StepOutcome: Sendable {
@@ -69,6 +72,7 @@ public final class LabRunner {
         for profile in scenario.providers {
             mocks.append(MockProvider(profile: profile, wire: scenario.wire, pricing: scenario.platform.pricing, streams: streams))
             mockIDs.append(metrics.index(ofProvider: profile.name, kind: profile.kind))
+            mockOrigins.append((profile.kind, profile.endpoint.scheme, profile.endpoint.host, profile.endpoint.port))
         }
         for t in scenario.tenants { try addTenant(t) }
         for (i, spec) in scenario.traffic.enumerated() {
@@ -101,7 +105,7 @@ public final class LabRunner {
         var aliases: [String: ModelAlias] = [:]
         for a in t.aliases {
             aliases[a.name] = ModelAlias(name: a.name, targets: a.targets, active: a.active)
-            expectedActive[t.id + "/" + a.name] = a.active
+            expectedActive[AliasKey(tenant: t.id, alias: a.name)] = a.active
         }
         let config = TenantGatewayConfig(id: t.id, virtualKeys: t.keys.enumerated().map { VirtualKeyRecord(id: "\(t.id)-key-\($0 + 1)", key: $1) },
                                          accounts: accounts, aliases: aliases)
@@ -117,8 +121,9 @@ public final class LabRunner {
         }
     }
 
+    /// The mock provider listening at an endpoint's origin (scheme, host and port).
     func mockIndex(for kind: ProviderKind, endpoint: Endpoint) -> Int? {
-        mocks.firstIndex { $0.profile.kind == kind && $0.profile.endpoint.origin == endpoint.origin }
+        mockOrigins.firstIndex { $0.kind == kind && $0.port == endpoint.port && $0.host == endpoint.host && $0.scheme == endpoint.scheme }
     }
 
     // MARK: Running
@@ -173,7 +178,7 @@ public final class LabRunner {
 
     func send(_ call: GatewayCore.UpstreamCall, key: RunMetrics.CallKey, trueTenant: String, now: Instant) {
         let ctx = call.context
-        if let expected = expectedActive[ctx.tenant + "/" + ctx.alias], expected != ctx.provider {
+        if let expected = expectedActive[AliasKey(tenant: ctx.tenant, alias: ctx.alias)], expected != ctx.provider {
             metrics.violation("no_failover", "at \(now): \(ctx.tenant)/\(ctx.alias) was sent to \(ctx.provider.rawValue), but the active provider is \(expected.rawValue)")
         }
         let timeout = scenario.platform.upstreamTimeout
@@ -230,7 +235,7 @@ public final class LabRunner {
             switch step.action {
             case .switchProvider(let tenant, let alias, let to):
                 try core.switchProvider(tenant: tenant, alias: alias, to: to)
-                expectedActive[tenant + "/" + alias] = to
+                expectedActive[AliasKey(tenant: tenant, alias: alias)] = to
             case .outage(let name, let duration, let failure):
                 let targets = mocks.indices.filter { mocks[$0].profile.name == name || (mocks[$0].profile.kind.rawValue == name) }
                 if targets.isEmpty { error = "no mock provider '\(name)'" }

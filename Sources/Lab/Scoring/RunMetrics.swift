@@ -71,8 +71,11 @@ public final class RunMetrics {
         Histogram<UInt32>(lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
     }
 
+    private var tenantIndex: [String: Int32] = [:]
+
     func index(of tenant: String) -> Int32 {
-        if let i = tenants.firstIndex(of: tenant) { return Int32(i) }
+        if let i = tenantIndex[tenant] { return i }
+        tenantIndex[tenant] = Int32(tenants.count)
         tenants.append(tenant)
         timelineOK.append(Array(repeating: 0, count: bucketCount))
         timelineError.append(Array(repeating: 0, count: bucketCount))
@@ -98,20 +101,9 @@ public final class RunMetrics {
     // MARK: Recording
 
     func record(call key: CallKey, usage: UsageRecord, at now: Instant) {
-        var stats = calls[key] ?? CallStats()
-        stats.count += 1
-        stats.promptTokens += usage.promptTokens
-        stats.completionTokens += usage.completionTokens
-        stats.costMicros += usage.costMicros
-        if usage.status == 200 {
-            if stats.latency == nil { stats.latency = Self.makeHistogram() }
-            _ = stats.latency!.record(UInt64(max(1, usage.latency.value / 1000)))
-            if let t = usage.timeToFirstToken {
-                if stats.ttft == nil { stats.ttft = Self.makeHistogram() }
-                _ = stats.ttft!.record(UInt64(max(1, t.value / 1000)))
-            }
-        }
-        calls[key] = stats
+        // Mutated in place through the dictionary's accessor: copying the stats out and
+        // back would copy both histograms' count arrays on every call.
+        Self.add(usage, to: &calls[key, default: CallStats()])
         if key.tenant >= 0 {
             let bucket = min(bucketCount - 1, max(0, Int(now.nanoseconds / bucketWidth.value)))
             let t = Int(key.tenant)
@@ -120,8 +112,22 @@ public final class RunMetrics {
         }
     }
 
+    private static func add(_ usage: UsageRecord, to stats: inout CallStats) {
+        stats.count += 1
+        stats.promptTokens += usage.promptTokens
+        stats.completionTokens += usage.completionTokens
+        stats.costMicros += usage.costMicros
+        guard usage.status == 200 else { return }
+        if stats.latency == nil { stats.latency = makeHistogram() }
+        _ = stats.latency!.record(UInt64(max(1, usage.latency.value / 1000)))
+        if let t = usage.timeToFirstToken {
+            if stats.ttft == nil { stats.ttft = makeHistogram() }
+            _ = stats.ttft!.record(UInt64(max(1, t.value / 1000)))
+        }
+    }
+
     func record(upstream key: UpstreamKey, billed: Int64, hallucinated: Bool) {
-        var s = upstream[key] ?? UpstreamStats()
+        var s = upstream[key, default: UpstreamStats()]
         s.count += 1
         s.billedMicros += billed
         if hallucinated { s.hallucinated += 1 }

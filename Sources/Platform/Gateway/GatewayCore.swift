@@ -33,6 +33,10 @@ public struct GatewayCore: Sendable {
     public private(set) var configuration: Configuration
     public private(set) var tenants: [String: TenantGatewayConfig] = [:]
     private var keyIndex: [KeyDigest: (tenant: String, keyID: String)] = [:]
+    /// Prices of every alias target, resolved once when tenants are configured, so that
+    /// a call does not search the pricing table (`nil` values: known to be unpriced).
+    private var resolvedPrices: [PriceKey: PricingTable.Price?] = [:]
+    private struct PriceKey: Hashable { var provider: ProviderKind; var model: String }
 
     public init(configuration: Configuration) { self.configuration = configuration }
 
@@ -62,6 +66,11 @@ public struct GatewayCore: Sendable {
         }
         tenants[tenant.id] = tenant
         for k in tenant.virtualKeys { keyIndex[k.digest] = (tenant.id, k.id) }
+        for alias in tenant.aliases.values {
+            for (provider, model) in alias.targets where resolvedPrices[PriceKey(provider: provider, model: model)] == nil {
+                resolvedPrices[PriceKey(provider: provider, model: model)] = .some(configuration.pricing.price(provider: provider, model: model))
+            }
+        }
         return alerts
     }
 
@@ -130,6 +139,8 @@ public struct GatewayCore: Sendable {
         public var includeUsage: Bool
         public var startedAt: Instant
         public var promptText: [ChatMessage]
+        /// The upstream model's price, resolved at admission (`nil`: unpriced).
+        public var price: PricingTable.Price?
     }
 
     public struct UpstreamCall: Hashable, Sendable {
@@ -185,22 +196,19 @@ public struct GatewayCore: Sendable {
                                        message: "Model '\(alias.name)' routes to \(provider.displayName), but this tenant has no \(provider.displayName) credentials configured."),
                           tenant: tenant.id, keyID: owner.keyID, provider: provider, model: model)
         }
-        // Checked again at call time: the account was refused at configuration time (and
-        // alerted then), or the allowlist no longer admits it (alerted now).
+        // The allowlist only changes through `setAllowlist`, which re-checks every account,
+        // so `blockedReason` is current here: an account refused at configuration time
+        // (and alerted then) is refused on every call, without a new alert each time.
+        // The live transport checks the resolved URL again before it connects.
         if let reason = account.blockedReason {
             return reject(GatewayError(.egressDenied, status: 403, message: "Outbound call refused: \(reason)."),
                           tenant: tenant.id, keyID: owner.keyID, provider: provider, model: model)
-        }
-        if let reason = configuration.allowlist.refusal(for: account.endpoint) {
-            let alert = Alert(kind: .egressDenied, at: now, tenant: tenant.id, provider: provider, message: "call refused: \(reason)")
-            return reject(GatewayError(.egressDenied, status: 403, message: "Outbound call refused: \(reason)."),
-                          tenant: tenant.id, keyID: owner.keyID, provider: provider, model: model, alerts: [alert])
         }
         let upstream = ProviderAdapter.makeRequest(request, model: model, account: account)
         let context = CallContext(
             requestID: requestID, tenant: tenant.id, keyID: owner.keyID, alias: alias.name, provider: provider,
             upstreamModel: model, stream: request.isStream, includeUsage: request.streamOptions?.includeUsage ?? false,
-            startedAt: now, promptText: request.messages)
+            startedAt: now, promptText: request.messages, price: resolvedPrices[PriceKey(provider: provider, model: model)] ?? configuration.pricing.price(provider: provider, model: model))
         return .forward(UpstreamCall(context: context, request: upstream))
     }
 
@@ -302,7 +310,7 @@ public struct GatewayCore: Sendable {
             usage.timeToFirstToken = response.timeToFirstByte
             if let failure = assembler.failure {
                 usage.usageSource = reportedUsage == nil ? .none : .reported
-                if let u = reportedUsage { charge(&usage, u, alerts: &alerts, now: now) }
+                if let u = reportedUsage { charge(&usage, u, price: call.price, alerts: &alerts, now: now) }
                 return fail(GatewayError(.serverError, status: 502, message: "\(call.provider.displayName) stream failed: \(failure)"))
             }
             clientResponse = .stream(chunks)
@@ -321,11 +329,11 @@ public struct GatewayCore: Sendable {
 
         if let u = reportedUsage {
             usage.usageSource = .reported
-            charge(&usage, u, alerts: &alerts, now: now)
+            charge(&usage, u, price: call.price, alerts: &alerts, now: now)
         } else {
             usage.usageSource = .estimated
             let u = ChatUsage(promptTokens: TokenEstimate.promptTokens(call.promptText), completionTokens: TokenEstimate.tokens(completionText))
-            charge(&usage, u, alerts: &alerts, now: now)
+            charge(&usage, u, price: call.price, alerts: &alerts, now: now)
         }
         var finalResponse = clientResponse
         if case .completion(var c) = clientResponse, c.usage == nil {
@@ -335,10 +343,10 @@ public struct GatewayCore: Sendable {
         return Outcome(response: finalResponse, usage: usage, alerts: alerts)
     }
 
-    private func charge(_ usage: inout UsageRecord, _ u: ChatUsage, alerts: inout [Alert], now: Instant) {
+    private func charge(_ usage: inout UsageRecord, _ u: ChatUsage, price: PricingTable.Price?, alerts: inout [Alert], now: Instant) {
         usage.promptTokens = u.promptTokens
         usage.completionTokens = u.completionTokens
-        if let price = configuration.pricing.price(provider: usage.provider!, model: usage.upstreamModel ?? "") {
+        if let price {
             usage.costMicros = PricingTable.costMicros(promptTokens: u.promptTokens, completionTokens: u.completionTokens, price: price)
         } else {
             alerts.append(Alert(kind: .unpricedModel, at: now, tenant: usage.tenant, provider: usage.provider,

@@ -3,12 +3,20 @@ public struct HTTPHeader: Hashable, Sendable {
     public var name: String
     public var value: String
     public init(_ name: String, _ value: String) { self.name = name; self.value = value }
+
+    /// Header names compare ASCII case-insensitively (RFC 9110 §5.1).
+    public static func namesMatch(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).allSatisfy { x, y in
+            x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 0x61 && (x | 0x20) <= 0x7A)
+        }
+    }
 }
 
 extension Array where Element == HTTPHeader {
     /// The first value of a header, compared case-insensitively.
     public func value(_ name: String) -> String? {
-        first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        if let exact = first(where: { $0.name == name }) { return exact.value }  // the common case: both lowercase
+        return first { HTTPHeader.namesMatch($0.name, name) }?.value
     }
 }
 
