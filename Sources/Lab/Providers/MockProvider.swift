@@ -1,3 +1,4 @@
+import Foundation
 import Platform
 
 /// A simulated LLM provider that answers ``UpstreamRequest``s in its own wire format.
@@ -30,6 +31,9 @@ public struct MockProvider {
     /// The profile's error rates in a fixed order (drawn against one uniform number).
     private var failureTable: [(MockProviderProfile.Failure, Double)]
     public let wire: Wire
+    /// Accept every non-empty key (the HTTP mock server, which has no tenant registry);
+    /// the tenant of an unknown key is then unknown.
+    public var acceptsAnyKey = false
     let pricing: PricingTable
     /// API key → the tenant it was issued to.
     private(set) var accounts: [String: String] = [:]
@@ -65,44 +69,105 @@ public struct MockProvider {
 
     /// The key a request carries, read the way this provider reads it.
     public static func credential(of request: UpstreamRequest) -> String? {
-        switch request.provider {
+        credential(provider: request.provider, headers: request.headers, path: request.path)
+    }
+
+    /// OpenAI and Groq: `Authorization: Bearer`; Anthropic: `x-api-key` (or Bearer);
+    /// Gemini: `x-goog-api-key` or the `key` query parameter.
+    public static func credential(provider: ProviderKind, headers: [HTTPHeader], path: String) -> String? {
+        switch provider {
         case .openai, .groq:
-            guard let h = request.headers.value("authorization"), h.hasPrefix("Bearer ") else { return nil }
+            guard let h = headers.value("authorization"), h.hasPrefix("Bearer ") else { return nil }
             return String(h.dropFirst(7))
         case .anthropic:
-            if let k = request.headers.value("x-api-key") { return k }
-            if let h = request.headers.value("authorization"), h.hasPrefix("Bearer ") { return String(h.dropFirst(7)) }
+            if let k = headers.value("x-api-key") { return k }
+            if let h = headers.value("authorization"), h.hasPrefix("Bearer ") { return String(h.dropFirst(7)) }
             return nil
         case .gemini:
-            return request.headers.value("x-goog-api-key")
+            if let k = headers.value("x-goog-api-key") { return k }
+            guard let q = path.split(separator: "?", maxSplits: 1).dropFirst().first else { return nil }
+            for pair in q.split(separator: "&") where pair.hasPrefix("key=") {
+                return String(pair.dropFirst(4)).removingPercentEncoding
+            }
+            return nil
         }
     }
 
-    /// Answers one call made at `now`.
+    /// Answers one call made at `now` (the Lab's entry point).
     public mutating func handle(_ request: UpstreamRequest, at now: Instant) -> Reply {
-        let kind = profile.kind
-        guard let key = Self.credential(of: request), let tenant = accounts[key] else {
-            return errorReply(status: 401, message: "Invalid API key.", now: now, tenant: nil)
-        }
-        if kind == .anthropic, request.headers.value("anthropic-version") == nil {
-            return errorReply(status: 400, message: "anthropic-version header is required.", now: now, tenant: tenant)
-        }
+        let key = Self.credential(of: request)
+        if let refused = authenticate(key: key, headers: request.headers, now: now) { return refused }
+        let tenant = key.flatMap { accounts[$0] }
         // Decode the payload as the real server would.
         let payload: ProviderPayload
         switch wire {
         case .typed: payload = request.payload
         case .json:
-            let bytes = request.encodedBody()
-            do {
-                switch request.payload {
-                case .openAI: payload = .openAI(try WireJSON.decode(ChatCompletionRequest.self, from: bytes))
-                case .anthropic: payload = .anthropic(try WireJSON.decode(AnthropicRequest.self, from: bytes))
-                case .gemini: payload = .gemini(try WireJSON.decode(GeminiRequest.self, from: bytes))
-                }
-            } catch {
-                return errorReply(status: 400, message: "Could not parse the JSON body: \(error)", now: now, tenant: tenant)
+            switch decodePayload(request.encodedBody()) {
+            case .success(let p): payload = p
+            case .failure(let bad): return errorReply(status: 400, message: bad.message, now: now, tenant: tenant)
             }
         }
+        return answer(payload, path: request.path, stream: request.stream, now: now, tenant: tenant)
+    }
+
+    /// Answers one HTTP request (the `dcoder mock-providers` server's entry point): the
+    /// path with its query, the headers and the raw body, as the real provider gets them.
+    /// Replies are always JSON or SSE bytes.
+    public mutating func handle(path: String, headers: [HTTPHeader], body: [UInt8], at now: Instant) -> Reply {
+        let key = Self.credential(provider: profile.kind, headers: headers, path: path)
+        if let refused = authenticate(key: key, headers: headers, now: now) { return refused }
+        let tenant = key.flatMap { accounts[$0] }
+        let payload: ProviderPayload
+        switch decodePayload(body) {
+        case .success(let p): payload = p
+        case .failure(let bad): return errorReply(status: 400, message: bad.message, now: now, tenant: tenant)
+        }
+        let stream: Bool
+        switch payload {
+        case .openAI(let r): stream = r.isStream
+        case .anthropic(let r): stream = r.stream ?? false
+        case .gemini: stream = path.contains(":streamGenerateContent")
+        }
+        return answer(payload, path: path, stream: stream, now: now, tenant: tenant)
+    }
+
+    /// Refuses a call without a key this provider knows (every non-empty key, when
+    /// ``acceptsAnyKey``), or without the headers the provider requires.
+    private mutating func authenticate(key: String?, headers: [HTTPHeader], now: Instant) -> Reply? {
+        guard let key, !key.isEmpty, acceptsAnyKey || accounts[key] != nil else {
+            let message = key == nil ? missingKeyMessage : "Invalid API key."
+            return errorReply(status: 401, message: message, now: now, tenant: nil)
+        }
+        if profile.kind == .anthropic, headers.value("anthropic-version") == nil {
+            return errorReply(status: 400, message: "anthropic-version: header is required", now: now, tenant: accounts[key])
+        }
+        return nil
+    }
+
+    private var missingKeyMessage: String {
+        switch profile.kind {
+        case .openai, .groq: return "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
+        case .anthropic: return "x-api-key header is required"
+        case .gemini: return "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API."
+        }
+    }
+
+    private struct BadBody: Error { var message: String }
+
+    private func decodePayload(_ bytes: [UInt8]) -> Result<ProviderPayload, BadBody> {
+        do {
+            switch profile.kind {
+            case .openai, .groq: return .success(.openAI(try WireJSON.decode(ChatCompletionRequest.self, from: bytes)))
+            case .anthropic: return .success(.anthropic(try WireJSON.decode(AnthropicRequest.self, from: bytes)))
+            case .gemini: return .success(.gemini(try WireJSON.decode(GeminiRequest.self, from: bytes)))
+            }
+        } catch {
+            return .failure(BadBody(message: "Could not parse the JSON body: \(error)"))
+        }
+    }
+
+    private mutating func answer(_ payload: ProviderPayload, path: String, stream: Bool, now: Instant, tenant: String?) -> Reply {
         if let outage = profile.outage(at: now) {
             return failureReply(outage.failure, now: now, tenant: tenant)
         }
@@ -112,12 +177,12 @@ public struct MockProvider {
             cumulative += rate
             if u < cumulative { return failureReply(failure, now: now, tenant: tenant) }
         }
-        return success(payload, path: request.path, stream: request.stream, now: now, tenant: tenant)
+        return success(payload, path: path, stream: stream, now: now, tenant: tenant)
     }
 
     // MARK: Success
 
-    private mutating func success(_ payload: ProviderPayload, path: String, stream: Bool, now: Instant, tenant: String) -> Reply {
+    private mutating func success(_ payload: ProviderPayload, path: String, stream: Bool, now: Instant, tenant: String?) -> Reply {
         var (system, user, model, maxTokens, promptTokens) = Self.read(payload)
         if model.isEmpty { model = Self.geminiModel(path: path) }
         let cacheKey = PromptKey(system: system, user: user)
@@ -308,7 +373,7 @@ public struct MockProvider {
 
     // MARK: Failures
 
-    private mutating func failureReply(_ failure: MockProviderProfile.Failure, now: Instant, tenant: String) -> Reply {
+    private mutating func failureReply(_ failure: MockProviderProfile.Failure, now: Instant, tenant: String?) -> Reply {
         switch failure {
         case .timeout:
             return Reply(result: .failure(.timeout(after: .zero)), delay: Nanoseconds(Int64.max / 4), status: 0, tenantOfKey: tenant)

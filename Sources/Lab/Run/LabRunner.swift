@@ -100,15 +100,8 @@ public final class LabRunner {
     var tenantKeys: [String: [String]] = [:]
 
     func addTenant(_ t: Scenario.TenantSpec) throws {
-        var accounts: [ProviderKind: ProviderAccount] = [:]
-        for a in t.accounts { accounts[a.provider] = ProviderAccount(provider: a.provider, endpoint: a.endpoint, apiKey: Secret(a.key)) }
-        var aliases: [String: ModelAlias] = [:]
-        for a in t.aliases {
-            aliases[a.name] = ModelAlias(name: a.name, targets: a.targets, active: a.active)
-            expectedActive[AliasKey(tenant: t.id, alias: a.name)] = a.active
-        }
-        let config = TenantGatewayConfig(id: t.id, virtualKeys: t.keys.enumerated().map { VirtualKeyRecord(id: "\(t.id)-key-\($0 + 1)", key: $1) },
-                                         accounts: accounts, aliases: aliases)
+        for a in t.aliases { expectedActive[AliasKey(tenant: t.id, alias: a.name)] = a.active }
+        let config = t.gatewayConfig()
         let alerts: [Alert]
         do { alerts = try core.upsertTenant(config, at: clock.now()) } catch {
             throw ScenarioError(file: scenario.file, line: 1, column: 1, message: "tenant '\(t.id)': \(error)")

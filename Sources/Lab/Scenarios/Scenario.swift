@@ -44,6 +44,17 @@ public struct Scenario: Sendable {
         public var keys: [String]
         public var accounts: [AccountSpec]
         public var aliases: [AliasSpec]
+
+        /// The gateway configuration of this tenant (the Lab and `dcoder serve` both use it).
+        /// Virtual keys get ids `<tenant>-key-1`, `-2`, … in declaration order.
+        public func gatewayConfig() -> TenantGatewayConfig {
+            var accounts: [ProviderKind: ProviderAccount] = [:]
+            for a in self.accounts { accounts[a.provider] = ProviderAccount(provider: a.provider, endpoint: a.endpoint, apiKey: Secret(a.key)) }
+            var aliases: [String: ModelAlias] = [:]
+            for a in self.aliases { aliases[a.name] = ModelAlias(name: a.name, targets: a.targets, active: a.active) }
+            return TenantGatewayConfig(id: id, virtualKeys: keys.enumerated().map { VirtualKeyRecord(id: "\(id)-key-\($0 + 1)", key: $1) },
+                                       accounts: accounts, aliases: aliases)
+        }
     }
 
     /// One prompt of a prompt set.

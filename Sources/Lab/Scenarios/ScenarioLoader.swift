@@ -45,13 +45,17 @@ public enum ScenarioLoader {
         return out
     }
 
-    struct Context {
+    package struct Context {
         var file: String
         var baseDirectory: String
         var hasher: SHA256
+
+        package init(file: String, baseDirectory: String, hasher: SHA256 = SHA256()) {
+            self.file = file; self.baseDirectory = baseDirectory; self.hasher = hasher
+        }
     }
 
-    static func readText(_ path: String, from node: YAMLNode?) throws -> String {
+    package static func readText(_ path: String, from node: YAMLNode?) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             if let node { throw node.error("cannot read file '\(path)'") }
             throw ScenarioError(file: path, line: 1, column: 1, message: "cannot read the file")
@@ -122,7 +126,7 @@ public enum ScenarioLoader {
             tenants: tenants, traffic: traffic, steps: steps.sorted { $0.at < $1.at }, expectations: expectations)
     }
 
-    static func parsePlatform(_ node: YAMLNode?, context: inout Context) throws -> Scenario.PlatformSpec {
+    package static func parsePlatform(_ node: YAMLNode?, context: inout Context) throws -> Scenario.PlatformSpec {
         var allowlist = ProviderKind.allCases.compactMap { try? Endpoint.parse($0.defaultBaseURL).get().host }
         var pricing: PricingTable
         do { pricing = try PricingTable.bundled() } catch {
@@ -151,14 +155,14 @@ public enum ScenarioLoader {
         path.hasPrefix("/") ? path : (context.baseDirectory as NSString).appendingPathComponent(path)
     }
 
-    static func parseEndpoint(_ node: YAMLNode) throws -> Endpoint {
+    package static func parseEndpoint(_ node: YAMLNode) throws -> Endpoint {
         switch Endpoint.parse(try node.nonEmptyString()) {
         case .success(let e): return e
         case .failure(let why): throw node.error("\(why)")
         }
     }
 
-    static func parseKind(_ node: YAMLNode) throws -> ProviderKind {
+    package static func parseKind(_ node: YAMLNode) throws -> ProviderKind {
         guard let k = ProviderKind(rawValue: try node.string()) else {
             throw node.error("expected a provider: \(ProviderKind.allCases.map(\.rawValue).joined(separator: ", ")); got \(node.kindName)")
         }
@@ -235,13 +239,16 @@ public enum ScenarioLoader {
         return f
     }
 
-    static func parseTenant(id: String, _ node: YAMLNode) throws -> Scenario.TenantSpec {
+    /// - Parameter secret: reads a key's value (the live server's config expands
+    ///   `${ENV_VAR}` references here; scenarios take keys literally).
+    package static func parseTenant(id: String, _ node: YAMLNode,
+                                    secret: (YAMLNode) throws -> String = { try $0.nonEmptyString() }) throws -> Scenario.TenantSpec {
         guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
             throw node.error("tenant ids use letters, digits, '-' and '_'")
         }
         let f = try node.fields(["keys", "providers", "models"])
         let keysNode = try f.required("keys")
-        let keys = try keysNode.list().map { try $0.nonEmptyString() }
+        let keys = try keysNode.list().map { try secret($0) }
         guard !keys.isEmpty else { throw keysNode.error("a tenant needs at least one virtual key") }
         var accounts: [Scenario.AccountSpec] = []
         if let p = f["providers"] {
@@ -249,7 +256,7 @@ public enum ScenarioLoader {
                 let kind = ProviderKind(rawValue: kindName)!
                 let af = try a.fields(["key", "endpoint"])
                 let endpoint = try af["endpoint"].map(parseEndpoint) ?? Endpoint.parse(kind.defaultBaseURL).get()
-                accounts.append(.init(provider: kind, key: try af.required("key").nonEmptyString(), endpoint: endpoint))
+                accounts.append(.init(provider: kind, key: try secret(af.required("key")), endpoint: endpoint))
             }
         }
         var aliases: [Scenario.AliasSpec] = []

@@ -4,16 +4,16 @@ import Yams
 
 /// A YAML node that knows its file, position and path, so every complaint about it can
 /// say where it is and what was expected.
-struct YAMLNode {
+package struct YAMLNode {
     let node: Node
     let file: String
     let path: String
 
-    var line: Int { node.mark?.line ?? 1 }
-    var column: Int { node.mark?.column ?? 1 }
+    package var line: Int { node.mark?.line ?? 1 }
+    package var column: Int { node.mark?.column ?? 1 }
 
     /// Parses a whole file's text.
-    static func parse(_ text: String, file: String) throws -> YAMLNode {
+    package static func parse(_ text: String, file: String) throws -> YAMLNode {
         do {
             guard let root = try Yams.compose(yaml: text) else {
                 throw ScenarioError(file: file, line: 1, column: 1, message: "the file is empty; expected a mapping with 'name', 'duration', 'tenants', …")
@@ -33,7 +33,7 @@ struct YAMLNode {
         }
     }
 
-    func error(_ message: String) -> ScenarioError {
+    package func error(_ message: String) -> ScenarioError {
         ScenarioError(file: file, line: line, column: column, message: path.isEmpty ? message : "'\(path)': \(message)")
     }
 
@@ -41,7 +41,7 @@ struct YAMLNode {
         YAMLNode(node: node, file: file, path: path.isEmpty ? key : "\(path).\(key)")
     }
 
-    var kindName: String {
+    package var kindName: String {
         switch node {
         case .scalar(let s): return s.string.isEmpty ? "an empty value" : "'\(s.string)'"
         case .mapping: return "a mapping"
@@ -50,12 +50,12 @@ struct YAMLNode {
         }
     }
 
-    var isMapping: Bool { if case .mapping = node { return true } else { return false } }
-    var isSequence: Bool { if case .sequence = node { return true } else { return false } }
-    var isScalar: Bool { if case .scalar = node { return true } else { return false } }
+    package var isMapping: Bool { if case .mapping = node { return true } else { return false } }
+    package var isSequence: Bool { if case .sequence = node { return true } else { return false } }
+    package var isScalar: Bool { if case .scalar = node { return true } else { return false } }
 
     /// The entries of a mapping, in file order; rejects keys outside `allowed`.
-    func mapping(allowed: [String]? = nil) throws -> [(key: String, value: YAMLNode)] {
+    package func mapping(allowed: [String]? = nil) throws -> [(key: String, value: YAMLNode)] {
         guard case .mapping(let m) = node else { throw error("expected a mapping, got \(kindName)") }
         var out: [(String, YAMLNode)] = []
         for (k, v) in m {
@@ -71,39 +71,39 @@ struct YAMLNode {
     }
 
     /// A mapping as a lookup table, rejecting unknown keys.
-    func fields(_ allowed: [String]) throws -> Fields {
+    package func fields(_ allowed: [String]) throws -> Fields {
         Fields(owner: self, entries: try mapping(allowed: allowed))
     }
 
-    func list() throws -> [YAMLNode] {
+    package func list() throws -> [YAMLNode] {
         guard case .sequence(let s) = node else { throw error("expected a list, got \(kindName)") }
         return s.enumerated().map { child($1, "[\($0)]") }
     }
 
-    func string() throws -> String {
+    package func string() throws -> String {
         guard case .scalar(let s) = node else { throw error("expected text, got \(kindName)") }
         return s.string
     }
 
-    func nonEmptyString() throws -> String {
+    package func nonEmptyString() throws -> String {
         let s = try string()
         guard !s.trimmingCharacters(in: .whitespaces).isEmpty else { throw error("must not be empty") }
         return s
     }
 
-    func int(min: Int? = nil, max: Int? = nil) throws -> Int {
+    package func int(min: Int? = nil, max: Int? = nil) throws -> Int {
         guard let v = Int(try string().replacingOccurrences(of: "_", with: "")) else { throw error("expected a whole number, got \(kindName)") }
         if let min, v < min { throw error("must be at least \(min), got \(v)") }
         if let max, v > max { throw error("must be at most \(max), got \(v)") }
         return v
     }
 
-    func double() throws -> Double {
+    package func double() throws -> Double {
         guard let v = Double(try string().replacingOccurrences(of: "_", with: "")), v.isFinite else { throw error("expected a number, got \(kindName)") }
         return v
     }
 
-    func bool() throws -> Bool {
+    package func bool() throws -> Bool {
         switch try string().lowercased() {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
@@ -111,7 +111,7 @@ struct YAMLNode {
         }
     }
 
-    func duration() throws -> Nanoseconds {
+    package func duration() throws -> Nanoseconds {
         guard let d = DurationFormat.parse(try string()) else {
             throw error("expected a duration with a unit, like 250ms, 1.5s, 30m, 2h or 7d; got \(kindName)")
         }
@@ -119,7 +119,7 @@ struct YAMLNode {
     }
 
     /// A probability: `5%` or `0.05`.
-    func fraction() throws -> Double {
+    package func fraction() throws -> Double {
         let s = try string().trimmingCharacters(in: .whitespaces)
         let v: Double?
         if s.hasSuffix("%") { v = Double(s.dropLast()).map { $0 / 100 } } else { v = Double(s) }
@@ -128,7 +128,7 @@ struct YAMLNode {
     }
 
     /// A rate: `2/s`, `120/min`, `8000/d`; returns events per second.
-    func rate() throws -> Double {
+    package func rate() throws -> Double {
         let s = try string().replacingOccurrences(of: " ", with: "")
         let parts = s.split(separator: "/")
         let per: [String: Double] = ["s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400]
@@ -141,16 +141,16 @@ struct YAMLNode {
 }
 
 /// A mapping's entries by key, with required and optional access.
-struct Fields {
+package struct Fields {
     let owner: YAMLNode
     let entries: [(key: String, value: YAMLNode)]
 
     subscript(_ key: String) -> YAMLNode? { entries.first { $0.key == key }?.value }
 
-    func required(_ key: String) throws -> YAMLNode {
+    package func required(_ key: String) throws -> YAMLNode {
         guard let v = self[key] else { throw owner.error("missing required key '\(key)'") }
         return v
     }
 
-    var keys: [String] { entries.map(\.key) }
+    package var keys: [String] { entries.map(\.key) }
 }

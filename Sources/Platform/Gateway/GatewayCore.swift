@@ -173,12 +173,12 @@ public struct GatewayCore: Sendable {
                 completionTokens: 0, costMicros: 0, usageSource: .none, startedAt: now, latency: .zero, timeToFirstToken: nil),
                 alerts: alerts))
         }
-        guard let auth = authorization, auth.hasPrefix("Bearer "), auth.count > 7 else {
-            return reject(GatewayError(.invalidAPIKey, status: 401, message: "Missing API key: send 'Authorization: Bearer <your D.Coder key>'."))
+        let owner: (tenant: TenantGatewayConfig, keyID: String)
+        switch authenticate(authorization) {
+        case .failure(let e): return reject(e)
+        case .success(let o): owner = o
         }
-        guard let owner = keyIndex[KeyDigest(of: String(auth.dropFirst(7)))], let tenant = tenants[owner.tenant] else {
-            return reject(GatewayError(.invalidAPIKey, status: 401, message: "Incorrect API key provided."))
-        }
+        let tenant = owner.tenant
         if tenant.suspended {
             return reject(GatewayError(.tenantSuspended, status: 403, message: "Tenant '\(tenant.id)' is suspended."), tenant: tenant.id, keyID: owner.keyID)
         }
@@ -210,6 +210,17 @@ public struct GatewayCore: Sendable {
             upstreamModel: model, stream: request.isStream, includeUsage: request.streamOptions?.includeUsage ?? false,
             startedAt: now, promptText: request.messages, price: resolvedPrices[PriceKey(provider: provider, model: model)] ?? configuration.pricing.price(provider: provider, model: model))
         return .forward(UpstreamCall(context: context, request: upstream))
+    }
+
+    /// The tenant and key id behind an `Authorization: Bearer <virtual key>` header.
+    public func authenticate(_ authorization: String?) -> Result<(tenant: TenantGatewayConfig, keyID: String), GatewayError> {
+        guard let auth = authorization, auth.hasPrefix("Bearer "), auth.utf8.count > 7 else {
+            return .failure(GatewayError(.invalidAPIKey, status: 401, message: "Missing API key: send 'Authorization: Bearer <your D.Coder key>'."))
+        }
+        guard let owner = keyIndex[KeyDigest(of: String(auth.dropFirst(7)))], let tenant = tenants[owner.tenant] else {
+            return .failure(GatewayError(.invalidAPIKey, status: 401, message: "Incorrect API key provided."))
+        }
+        return .success((tenant, owner.keyID))
     }
 
     static func validate(_ r: ChatCompletionRequest) -> GatewayError? {
@@ -244,20 +255,11 @@ public struct GatewayCore: Sendable {
 
     /// Turns the transport's result into the client's response and the usage record.
     public func complete(_ call: CallContext, result: UpstreamResult, now: Instant) -> Outcome {
-        var usage = UsageRecord(
-            requestID: call.requestID, tenant: call.tenant, keyID: call.keyID, modelAlias: call.alias, provider: call.provider,
-            upstreamModel: call.upstreamModel, stream: call.stream, status: 200, errorKind: nil, promptTokens: 0,
-            completionTokens: 0, costMicros: 0, usageSource: .none, startedAt: call.startedAt, latency: now - call.startedAt,
-            timeToFirstToken: nil)
+        var usage = Self.baseUsage(call, now: now)
         var alerts: [Alert] = []
 
         func fail(_ e: GatewayError) -> Outcome {
-            usage.status = e.status
-            usage.errorKind = e.kind
-            if e.kind == .upstreamAuth {
-                alerts.append(Alert(kind: .upstreamAuthFailed, at: now, tenant: call.tenant, provider: call.provider,
-                                    message: "\(call.provider.displayName) rejected the tenant's key"))
-            }
+            Self.fail(e, &usage, call: call, alerts: &alerts, now: now)
             return Outcome(response: .error(e), usage: usage, alerts: alerts)
         }
 
@@ -299,21 +301,13 @@ public struct GatewayCore: Sendable {
         var reportedUsage: ChatUsage?
         var completionText = ""
         if case .stream(let events) = reply {
-            var translator = ProviderAdapter.StreamTranslator(provider: call.provider)
-            var assembler = StreamAssembler(id: call.requestID, created: created, model: call.alias, includeUsage: call.includeUsage)
+            var relay = StreamRelay(context: call, created: created)
             var chunks: [ChatCompletionChunk] = []
-            for e in events { chunks += assembler.add(translator.translate(e)) }
-            chunks += assembler.add(translator.finish())
-            chunks += assembler.end()
-            reportedUsage = assembler.usage
-            completionText = assembler.text
-            usage.timeToFirstToken = response.timeToFirstByte
-            if let failure = assembler.failure {
-                usage.usageSource = reportedUsage == nil ? .none : .reported
-                if let u = reportedUsage { charge(&usage, u, price: call.price, alerts: &alerts, now: now) }
-                return fail(GatewayError(.serverError, status: 502, message: "\(call.provider.displayName) stream failed: \(failure)"))
-            }
-            clientResponse = .stream(chunks)
+            for e in events { chunks += relay.feed(e) }
+            let end = relay.finish(now: now, timeToFirstByte: response.timeToFirstByte)
+            chunks += end.chunks
+            if let e = end.outcome.error { return Outcome(response: .error(e), usage: end.outcome.usage, alerts: end.outcome.alerts) }
+            return Outcome(response: .stream(chunks), usage: end.outcome.usage, alerts: end.outcome.alerts)
         } else {
             guard let n = ProviderAdapter.normalize(reply) else {
                 return fail(GatewayError(.upstreamBadResponse, status: 502, message: "\(call.provider.displayName) sent a stream to a non-streaming call."))
@@ -327,14 +321,7 @@ public struct GatewayCore: Sendable {
             clientResponse = .completion(completion)
         }
 
-        if let u = reportedUsage {
-            usage.usageSource = .reported
-            charge(&usage, u, price: call.price, alerts: &alerts, now: now)
-        } else {
-            usage.usageSource = .estimated
-            let u = ChatUsage(promptTokens: TokenEstimate.promptTokens(call.promptText), completionTokens: TokenEstimate.tokens(completionText))
-            charge(&usage, u, price: call.price, alerts: &alerts, now: now)
-        }
+        Self.settle(&usage, reported: reportedUsage, completionText: completionText, call: call, alerts: &alerts, now: now)
         var finalResponse = clientResponse
         if case .completion(var c) = clientResponse, c.usage == nil {
             c.usage = ChatUsage(promptTokens: usage.promptTokens, completionTokens: usage.completionTokens)
@@ -343,7 +330,21 @@ public struct GatewayCore: Sendable {
         return Outcome(response: finalResponse, usage: usage, alerts: alerts)
     }
 
-    private func charge(_ usage: inout UsageRecord, _ u: ChatUsage, price: PricingTable.Price?, alerts: inout [Alert], now: Instant) {
+    /// Fills in tokens and cost: from the provider's reported usage, or estimated from
+    /// the texts when the provider reported none.
+    static func settle(_ usage: inout UsageRecord, reported: ChatUsage?, completionText: String, call: CallContext,
+                       alerts: inout [Alert], now: Instant) {
+        if let u = reported {
+            usage.usageSource = .reported
+            charge(&usage, u, price: call.price, alerts: &alerts, now: now)
+        } else {
+            usage.usageSource = .estimated
+            let u = ChatUsage(promptTokens: TokenEstimate.promptTokens(call.promptText), completionTokens: TokenEstimate.tokens(completionText))
+            charge(&usage, u, price: call.price, alerts: &alerts, now: now)
+        }
+    }
+
+    static func charge(_ usage: inout UsageRecord, _ u: ChatUsage, price: PricingTable.Price?, alerts: inout [Alert], now: Instant) {
         usage.promptTokens = u.promptTokens
         usage.completionTokens = u.completionTokens
         if let price {
@@ -351,6 +352,25 @@ public struct GatewayCore: Sendable {
         } else {
             alerts.append(Alert(kind: .unpricedModel, at: now, tenant: usage.tenant, provider: usage.provider,
                                 message: "no price for \(usage.provider!.rawValue)/\(usage.upstreamModel ?? "?"); cost recorded as 0"))
+        }
+    }
+
+    /// The usage record of a call before the answer is known.
+    static func baseUsage(_ call: CallContext, now: Instant) -> UsageRecord {
+        UsageRecord(
+            requestID: call.requestID, tenant: call.tenant, keyID: call.keyID, modelAlias: call.alias, provider: call.provider,
+            upstreamModel: call.upstreamModel, stream: call.stream, status: 200, errorKind: nil, promptTokens: 0,
+            completionTokens: 0, costMicros: 0, usageSource: .none, startedAt: call.startedAt, latency: now - call.startedAt,
+            timeToFirstToken: nil)
+    }
+
+    /// Marks a usage record failed, with the alert an upstream auth failure raises.
+    static func fail(_ e: GatewayError, _ usage: inout UsageRecord, call: CallContext, alerts: inout [Alert], now: Instant) {
+        usage.status = e.status
+        usage.errorKind = e.kind
+        if e.kind == .upstreamAuth {
+            alerts.append(Alert(kind: .upstreamAuthFailed, at: now, tenant: call.tenant, provider: call.provider,
+                                message: "\(call.provider.displayName) rejected the tenant's key"))
         }
     }
 }
