@@ -4,7 +4,7 @@ import Lab
 import Platform
 
 @main
-struct DCoder: ParsableCommand {
+struct DCoder: AsyncParsableCommand {
     static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(
@@ -12,8 +12,10 @@ struct DCoder: ParsableCommand {
         abstract: "D.Coder: a multi-tenant AI platform and its deterministic lab.",
         discussion: """
         Run acceptance scenarios in the deterministic lab with 'dcoder lab run Scenarios/acceptance'. \
-        Reports (report.html, report.json, junit.xml) are written under Reports/.
+        Reports (report.html, report.json, junit.xml) are written under Reports/. \
+        Run the gateway with 'dcoder serve --config FILE', and mock providers to try it offline with \
+        'dcoder mock-providers'.
         """,
         version: version,
-        subcommands: [LabCommand.self, BenchCommand.self])
+        subcommands: [LabCommand.self, ServeCommand.self, MockProvidersCommand.self, BenchCommand.self])
 }

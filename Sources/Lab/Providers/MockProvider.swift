@@ -11,11 +11,11 @@ import Platform
 /// took. With `wire == .json` it decodes the request bytes and returns response bytes
 /// (the exact JSON or SSE stream); with `.typed` it exchanges typed values and skips the
 /// JSON round trip (the simulator's fast path, same content and timing).
-public struct MockProvider {
+public struct MockProvider: Sendable {
     public enum Wire: String, Sendable { case json, typed }
 
     /// What the mock did with one call.
-    public struct Reply {
+    public struct Reply: Sendable {
         public var result: UpstreamResult
         /// How long after the request the (last byte of the) answer arrives.
         public var delay: Nanoseconds

@@ -145,7 +145,7 @@ package struct Fields {
     let owner: YAMLNode
     let entries: [(key: String, value: YAMLNode)]
 
-    subscript(_ key: String) -> YAMLNode? { entries.first { $0.key == key }?.value }
+    package subscript(_ key: String) -> YAMLNode? { entries.first { $0.key == key }?.value }
 
     package func required(_ key: String) throws -> YAMLNode {
         guard let v = self[key] else { throw owner.error("missing required key '\(key)'") }

@@ -212,6 +212,23 @@ public struct GatewayCore: Sendable {
         return .forward(UpstreamCall(context: context, request: upstream))
     }
 
+    /// Refuses a call whose body could not be read (too large, not a chat request). The
+    /// key is checked first, as for every call: a bad key gets its 401 instead, and a
+    /// good one gets the refusal accounted to its tenant.
+    public func refuse(_ error: GatewayError, authorization: String?, requestID: String, now: Instant) -> Rejection {
+        var e = error
+        var owner: (tenant: TenantGatewayConfig, keyID: String)?
+        switch authenticate(authorization) {
+        case .failure(let authError): e = authError
+        case .success(let o): owner = o
+        }
+        let usage = UsageRecord(
+            requestID: requestID, tenant: owner?.tenant.id, keyID: owner?.keyID, modelAlias: "", provider: nil,
+            upstreamModel: nil, stream: false, status: e.status, errorKind: e.kind, promptTokens: 0,
+            completionTokens: 0, costMicros: 0, usageSource: .none, startedAt: now, latency: .zero, timeToFirstToken: nil)
+        return Rejection(error: e, usage: usage, alerts: [])
+    }
+
     /// The tenant and key id behind an `Authorization: Bearer <virtual key>` header.
     public func authenticate(_ authorization: String?) -> Result<(tenant: TenantGatewayConfig, keyID: String), GatewayError> {
         guard let auth = authorization, auth.hasPrefix("Bearer "), auth.utf8.count > 7 else {
@@ -267,6 +284,8 @@ public struct GatewayCore: Sendable {
         switch result {
         case .failure(.timeout(let after)):
             return fail(GatewayError(.timeout, status: 504, message: "\(call.provider.displayName) did not answer within \(after)."))
+        case .failure(.egressDenied(let why)):
+            return fail(GatewayError(.egressDenied, status: 403, message: "Outbound call refused: \(why)."))
         case .failure(.connection(let why)):
             return fail(GatewayError(.connectionFailed, status: 502, message: "Could not reach \(call.provider.displayName): \(why)"))
         case .response(let r):
@@ -280,7 +299,7 @@ public struct GatewayCore: Sendable {
             do { reply = try ProviderAdapter.decode(provider: call.provider, status: response.status, body: b, stream: call.stream && response.status < 400) }
             catch {
                 if response.status >= 400 {
-                    let text = String(decoding: b.prefix(200), as: UTF8.self)
+                    let text = b.isEmpty ? "HTTP \(response.status) with an empty body" : String(decoding: b.prefix(200), as: UTF8.self)
                     return fail(ProviderAdapter.gatewayError(provider: call.provider, status: response.status, message: text,
                                                              retryAfter: ProviderAdapter.retryAfter(response.headers)))
                 }

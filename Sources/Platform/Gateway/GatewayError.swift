@@ -6,6 +6,8 @@ public struct GatewayError: Error, Hashable, Sendable, CustomStringConvertible {
         case invalidAPIKey = "invalid_api_key"
         case tenantSuspended = "tenant_suspended"
         case invalidRequest = "invalid_request"
+        case requestTooLarge = "request_too_large"
+        case unknownURL = "unknown_url"
         case modelNotFound = "model_not_found"
         case providerNotConfigured = "provider_not_configured"
         case egressDenied = "egress_denied"
@@ -25,7 +27,8 @@ public struct GatewayError: Error, Hashable, Sendable, CustomStringConvertible {
             switch self {
             case .invalidAPIKey: return "authentication_error"
             case .tenantSuspended: return "permission_error"
-            case .invalidRequest, .modelNotFound, .providerNotConfigured, .upstreamRejected: return "invalid_request_error"
+            case .invalidRequest, .requestTooLarge, .unknownURL, .modelNotFound, .providerNotConfigured, .upstreamRejected:
+                return "invalid_request_error"
             case .egressDenied: return "permission_error"
             case .rateLimited: return "rate_limit_error"
             case .serverError, .unavailable, .timeout, .upstreamAuth, .upstreamBadResponse, .connectionFailed: return "api_error"

@@ -106,9 +106,11 @@ public struct UpstreamResponse: Hashable, Sendable {
 }
 
 /// Failures below HTTP: nothing, or nothing usable, came back.
-public enum TransportFailure: Hashable, Sendable {
+public enum TransportFailure: Error, Hashable, Sendable {
     case timeout(after: Nanoseconds)
     case connection(String)
+    /// The transport refused the URL before connecting (egress allowlist).
+    case egressDenied(String)
 }
 
 /// The outcome of one upstream call as the transport reports it.

@@ -55,9 +55,11 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
 /// A stable 64-bit hash of a string (FNV-1a), used to name random streams and to
 /// pick deterministic content. Unlike `Hasher`, it is the same in every process.
 public enum StableHash {
-    @inlinable public static func fnv1a64(_ text: String) -> UInt64 {
+    @inlinable public static func fnv1a64(_ text: String) -> UInt64 { fnv1a64(text.utf8) }
+
+    @inlinable public static func fnv1a64(_ bytes: some Sequence<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in text.utf8 {
+        for byte in bytes {
             hash ^= UInt64(byte)
             hash &*= 0x0000_0100_0000_01B3
         }

@@ -1,0 +1,302 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Lab
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import Platform
+
+/// The gateway as an HTTP server: the live driver of ``GatewayCore``.
+///
+/// Each request is decoded, admitted by the core (authentication, validation, routing,
+/// egress), sent by ``ProviderHTTPTransport``, and completed by the core, exactly as the
+/// Lab's simulator does with a mock provider instead of HTTP. Streams are relayed chunk
+/// by chunk through the core's ``StreamRelay``. This type owns only what is live: the
+/// lock around the configuration, the system clock, request ids from system entropy,
+/// HTTP framing and logging.
+public final class LiveGateway: Sendable {
+    let core: NIOLockedValueBox<GatewayCore>
+    let ids: NIOLockedValueBox<IDGenerator>
+    let transport: ProviderHTTPTransport
+    let clock = SystemTimeSource()
+    let logger: Logger
+    let maxRequestBytes: Int
+    public let usage = UsageBook()
+
+    /// Builds the gateway from a configuration; refused accounts are logged as alerts.
+    public init(config: ServeConfig, transport: ProviderHTTPTransport, logger: Logger) throws {
+        let allowlist: EgressAllowlist
+        do { allowlist = try EgressAllowlist(config.platform.allowlist) } catch { throw LiveError("platform.egress_allowlist: \(error)") }
+        var core = GatewayCore(configuration: .init(allowlist: allowlist, pricing: config.platform.pricing, upstreamTimeout: config.platform.upstreamTimeout))
+        let now = clock.now()
+        for t in config.tenants {
+            let alerts: [Alert]
+            do { alerts = try core.upsertTenant(t.gatewayConfig(), at: now) } catch { throw LiveError("tenant '\(t.id)': \(error)") }
+            for a in alerts { logger.warning("alert", metadata: Self.metadata(a)) }
+        }
+        self.core = NIOLockedValueBox(core)
+        self.ids = NIOLockedValueBox(IDGenerator(seed: systemSeed()))
+        self.transport = transport
+        self.logger = logger
+        self.maxRequestBytes = config.maxRequestBytes
+    }
+
+    /// The routes: the OpenAI-compatible API and the health probes.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: OpenAIErrorMiddleware())
+        router.get("/healthz") { _, _ in Self.json(status: .ok, #"{"status":"ok"}"#) }
+        // Ready once the configuration is loaded and the listener is up (the router exists
+        // only then); the tenant count tells an operator what was loaded.
+        router.get("/readyz") { [self] _, _ in
+            Self.json(status: .ok, #"{"status":"ready","tenants":\#(core.withLockedValue { $0.tenants.count })}"#)
+        }
+        router.get("/v1/models") { [self] request, _ in models(request) }
+        router.post("/v1/chat/completions") { [self] request, _ in await chat(request) }
+        return router
+    }
+
+    // MARK: Models
+
+    func models(_ request: Request) -> Response {
+        let requestID = ids.withLockedValue { $0.make(prefix: "req_") }
+        switch core.withLockedValue({ $0 }).authenticate(request.headers[.authorization]) {
+        case .failure(let e):
+            return Self.errorResponse(e, requestID: requestID)
+        case .success(let owner):
+            let list = OpenAIModelList(data: owner.tenant.aliases.keys.sorted().map { name in
+                let alias = owner.tenant.aliases[name]!
+                return OpenAIModel(id: name, created: 0, ownedBy: alias.active.rawValue)
+            })
+            return Self.bytesResponse(status: .ok, contentType: "application/json", WireJSON.encode(list), requestID: requestID)
+        }
+    }
+
+    // MARK: Chat completions
+
+    func chat(_ request: Request) async -> Response {
+        let started = clock.now()
+        let requestID = ids.withLockedValue { $0.make(prefix: "chatcmpl-") }
+        var request = request
+        let body: ByteBuffer
+        do { body = try await request.collectBody(upTo: maxRequestBytes) } catch {
+            return reject(GatewayError(.requestTooLarge, status: 413, message: "The request body is larger than \(maxRequestBytes) bytes."),
+                          request: request, requestID: requestID, started: started)
+        }
+        let chat: ChatCompletionRequest
+        do { chat = try WireJSON.decode(ChatCompletionRequest.self, from: Array(buffer: body)) } catch {
+            return reject(GatewayError(.invalidRequest, status: 400, message: "The request body is not a valid chat completion request: \(Self.describe(error))"),
+                          request: request, requestID: requestID, started: started)
+        }
+        let core = self.core.withLockedValue { $0 }  // a snapshot: copy-on-write, no lock held below
+        switch core.admit(chat, authorization: request.headers[.authorization], requestID: requestID, now: started) {
+        case .reject(let r):
+            record(r.usage, alerts: r.alerts)
+            return Self.errorResponse(r.error, requestID: requestID)
+        case .forward(let call):
+            let timeout = core.configuration.upstreamTimeout
+            let sent = await transport.send(call.request, allowlist: core.configuration.allowlist, timeout: timeout, clock: clock)
+            switch sent {
+            case .failure(let f):
+                return finish(core.complete(call.context, result: .failure(f), now: clock.now()), requestID: requestID)
+            case .success(let answer):
+                if call.context.stream, answer.status < 400, answer.isEventStream {
+                    return relay(call.context, answer, timeout: timeout)
+                }
+                let bytes: ByteBuffer
+                do { bytes = try await answer.body.collect(upTo: 64 * 1024 * 1024) } catch {
+                    return finish(core.complete(call.context, result: .failure(TransportFailure(reading: error, timeout: timeout)), now: clock.now()),
+                                  requestID: requestID)
+                }
+                let response = UpstreamResponse(status: answer.status, headers: answer.headers, body: .bytes(Array(buffer: bytes)),
+                                                 timeToFirstByte: answer.timeToHead)
+                return finish(core.complete(call.context, result: .response(response), now: clock.now()), requestID: requestID)
+            }
+        }
+    }
+
+    private func reject(_ e: GatewayError, request: Request, requestID: String, started: Instant) -> Response {
+        let r = core.withLockedValue { $0 }.refuse(e, authorization: request.headers[.authorization], requestID: requestID, now: started)
+        record(r.usage, alerts: r.alerts)
+        return Self.errorResponse(r.error, requestID: requestID)
+    }
+
+    private func finish(_ outcome: GatewayCore.Outcome, requestID: String) -> Response {
+        record(outcome.usage, alerts: outcome.alerts)
+        switch outcome.response {
+        case .completion(let c):
+            return Self.bytesResponse(status: .ok, contentType: "application/json", WireJSON.encode(c), requestID: requestID)
+        case .error(let e):
+            return Self.errorResponse(e, requestID: requestID)
+        case .stream(let chunks):  // a stream the provider sent whole (not as SSE)
+            var out = ""
+            for c in chunks { out += Self.sse(c) }
+            out += "data: [DONE]\n\n"
+            return Self.bytesResponse(status: .ok, contentType: "text/event-stream", Array(out.utf8), requestID: requestID)
+        }
+    }
+
+    /// Relays a provider's SSE stream to the client as OpenAI chunks, as they arrive.
+    /// A client that goes away ends the loop, which drops the provider's body and so
+    /// cancels the upstream call.
+    private func relay(_ context: GatewayCore.CallContext, _ answer: ProviderHTTPTransport.Answer, timeout: Nanoseconds) -> Response {
+        let body = ResponseBody { [self] writer in
+            var relay = StreamRelay(context: context, created: clock.now().unixSeconds)
+            var cut: String?
+            var clientGone = false
+            do {
+                for try await buffer in answer.body {
+                    let chunks = relay.feed(bytes: buffer.readableBytesView)
+                    guard !chunks.isEmpty else { continue }
+                    var text = ""
+                    for c in chunks { text += Self.sse(c) }
+                    do { try await writer.write(ByteBuffer(string: text)) } catch { clientGone = true; cut = "the client disconnected"; break }
+                }
+            } catch {
+                cut = "\(TransportFailure(reading: error, timeout: timeout))"
+            }
+            let end = relay.finish(now: clock.now(), timeToFirstByte: answer.timeToHead, cut: cut)
+            record(end.outcome.usage, alerts: end.outcome.alerts)
+            guard !clientGone else { return }
+            var tail = ""
+            for c in end.chunks { tail += Self.sse(c) }
+            if let e = end.outcome.error {
+                tail += "data: " + String(decoding: WireJSON.encode(e.body), as: UTF8.self) + "\n\n"
+            } else {
+                tail += "data: [DONE]\n\n"
+            }
+            try await writer.write(ByteBuffer(string: tail))
+            try await writer.finish(nil)
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        headers[HTTPField.Name("x-request-id")!] = context.requestID
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    private func record(_ usage: UsageRecord, alerts: [Alert]) {
+        self.usage.add(usage)
+        for a in alerts { logger.warning("alert", metadata: Self.metadata(a)) }
+        logger.info("call", metadata: [
+            "request_id": .string(usage.requestID), "tenant": .string(usage.tenant ?? "-"), "key_id": .string(usage.keyID ?? "-"),
+            "model": .string(usage.modelAlias), "provider": .string(usage.provider?.rawValue ?? "-"),
+            "status": .stringConvertible(usage.status), "stream": .stringConvertible(usage.stream),
+            "prompt_tokens": .stringConvertible(usage.promptTokens), "completion_tokens": .stringConvertible(usage.completionTokens),
+            "cost_micros": .stringConvertible(usage.costMicros), "usage_source": .string(usage.usageSource.rawValue),
+            "latency_ms": .stringConvertible(usage.latency.value / 1_000_000),
+        ])
+    }
+
+    // MARK: Framing
+
+    static func sse(_ chunk: ChatCompletionChunk) -> String {
+        "data: " + String(decoding: WireJSON.encode(chunk), as: UTF8.self) + "\n\n"
+    }
+
+    static func errorResponse(_ e: GatewayError, requestID: String) -> Response {
+        var response = bytesResponse(status: HTTPResponse.Status(code: e.status), contentType: "application/json", WireJSON.encode(e.body), requestID: requestID)
+        if let s = e.retryAfterSeconds { response.headers[.retryAfter] = String(s) }
+        return response
+    }
+
+    static func bytesResponse(status: HTTPResponse.Status, contentType: String, _ bytes: [UInt8], requestID: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = contentType
+        headers[HTTPField.Name("x-request-id")!] = requestID
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func json(status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func metadata(_ a: Alert) -> Logger.Metadata {
+        ["kind": .string(a.kind.rawValue), "tenant": .string(a.tenant ?? "-"), "provider": .string(a.provider?.rawValue ?? "-"), "message": .string(a.message)]
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, let c):
+            return "missing field '\((c.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
+        case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c):
+            return "wrong type at '\(c.codingPath.map(\.stringValue).joined(separator: "."))': \(c.debugDescription)"
+        case DecodingError.dataCorrupted(let c):
+            return c.codingPath.isEmpty ? "malformed JSON" : "bad value at '\(c.codingPath.map(\.stringValue).joined(separator: "."))': \(c.debugDescription)"
+        default:
+            return "\(error)"
+        }
+    }
+}
+
+/// Turns errors the router raises itself (unknown path, wrong method) into OpenAI-style
+/// error bodies, so clients get the same shape for every failure.
+struct OpenAIErrorMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPResponseError {
+            let status = error.status
+            let kind: GatewayError.Kind = status == .notFound ? .unknownURL : .invalidRequest
+            let message = status == .notFound
+                ? "Unknown request URL: \(request.method) \(request.uri.path)."
+                : "\(status.code) \(status.reasonPhrase)"
+            return LiveGateway.errorResponse(GatewayError(kind, status: status.code, message: message), requestID: "-")
+        }
+    }
+}
+
+/// A configuration problem found when the live server starts.
+public struct LiveError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// OpenAI's `GET /v1/models` answer.
+struct OpenAIModelList: Codable {
+    var object = "list"
+    var data: [OpenAIModel]
+}
+
+struct OpenAIModel: Codable {
+    var id: String
+    var object = "model"
+    var created: Int
+    var ownedBy: String
+
+    init(id: String, created: Int, ownedBy: String) { self.id = id; self.created = created; self.ownedBy = ownedBy }
+
+    enum CodingKeys: String, CodingKey { case id, object, created, ownedBy = "owned_by" }
+}
+
+/// Per-tenant totals of the live server's calls (the durable ledger is issue 5's).
+public final class UsageBook: Sendable {
+    public struct Totals: Sendable, Equatable {
+        public var calls = 0
+        public var errors = 0
+        public var promptTokens = 0
+        public var completionTokens = 0
+        public var costMicros: Int64 = 0
+    }
+
+    private let totals = NIOLockedValueBox<[String: Totals]>([:])
+
+    public init() {}
+
+    func add(_ u: UsageRecord) {
+        totals.withLockedValue { all in
+            var t = all[u.tenant ?? "-", default: Totals()]
+            t.calls += 1
+            if u.status != 200 { t.errors += 1 }
+            t.promptTokens += u.promptTokens
+            t.completionTokens += u.completionTokens
+            t.costMicros += u.costMicros
+            all[u.tenant ?? "-"] = t
+        }
+    }
+
+    public func totals(for tenant: String) -> Totals { totals.withLockedValue { $0[tenant] ?? Totals() } }
+}

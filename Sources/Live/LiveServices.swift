@@ -1,0 +1,13 @@
+import ServiceLifecycle
+
+/// Shuts the provider transport down after the HTTP server has drained its requests
+/// (services stop in reverse order, and the server is the last one started).
+public struct TransportService: Service {
+    let transport: ProviderHTTPTransport
+    public init(_ transport: ProviderHTTPTransport) { self.transport = transport }
+
+    public func run() async throws {
+        try? await gracefulShutdown()
+        try await transport.shutdown()
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Lab
+import Platform
+
+/// The live server's configuration file (YAML).
+///
+/// ```yaml
+/// server:   {host: 127.0.0.1, port: 18000, max_request_bytes: 4194304, data: .dcoder}
+/// platform: {egress_allowlist: [api.openai.com, "http://127.0.0.1:18100"], upstream_timeout: 60s}
+/// tenants:
+///   acme:
+///     keys: [dk-demo-acme]
+///     providers: {openai: {key: "${ACME_OPENAI_KEY}", endpoint: "http://127.0.0.1:18100/v1"}}
+///     models: {gpt-4o-mini: openai/gpt-4o-mini}
+/// ```
+///
+/// `platform` and `tenants` are read by the same code as a Lab scenario's (see
+/// Docs/scenarios.md), so a tenant tried in the Lab deploys unchanged. Keys (virtual and
+/// provider) may be `${ENV_VAR}` references, expanded from the environment the CLI
+/// passes in; an unset variable is an error that names it and its line.
+public struct ServeConfig: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 18000
+    public var maxRequestBytes = 4 * 1024 * 1024
+    public var dataDirectory = ".dcoder"
+    public var platform: Scenario.PlatformSpec
+    public var tenants: [Scenario.TenantSpec] = []
+
+    /// The configuration without a file: no tenants, the providers' public hosts allowed.
+    public static func embeddedDefault() throws -> ServeConfig {
+        var context = ScenarioLoader.Context(file: "<default>", baseDirectory: ".")
+        return ServeConfig(platform: try ScenarioLoader.parsePlatform(nil, context: &context))
+    }
+
+    public static func load(path: String, environment: [String: String]) throws -> ServeConfig {
+        let text = try ScenarioLoader.readText(path, from: nil)
+        let root = try YAMLNode.parse(text, file: path)
+        var context = ScenarioLoader.Context(file: path, baseDirectory: (path as NSString).deletingLastPathComponent)
+        let f = try root.fields(["server", "platform", "tenants"])
+        var config = ServeConfig(platform: try ScenarioLoader.parsePlatform(f["platform"], context: &context))
+        if let s = f["server"] {
+            let sf = try s.fields(["host", "port", "max_request_bytes", "data"])
+            if let h = sf["host"] { config.host = try h.nonEmptyString() }
+            if let p = sf["port"] { config.port = try p.int(min: 0, max: 65535) }
+            if let m = sf["max_request_bytes"] { config.maxRequestBytes = try m.int(min: 1024, max: 1 << 30) }
+            if let d = sf["data"] { config.dataDirectory = try d.nonEmptyString() }
+        }
+        if let t = f["tenants"] {
+            for (id, node) in try t.mapping() {
+                config.tenants.append(try ScenarioLoader.parseTenant(id: id, node) { try expand($0, environment) })
+            }
+        }
+        return config
+    }
+
+    /// Expands `${NAME}` references in a secret's value.
+    static func expand(_ node: YAMLNode, _ environment: [String: String]) throws -> String {
+        let raw = try node.nonEmptyString()
+        var out = ""
+        var rest = Substring(raw)
+        while let open = rest.range(of: "${") {
+            out += rest[..<open.lowerBound]
+            guard let close = rest[open.upperBound...].firstIndex(of: "}") else { throw node.error("unclosed '${' in a secret reference") }
+            let name = String(rest[open.upperBound..<close])
+            guard !name.isEmpty, name.allSatisfy({ $0 == "_" || $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+                throw node.error("'${\(name)}' is not an environment variable name")
+            }
+            guard let value = environment[name], !value.isEmpty else {
+                throw node.error("environment variable \(name) is not set (referenced as ${\(name)})")
+            }
+            out += value
+            rest = rest[rest.index(after: close)...]
+        }
+        out += rest
+        return out
+    }
+}

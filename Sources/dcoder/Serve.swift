@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Lab
+import Live
+import Logging
+import Platform
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the gateway as an HTTP server (OpenAI-compatible API).",
+        discussion: """
+        Serves POST /v1/chat/completions (streaming included), GET /v1/models, GET /healthz and \
+        GET /readyz. Tenants, their virtual keys, their own provider keys and endpoints and their \
+        model aliases come from the config file (see Docs/live.md); keys may be ${ENV_VAR} \
+        references. Without --config the gateway starts with no tenants. SIGTERM or SIGINT stops \
+        it gracefully: requests in flight are finished first. Logs go to standard error, one \
+        line per call; keys are never logged.
+        """)
+
+    @Option(help: "YAML configuration file.", completion: .file(extensions: ["yaml", "yml"]))
+    var config: String?
+
+    @Option(help: "Address to listen on (overrides the config; default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on; 0 picks a free one (overrides the config; default 18000).")
+    var port: Int?
+
+    @Option(help: "Folder for the server's data (overrides the config; default .dcoder).")
+    var data: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        var settings: ServeConfig
+        do {
+            settings = try config.map { try ServeConfig.load(path: $0, environment: ProcessInfo.processInfo.environment) } ?? ServeConfig.embeddedDefault()
+        } catch let e as ScenarioError {
+            FileHandle.standardError.write(Data("error: \(e)\n".utf8))
+            throw ExitCode(2)
+        }
+        if let host { settings.host = host }
+        if let port { settings.port = port }
+        if let data { settings.dataDirectory = data }
+        try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)
+        let logger = try makeLogger("dcoder.gateway", level: logLevel)
+        let transport = ProviderHTTPTransport()
+        let gateway: LiveGateway
+        do { gateway = try LiveGateway(config: settings, transport: transport, logger: logger) } catch let e as LiveError {
+            try? await transport.shutdown()
+            FileHandle.standardError.write(Data("error: \(e)\n".utf8))
+            throw ExitCode(2)
+        }
+        let host = settings.host
+        let tenants = settings.tenants.count
+        let app = Application(
+            router: gateway.router(),
+            configuration: .init(address: .hostname(host, port: settings.port)),
+            services: [TransportService(transport)],
+            onServerRunning: { channel in
+                announce("dcoder gateway listening on http://\(host):\(channel.localAddress?.port ?? 0) (\(tenants) tenant(s))")
+            },
+            logger: logger)
+        try await app.runService()
+    }
+}
+
+struct MockProvidersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mock-providers",
+        abstract: "Serve mock OpenAI, Anthropic, Gemini and Groq APIs on one port.",
+        discussion: """
+        The Lab's mock providers over HTTP, at the paths the real APIs use: OpenAI \
+        /v1/chat/completions and /v1/embeddings, Anthropic /v1/messages, Gemini \
+        /v1beta/models/{model}:generateContent and :streamGenerateContent (also under /v1/models/), \
+        Groq /openai/v1/chat/completions. Each checks authentication the way that provider does \
+        and answers in its wire format, errors included; any non-empty key is accepted. \
+        GET /_mock/calls lists recent calls with a fingerprint of each key. See Docs/mock-providers.md.
+        """)
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free one.")
+    var port = 18100
+
+    @Option(help: "Seed of the mocks' content, failures and ids.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Multiplier on the mocks' simulated latency (0 answers at once; 1 is the Lab's timing).")
+    var latencyScale: Double = 0
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "warning"
+
+    func run() async throws {
+        guard latencyScale >= 0, latencyScale <= 100 else { throw ValidationError("--latency-scale must be between 0 and 100") }
+        let logger = try makeLogger("dcoder.mock-providers", level: logLevel)
+        let server = try MockProviderServer(seed: seed, latencyScale: latencyScale)
+        let host = self.host
+        let app = Application(
+            router: server.router(),
+            configuration: .init(address: .hostname(host, port: port)),
+            onServerRunning: { channel in
+                announce("dcoder mock-providers listening on http://\(host):\(channel.localAddress?.port ?? 0)")
+            },
+            logger: logger)
+        try await app.runService()
+    }
+}
+
+/// Prints the one line scripts wait for (with the bound port), and flushes it.
+func announce(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+func makeLogger(_ label: String, level: String) throws -> Logger {
+    guard let l = Logger.Level(rawValue: level) else {
+        throw ValidationError("unknown log level '\(level)'; use trace, debug, info, notice, warning, error or critical")
+    }
+    var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+    logger.logLevel = l
+    return logger
+}

@@ -1,0 +1,235 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Lab
+import Live
+import NIOConcurrencyHelpers
+import NIOCore
+import Platform
+import ServiceLifecycle
+import Testing
+
+/// A misbehaving provider: garbage JSON, no answer, and a slow stream that notices when
+/// the gateway hangs up.
+final class FaultyUpstream: Sendable {
+    let streamCancelled = NIOLockedValueBox(false)
+    let dripEventsSent = NIOLockedValueBox(0)
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.post("/garbage/chat/completions") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{not json")))
+        }
+        router.post("/silent/chat/completions") { _, _ in
+            try? await Task.sleep(for: .milliseconds(1500))
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{}")))
+        }
+        router.post("/drip/chat/completions") { [self] _, _ in
+            Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody { [self] writer in
+                for i in 0..<400 {
+                    let chunk = #"{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"w\#(i) "},"finish_reason":null}]}"#
+                    do {
+                        try await writer.write(ByteBuffer(string: "data: \(chunk)\n\n"))
+                        dripEventsSent.withLockedValue { $0 += 1 }
+                        try await Task.sleep(for: .milliseconds(10))
+                    } catch {
+                        streamCancelled.withLockedValue { $0 = true }
+                        return
+                    }
+                }
+                try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
+                try await writer.finish(nil)
+            })
+        }
+        return router
+    }
+}
+
+@Suite(.serialized) struct LiveGatewayTests {
+    static let models = ["gpt-4o-mini", "claude-3-5-haiku", "gemini-2.0-flash", "llama-3.1-8b-instant"]
+
+    static func config(mock: Int, faulty: Int, offList: Int) -> String {
+        let m = "http://127.0.0.1:\(mock)"
+        let f = "http://127.0.0.1:\(faulty)"
+        func tenant(_ id: String, openaiKey: String) -> String {
+            """
+              \(id):
+                keys: [dk-\(id)]
+                providers:
+                  openai: {key: "\(openaiKey)", endpoint: "\(m)/v1"}
+                  anthropic: {key: sk-ant-\(id), endpoint: "\(m)"}
+                  gemini: {key: gem-\(id), endpoint: "\(m)"}
+                  groq: {key: gsk-\(id), endpoint: "\(m)/openai/v1"}
+                models:
+                  gpt-4o-mini: openai/gpt-4o-mini
+                  claude-3-5-haiku: anthropic/claude-3-5-haiku-latest
+                  gemini-2.0-flash: gemini/gemini-2.0-flash
+                  llama-3.1-8b-instant: groq/llama-3.1-8b-instant
+
+            """
+        }
+        return """
+        platform:
+          egress_allowlist: ["\(m)", "\(f)", "http://127.0.0.1:1"]
+          upstream_timeout: 500ms
+        tenants:
+        \(tenant("acme", openaiKey: "${ACME_OPENAI_KEY}"))\(tenant("globex", openaiKey: "sk-globex-openai"))
+          rogue:
+            keys: [dk-rogue]
+            providers: {openai: {key: sk-rogue, endpoint: "http://127.0.0.1:\(offList)/v1"}}
+            models: {gpt-4o-mini: openai/gpt-4o-mini}
+          garbage:
+            keys: [dk-garbage]
+            providers: {openai: {key: sk-g, endpoint: "\(f)/garbage"}}
+            models: {m: openai/gpt-4o-mini}
+          silent:
+            keys: [dk-silent]
+            providers: {openai: {key: sk-s, endpoint: "\(f)/silent"}}
+            models: {m: openai/gpt-4o-mini}
+          drip:
+            keys: [dk-drip]
+            providers: {openai: {key: sk-d, endpoint: "\(f)/drip"}}
+            models: {m: openai/gpt-4o-mini}
+          down:
+            keys: [dk-down]
+            providers: {openai: {key: sk-x, endpoint: "http://127.0.0.1:1/v1"}}
+            models: {m: openai/gpt-4o-mini}
+        """
+    }
+
+    /// Runs the mock providers, the faulty upstream and the gateway.
+    static func withGateway(_ body: @Sendable (_ gateway: TestClient, _ mock: TestClient, _ faulty: FaultyUpstream, _ live: LiveGateway) async throws -> Void) async throws {
+        let faulty = FaultyUpstream()
+        let mock = try MockProviderServer(seed: 7)
+        try await LiveHarness.withApps([
+            { LiveHarness.app(mock.router(), announce: $0) },
+            { LiveHarness.app(faulty.router(), announce: $0) },
+        ]) { ports in
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("dcoder-live-\(UUID().uuidString).yaml").path
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            // Port 9 on loopback is off the allowlist (nothing may connect); port 1 is allowed but closed.
+            try config(mock: ports[0], faulty: ports[1], offList: 9).write(toFile: file, atomically: true, encoding: .utf8)
+            let settings = try ServeConfig.load(path: file, environment: ["ACME_OPENAI_KEY": "sk-acme-openai"])
+            let transport = ProviderHTTPTransport()
+            let gateway = try LiveGateway(config: settings, transport: transport, logger: LiveHarness.quiet)
+            try await LiveHarness.withApps([
+                { LiveHarness.app(gateway.router(), services: [TransportService(transport)], announce: $0) },
+            ]) { gatewayPorts in
+                try await body(TestClient(base: "http://127.0.0.1:\(gatewayPorts[0])"), TestClient(base: "http://127.0.0.1:\(ports[0])"), faulty, gateway)
+            }
+        }
+    }
+
+    @Test func everyProviderAnswersStreamedAndNot() async throws {
+        try await Self.withGateway { gateway, _, _, _ in
+            for model in Self.models {
+                let plain = try await gateway.post("/v1/chat/completions", key: "dk-acme", json: TestClient.chat(model, "What is the capital of France?"))
+                #expect(plain.status == 200, "\(model): \(plain.body)")
+                #expect(plain.headers["x-request-id"]?.hasPrefix("chatcmpl-") == true)
+                let json = try #require(plain.json)
+                #expect(json["model"] as? String == model && json["object"] as? String == "chat.completion")
+                let message = ((json["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])?["content"] as? String
+                let text = try #require(message)
+                #expect(!text.isEmpty)
+                let usage = try #require(json["usage"] as? [String: Any])
+                #expect((usage["prompt_tokens"] as? Int ?? 0) > 0 && (usage["completion_tokens"] as? Int ?? 0) > 0)
+
+                let streamed = try await gateway.post("/v1/chat/completions", key: "dk-acme", json: TestClient.chat(model, "What is the capital of France?", stream: true))
+                #expect(streamed.status == 200 && streamed.headers["content-type"] == "text/event-stream")
+                let assembled = try TestClient.assemble(streamed.body)
+                #expect(assembled.text == text, "\(model): streamed text differs")
+                #expect(assembled.done)
+                #expect(assembled.usage?["total_tokens"] as? Int == usage["total_tokens"] as? Int, "\(model): streamed usage differs")
+            }
+            let models = try await gateway.get("/v1/models", key: "dk-globex")
+            let ids = ((models.json?["data"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String }
+            #expect(ids == Self.models.sorted())
+        }
+    }
+
+    @Test func eachTenantsCallCarriesOnlyItsOwnKey() async throws {
+        try await Self.withGateway { gateway, mock, _, _ in
+            for (tenant, key) in [("acme", "sk-acme-openai"), ("globex", "sk-globex-openai"), ("acme", "sk-acme-openai")] {
+                let r = try await gateway.post("/v1/chat/completions", key: "dk-\(tenant)", json: TestClient.chat("gpt-4o-mini", "hello"))
+                #expect(r.status == 200)
+                let calls = try await mock.get("/_mock/calls")
+                let list = try #require((try JSONSerialization.jsonObject(with: Data(calls.body.utf8))) as? [[String: Any]])
+                #expect(list.last?["key_fingerprint"] as? String == MockProviderServer.fingerprint(key), "\(tenant)'s call reached OpenAI with another key")
+            }
+        }
+    }
+
+    @Test func anEndpointOffTheAllowlistIsRefusedBeforeConnecting() async throws {
+        try await Self.withGateway { gateway, mock, _, _ in
+            let before = try await mock.get("/_mock/calls").body
+            let r = try await gateway.post("/v1/chat/completions", key: "dk-rogue", json: TestClient.chat("gpt-4o-mini", "hello"))
+            #expect(r.status == 403 && r.errorCode == "egress_denied", "\(r.body)")
+            #expect(try await mock.get("/_mock/calls").body == before)
+        }
+    }
+
+    @Test func clientErrorsAreOpenAIShaped() async throws {
+        try await Self.withGateway { gateway, _, _, live in
+            let noKey = try await gateway.post("/v1/chat/completions", key: nil, json: TestClient.chat("gpt-4o-mini", "hi"))
+            #expect(noKey.status == 401 && noKey.errorCode == "invalid_api_key")
+            #expect((noKey.json?["error"] as? [String: Any])?["type"] as? String == "authentication_error")
+            let badKey = try await gateway.post("/v1/chat/completions", key: "dk-nobody", json: TestClient.chat("gpt-4o-mini", "hi"))
+            #expect(badKey.status == 401)
+            let unknownModel = try await gateway.post("/v1/chat/completions", key: "dk-acme", json: TestClient.chat("gpt-5-ultra", "hi"))
+            #expect(unknownModel.status == 404 && unknownModel.errorCode == "model_not_found")
+            let malformed = try await gateway.post("/v1/chat/completions", key: "dk-acme", json: #"{"model": "gpt-4o-mini", "messages": ["#)
+            #expect(malformed.status == 400 && malformed.errorCode == "invalid_request")
+            let missing = try await gateway.post("/v1/chat/completions", key: "dk-acme", json: #"{"messages": []}"#)
+            #expect(missing.status == 400 && missing.body.contains("model"))
+            let huge = try await gateway.post("/v1/chat/completions", key: "dk-acme", json: TestClient.chat("gpt-4o-mini", String(repeating: "x", count: 5 << 20)))
+            #expect(huge.status == 413 && huge.errorCode == "request_too_large")
+            let unknownURL = try await gateway.get("/v1/nothing")
+            #expect(unknownURL.status == 404 && unknownURL.errorCode == "unknown_url")
+            // Every refused call is still accounted.
+            #expect(live.usage.totals(for: "acme").errors >= 3)
+            let health = try await gateway.get("/healthz")
+            let ready = try await gateway.get("/readyz")
+            #expect(health.status == 200 && ready.status == 200)
+        }
+    }
+
+    @Test func upstreamFaultsGiveClearErrors() async throws {
+        try await Self.withGateway { gateway, _, _, _ in
+            let garbage = try await gateway.post("/v1/chat/completions", key: "dk-garbage", json: TestClient.chat("m", "hi"))
+            #expect(garbage.status == 502 && garbage.errorCode == "upstream_bad_response", "\(garbage.body)")
+            let silent = try await gateway.post("/v1/chat/completions", key: "dk-silent", json: TestClient.chat("m", "hi"))
+            #expect(silent.status == 504 && silent.errorCode == "timeout", "\(silent.body)")
+            let down = try await gateway.post("/v1/chat/completions", key: "dk-down", json: TestClient.chat("m", "hi"))
+            #expect(down.status == 502 && down.errorCode == "connection_failed", "\(down.body)")
+        }
+    }
+
+    @Test func aClientThatLeavesMidStreamCancelsTheUpstreamCall() async throws {
+        try await Self.withGateway { gateway, _, faulty, live in
+            var request = HTTPClientRequest(url: gateway.base + "/v1/chat/completions")
+            request.method = .POST
+            request.headers.add(name: "authorization", value: "Bearer dk-drip")
+            request.body = .bytes(ByteBuffer(string: TestClient.chat("m", "hi", stream: true)))
+            // A dedicated client, shut down after reading a little: its connection closes.
+            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+            let response = try await client.execute(request, timeout: .seconds(10))
+            #expect(response.status == .ok)
+            var received = 0
+            for try await part in response.body {
+                received += part.readableBytes
+                if received > 500 { break }
+            }
+            try await client.shutdown()
+            var waited = 0
+            while !faulty.streamCancelled.withLockedValue({ $0 }), waited < 100 {
+                try await Task.sleep(for: .milliseconds(50)); waited += 1
+            }
+            #expect(faulty.streamCancelled.withLockedValue { $0 }, "the provider kept streaming after the client left")
+            #expect(faulty.dripEventsSent.withLockedValue { $0 } < 400)
+            // The cut stream is accounted as a failed call (the relay ends with `cut`).
+            waited = 0
+            while live.usage.totals(for: "drip").calls == 0, waited < 100 { try await Task.sleep(for: .milliseconds(20)); waited += 1 }
+            #expect(live.usage.totals(for: "drip").errors == 1)
+        }
+    }
+}

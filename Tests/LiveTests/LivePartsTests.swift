@@ -1,0 +1,95 @@
+import Foundation
+import Lab
+@testable import Live
+import Platform
+import Testing
+
+struct ServeConfigTests {
+    func write(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString).yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func secretsExpandFromTheEnvironment() throws {
+        let path = try write("""
+        server: {port: 0}
+        tenants:
+          acme:
+            keys: ["${ACME_VK}"]
+            providers: {openai: {key: "sk-${ACME_SUFFIX}"}}
+            models: {chat: openai/gpt-4o-mini}
+        """)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let c = try ServeConfig.load(path: path, environment: ["ACME_VK": "dk-1", "ACME_SUFFIX": "abc"])
+        #expect(c.port == 0 && c.tenants.first?.keys == ["dk-1"] && c.tenants.first?.accounts.first?.key == "sk-abc")
+    }
+
+    @Test func anUnsetVariableNamesItselfAndItsLine() throws {
+        let path = try write("""
+        tenants:
+          acme:
+            keys: [dk-1]
+            providers:
+              openai: {key: "${MISSING_KEY}"}
+        """)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            _ = try ServeConfig.load(path: path, environment: [:])
+            Issue.record("expected an error")
+        } catch let e as ScenarioError {
+            #expect(e.line == 5 && e.message.contains("MISSING_KEY") && e.file == path)
+        }
+    }
+
+    @Test func unknownKeysAreErrors() throws {
+        let path = try write("server: {prot: 80}\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: ScenarioError.self) { try ServeConfig.load(path: path, environment: [:]) }
+    }
+
+    @Test func theDemoConfigLoads() throws {
+        let c = try ServeConfig.load(path: "Docs/examples/demo-serve.yaml", environment: [:])
+        #expect(c.tenants.map(\.id) == ["acme", "globex"])
+        #expect(c.tenants.allSatisfy { Set($0.aliases.map(\.name)) == ["gpt-4o-mini", "claude-3-5-haiku", "gemini-2.0-flash", "llama-3.1-8b-instant"] })
+        #expect(c.tenants.map(\.keys) == [["dk-demo-acme"], ["dk-demo-globex"]])
+        #expect(c.platform.allowlist.contains("http://127.0.0.1:18100"))
+    }
+}
+
+struct TransportTests {
+    @Test func theTransportRefusesAURLOffTheAllowlistWithoutConnecting() async throws {
+        let transport = ProviderHTTPTransport()
+        defer { Task { try? await transport.shutdown() } }
+        let account = ProviderAccount(provider: .openai, endpoint: try Endpoint.parse("http://127.0.0.1:9/v1").get(), apiKey: Secret("sk-x"))
+        let request = ProviderAdapter.makeRequest(ChatCompletionRequest(model: "m", messages: [ChatMessage(role: "user", content: "hi")]),
+                                                  model: "gpt-4o-mini", account: account)
+        // Had it connected, nothing listens on port 9 and the failure would be `.connection`.
+        let result = await transport.send(request, allowlist: try EgressAllowlist(["api.openai.com"]), timeout: .seconds(2), clock: SystemTimeSource())
+        guard case .failure(.egressDenied(let why)) = result else { Issue.record("expected egressDenied, got \(result)"); return }
+        #expect(why.contains("127.0.0.1"))
+        // A loopback entry that names the host but another port does not admit it either.
+        let other = await transport.send(request, allowlist: try EgressAllowlist(["http://127.0.0.1:18100"]), timeout: .seconds(2), clock: SystemTimeSource())
+        guard case .failure(.egressDenied) = other else { Issue.record("expected egressDenied, got \(other)"); return }
+    }
+}
+
+struct MockServerPartsTests {
+    @Test func sseBodiesSplitAfterEachEvent() {
+        let body = Array("data: a\n\ndata: b\r\n\r\nevent: x\ndata: c\n\n".utf8)
+        let parts = MockProviderServer.splitEvents(body).map { String(decoding: $0, as: UTF8.self) }
+        #expect(parts == ["data: a\n\n", "data: b\r\n\r\n", "event: x\ndata: c\n\n"])
+    }
+
+    @Test func mockEmbeddingsAreDeterministicNormalisedAndShareWords() {
+        let a = MockEmbedder.embed("The refund policy allows returns", dimensions: 64)
+        let b = MockEmbedder.embed("the REFUND policy allows returns", dimensions: 64)
+        let c = MockEmbedder.embed("Quarterly revenue grew in Europe", dimensions: 64)
+        #expect(a == b && a.count == 64)
+        let norm = a.reduce(0) { $0 + $1 * $1 }
+        #expect(abs(norm - 1) < 1e-5)
+        let related = zip(a, MockEmbedder.embed("refund policy", dimensions: 64)).reduce(0) { $0 + $1.0 * $1.1 }
+        let unrelated = zip(a, c).reduce(0) { $0 + $1.0 * $1.1 }
+        #expect(related > unrelated)
+    }
+}
