@@ -22,10 +22,12 @@ public final class LiveGateway: Sendable {
     let clock = SystemTimeSource()
     let logger: Logger
     let maxRequestBytes: Int
+    let accessLog: AccessLog
     public let usage = UsageBook()
 
     /// Builds the gateway from a configuration; refused accounts are logged as alerts.
-    public init(config: ServeConfig, transport: ProviderHTTPTransport, logger: Logger) throws {
+    /// - Parameter accessLog: one JSON line per call (see ``AccessLog``).
+    public init(config: ServeConfig, transport: ProviderHTTPTransport, logger: Logger, accessLog: AccessLog = AccessLog(enabled: false)) throws {
         let allowlist: EgressAllowlist
         do { allowlist = try EgressAllowlist(config.platform.allowlist) } catch { throw LiveError("platform.egress_allowlist: \(error)") }
         var core = GatewayCore(configuration: .init(allowlist: allowlist, pricing: config.platform.pricing, upstreamTimeout: config.platform.upstreamTimeout))
@@ -40,6 +42,7 @@ public final class LiveGateway: Sendable {
         self.transport = transport
         self.logger = logger
         self.maxRequestBytes = config.maxRequestBytes
+        self.accessLog = accessLog
     }
 
     /// The routes: the OpenAI-compatible API and the health probes.
@@ -84,13 +87,14 @@ public final class LiveGateway: Sendable {
             return reject(GatewayError(.requestTooLarge, status: 413, message: "The request body is larger than \(maxRequestBytes) bytes."),
                           request: request, requestID: requestID, started: started)
         }
+        let bodyBytes = Array(buffer: body)
         let chat: ChatCompletionRequest
-        do { chat = try WireJSON.decode(ChatCompletionRequest.self, from: Array(buffer: body)) } catch {
+        do { chat = try WireJSON.decode(ChatCompletionRequest.self, from: bodyBytes) } catch {
             return reject(GatewayError(.invalidRequest, status: 400, message: "The request body is not a valid chat completion request: \(Self.describe(error))"),
                           request: request, requestID: requestID, started: started)
         }
         let core = self.core.withLockedValue { $0 }  // a snapshot: copy-on-write, no lock held below
-        switch core.admit(chat, authorization: request.headers[.authorization], requestID: requestID, now: started) {
+        switch core.admit(chat, body: bodyBytes, authorization: request.headers[.authorization], requestID: requestID, now: started) {
         case .reject(let r):
             record(r.usage, alerts: r.alerts)
             return Self.errorResponse(r.error, requestID: requestID)
@@ -127,6 +131,8 @@ public final class LiveGateway: Sendable {
         switch outcome.response {
         case .completion(let c):
             return Self.bytesResponse(status: .ok, contentType: "application/json", WireJSON.encode(c), requestID: requestID)
+        case .passthrough(let bytes):
+            return Self.bytesResponse(status: .ok, contentType: "application/json", bytes, requestID: requestID)
         case .error(let e):
             return Self.errorResponse(e, requestID: requestID)
         case .stream(let chunks):  // a stream the provider sent whole (not as SSE)
@@ -179,14 +185,7 @@ public final class LiveGateway: Sendable {
     private func record(_ usage: UsageRecord, alerts: [Alert]) {
         self.usage.add(usage)
         for a in alerts { logger.warning("alert", metadata: Self.metadata(a)) }
-        logger.info("call", metadata: [
-            "request_id": .string(usage.requestID), "tenant": .string(usage.tenant ?? "-"), "key_id": .string(usage.keyID ?? "-"),
-            "model": .string(usage.modelAlias), "provider": .string(usage.provider?.rawValue ?? "-"),
-            "status": .stringConvertible(usage.status), "stream": .stringConvertible(usage.stream),
-            "prompt_tokens": .stringConvertible(usage.promptTokens), "completion_tokens": .stringConvertible(usage.completionTokens),
-            "cost_micros": .stringConvertible(usage.costMicros), "usage_source": .string(usage.usageSource.rawValue),
-            "latency_ms": .stringConvertible(usage.latency.value / 1_000_000),
-        ])
+        accessLog.record(usage, at: clock.now())
     }
 
     // MARK: Framing

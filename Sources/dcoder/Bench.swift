@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks (build with -c release for meaningful numbers).",
-        subcommands: [LabBench.self])
+        subcommands: [LabBench.self, ForwarderCommand.self])
 
     struct LabBench: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Lab
@@ -16,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
         model aliases come from the config file (see Docs/live.md); keys may be ${ENV_VAR} \
         references. Without --config the gateway starts with no tenants. SIGTERM or SIGINT stops \
         it gracefully: requests in flight are finished first. Logs go to standard error, one \
-        line per call; keys are never logged.
+        JSON line per call (at log level info and below); keys are never logged.
         """)
 
     @Option(help: "YAML configuration file.", completion: .file(extensions: ["yaml", "yml"]))
@@ -49,7 +50,8 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = try makeLogger("dcoder.gateway", level: logLevel)
         let transport = ProviderHTTPTransport()
         let gateway: LiveGateway
-        do { gateway = try LiveGateway(config: settings, transport: transport, logger: logger) } catch let e as LiveError {
+        let accessLog = AccessLog(enabled: logger.logLevel <= .info)
+        do { gateway = try LiveGateway(config: settings, transport: transport, logger: logger, accessLog: accessLog) } catch let e as LiveError {
             try? await transport.shutdown()
             FileHandle.standardError.write(Data("error: \(e)\n".utf8))
             throw ExitCode(2)
@@ -124,4 +126,38 @@ func makeLogger(_ label: String, level: String) throws -> Logger {
     var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
     logger.logLevel = l
     return logger
+}
+
+/// The gateway benchmark's baseline (see `BareForwarder`); not for production.
+struct ForwarderCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forwarder",
+        abstract: "Run the bare forwarder that the gateway benchmark uses as its baseline.",
+        discussion: """
+        Forwards POST /v1/chat/completions (body and Authorization header) to UPSTREAM/chat/completions \
+        and the answer back, with no authentication, routing, translation or accounting. \
+        Scripts/bench-gateway compares dcoder serve with it in the same run.
+        """)
+
+    @Option(help: "Upstream base URL (its /chat/completions receives the calls).")
+    var upstream: String
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free one.")
+    var port = 18200
+
+    func run() async throws {
+        let logger = try makeLogger("dcoder.forwarder", level: "warning")
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        let host = self.host
+        let app = Application(
+            router: BareForwarder(upstream: upstream, client: client).router(),
+            configuration: .init(address: .hostname(host, port: port)),
+            onServerRunning: { announce("dcoder forwarder listening on http://\(host):\($0.localAddress?.port ?? 0)") },
+            logger: logger)
+        try await app.runService()
+        try await client.shutdown()
+    }
 }

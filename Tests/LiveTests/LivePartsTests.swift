@@ -93,3 +93,39 @@ struct MockServerPartsTests {
         #expect(related > unrelated)
     }
 }
+
+struct AccessLogTests {
+    @Test func linesAreJSONWithUTCTimesAndNoKeys() throws {
+        let lines = NIOLockedBox()
+        let log = AccessLog(enabled: true) { lines.append($0) }
+        let core = try makeCore()
+        let rejected = core.refuse(GatewayError(.invalidRequest, status: 400, message: "x"), authorization: "Bearer dk-secret-acme",
+                                   requestID: "chatcmpl-1", now: Instant(nanoseconds: 1_795_737_135_123_000_000))
+        var usage = rejected.usage
+        usage.modelAlias = "we\"ird\nmodel"
+        log.record(usage, at: Instant(nanoseconds: 1_795_737_135_123_000_000))
+        let line = try #require(lines.all.first)
+        #expect(!line.contains("dk-secret-acme"))
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(obj["ts"] as? String == "2026-11-26T23:52:15.123Z")
+        #expect(obj["tenant"] as? String == "acme" && obj["key_id"] as? String == "acme-key-1" && obj["model"] as? String == "we\"ird\nmodel")
+        #expect(obj["status"] as? Int == 400 && obj["error"] as? String == "invalid_request")
+        #expect(AccessLog.iso8601(Instant(nanoseconds: 0)) == "1970-01-01T00:00:00.000Z")
+        #expect(AccessLog.iso8601(Instant(nanoseconds: 951_782_400_000_000_000)) == "2000-02-29T00:00:00.000Z")
+        #expect(AccessLog.millis(.milliseconds(1500)) == "1500.000" && AccessLog.millis(Nanoseconds(1_002_000)) == "1.002")
+    }
+
+    func makeCore() throws -> GatewayCore {
+        var core = GatewayCore(configuration: .init(allowlist: try EgressAllowlist(["api.openai.com"]), pricing: try PricingTable.bundled()))
+        let tenant = Scenario.TenantSpec(id: "acme", keys: ["dk-secret-acme"], accounts: [], aliases: [])
+        try core.upsertTenant(tenant.gatewayConfig(), at: .zero)
+        return core
+    }
+}
+
+final class NIOLockedBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ bytes: [UInt8]) { lock.lock(); lines.append(String(decoding: bytes, as: UTF8.self)); lock.unlock() }
+    var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
+}

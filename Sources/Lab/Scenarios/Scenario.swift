@@ -45,6 +45,10 @@ public struct Scenario: Sendable {
         public var accounts: [AccountSpec]
         public var aliases: [AliasSpec]
 
+        public init(id: String, keys: [String], accounts: [AccountSpec], aliases: [AliasSpec]) {
+            self.id = id; self.keys = keys; self.accounts = accounts; self.aliases = aliases
+        }
+
         /// The gateway configuration of this tenant (the Lab and `dcoder serve` both use it).
         /// Virtual keys get ids `<tenant>-key-1`, `-2`, … in declaration order.
         public func gatewayConfig() -> TenantGatewayConfig {

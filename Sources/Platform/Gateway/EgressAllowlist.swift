@@ -84,6 +84,8 @@ public struct EgressAllowlist: Hashable, Sendable {
 
     /// Why an endpoint is refused, or `nil` when it is allowed.
     public func refusal(for endpoint: Endpoint) -> String? {
+        // The common case first, without allocating: an entry names this exact origin.
+        for e in entries where e.port == endpoint.port && e.host == endpoint.host && e.scheme == endpoint.scheme { return nil }
         let host = endpoint.host.lowercased()
         let sensitive = Self.isSensitiveHost(host)
         for e in entries where e.scheme == endpoint.scheme && e.port == endpoint.port {

@@ -162,9 +162,14 @@ public struct GatewayCore: Sendable {
     /// Decides what to do with a client's call.
     ///
     /// - Parameters:
+    ///   - body: the client's JSON body that `request` was decoded from, when the driver
+    ///     has it. A non-streamed call to an OpenAI-compatible provider then sends that
+    ///     body with only `model` replaced instead of re-encoding `request`: cheaper, and
+    ///     fields the gateway does not model (`seed`, `response_format`, …) reach the
+    ///     provider unchanged.
     ///   - authorization: the `Authorization` header (`Bearer <virtual key>`), or `nil`.
     ///   - requestID: the identifier the driver gave this call.
-    public func admit(_ request: ChatCompletionRequest, authorization: String?, requestID: String, now: Instant) -> Admission {
+    public func admit(_ request: ChatCompletionRequest, body: [UInt8]? = nil, authorization: String?, requestID: String, now: Instant) -> Admission {
         func reject(_ e: GatewayError, tenant: String? = nil, keyID: String? = nil, provider: ProviderKind? = nil,
                     model: String? = nil, alerts: [Alert] = []) -> Admission {
             .reject(Rejection(error: e, usage: UsageRecord(
@@ -204,7 +209,10 @@ public struct GatewayCore: Sendable {
             return reject(GatewayError(.egressDenied, status: 403, message: "Outbound call refused: \(reason)."),
                           tenant: tenant.id, keyID: owner.keyID, provider: provider, model: model)
         }
-        let upstream = ProviderAdapter.makeRequest(request, model: model, account: account)
+        var upstream = ProviderAdapter.makeRequest(request, model: model, account: account)
+        if let body, provider == .openai || provider == .groq, !request.isStream {
+            upstream.rawBody = JSONTopLevel.replacingStrings(in: body, ["model": model])
+        }
         let context = CallContext(
             requestID: requestID, tenant: tenant.id, keyID: owner.keyID, alias: alias.name, provider: provider,
             upstreamModel: model, stream: request.isStream, includeUsage: request.streamOptions?.includeUsage ?? false,
@@ -260,6 +268,10 @@ public struct GatewayCore: Sendable {
     /// What the client gets.
     public enum ClientResponse: Hashable, Sendable {
         case completion(ChatCompletion)
+        /// An OpenAI-compatible provider's own `chat.completion` body with its `id` and
+        /// `model` replaced by the gateway's request id and the alias, passed through
+        /// without re-encoding.
+        case passthrough([UInt8])
         case stream([ChatCompletionChunk])
         case error(GatewayError)
     }
@@ -290,6 +302,12 @@ public struct GatewayCore: Sendable {
             return fail(GatewayError(.connectionFailed, status: 502, message: "Could not reach \(call.provider.displayName): \(why)"))
         case .response(let r):
             response = r
+        }
+
+        if case .bytes(let b) = response.body, let passed = Self.passThrough(b, call: call, status: response.status) {
+            usage.usageSource = .reported
+            Self.charge(&usage, passed.usage, price: call.price, alerts: &alerts, now: now)
+            return Outcome(response: .passthrough(passed.body), usage: usage, alerts: alerts)
         }
 
         let reply: ProviderReply
@@ -347,6 +365,27 @@ public struct GatewayCore: Sendable {
             finalResponse = .completion(c)
         }
         return Outcome(response: finalResponse, usage: usage, alerts: alerts)
+    }
+
+    /// What an OpenAI-compatible answer must hold to be passed through unchanged.
+    private struct PassThroughProbe: Decodable {
+        struct Choice: Decodable { var index: Int }
+        var id: String
+        var model: String
+        var choices: [Choice]
+        var usage: ChatUsage?
+        var xGroq: GroqExtension?
+        enum CodingKeys: String, CodingKey { case id, model, choices, usage, xGroq = "x_groq" }
+    }
+
+    /// A successful non-streamed OpenAI or Groq answer that reports its usage, with `id`
+    /// and `model` rewritten; `nil` sends the answer down the decoding path.
+    static func passThrough(_ body: [UInt8], call: CallContext, status: Int) -> (body: [UInt8], usage: ChatUsage)? {
+        guard status == 200, !call.stream, call.provider == .openai || call.provider == .groq,
+              let probe = try? WireJSON.decode(PassThroughProbe.self, from: body), !probe.choices.isEmpty,
+              let usage = probe.usage ?? probe.xGroq?.usage,
+              let rewritten = JSONTopLevel.replacingStrings(in: body, ["id": call.requestID, "model": call.alias]) else { return nil }
+        return (rewritten, usage)
     }
 
     /// Fills in tokens and cost: from the provider's reported usage, or estimated from

@@ -49,10 +49,15 @@ public struct UpstreamRequest: Hashable, Sendable {
     public var headers: [HTTPHeader]
     public var payload: ProviderPayload
     public var stream: Bool
+    /// The exact body to send when it is not `payload` encoded: the client's own body
+    /// with only the model replaced, for OpenAI-compatible providers (see
+    /// ``GatewayCore/admit(_:body:authorization:requestID:now:)``). Same meaning as
+    /// `payload`, plus any fields the gateway does not model.
+    public var rawBody: [UInt8]?
 
     public var method: String { "POST" }
     public var url: String { endpoint.url(path: path) }
-    public func encodedBody() -> [UInt8] { payload.encoded() }
+    public func encodedBody() -> [UInt8] { rawBody ?? payload.encoded() }
 }
 
 /// A native stream event of any provider.

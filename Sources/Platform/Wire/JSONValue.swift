@@ -53,13 +53,18 @@ public enum WireJSON {
         return e
     }
 
+    // One coder each, shared: Foundation's JSON coders are thread-safe once configured,
+    // and making one per call showed up in the live gateway's profile.
+    private static let sharedEncoder = encoder()
+    private static let sharedDecoder = JSONDecoder()
+
     public static func encode<T: Encodable>(_ value: T) -> [UInt8] {
         // Encoding our own wire types cannot fail: they hold only strings, numbers,
         // arrays and objects with finite values.
-        (try? Array(encoder().encode(value))) ?? Array("{}".utf8)
+        (try? Array(sharedEncoder.encode(value))) ?? Array("{}".utf8)
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        try JSONDecoder().decode(type, from: Data(bytes))
+        try sharedDecoder.decode(type, from: Data(bytes))
     }
 }

@@ -112,9 +112,30 @@ extension GatewayCore.Admission {
         let call = try #require(core.admit(chat(), authorization: "Bearer dk-acme", requestID: "chatcmpl-x", now: .zero).call)
         let body = Array(#"{"id":"chatcmpl-stub1","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"Hello from stub"},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":1000,"completion_tokens":500,"total_tokens":1500}}"#.utf8)
         let out = core.complete(call.context, result: .response(UpstreamResponse(status: 200, body: .bytes(body))), now: Instant(nanoseconds: 400_000_000))
-        guard case .completion(let c) = out.response else { Issue.record("expected a completion"); return }
+        // An OpenAI answer with usage passes through with the gateway's id and the alias.
+        guard case .passthrough(let bytes) = out.response else { Issue.record("expected a passed-through completion"); return }
+        let c = try WireJSON.decode(ChatCompletion.self, from: bytes)
         #expect(c.id == "chatcmpl-x" && c.model == "chat" && c.choices.first?.message.content == "Hello from stub")
         #expect(out.usage.costMicros == 450 && out.usage.usageSource == .reported && out.usage.latency == .milliseconds(400))
+        // Without usage it is decoded, and the usage is estimated and added.
+        let bare = Array(#"{"id":"u","object":"chat.completion","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"Hello from stub"},"finish_reason":"stop"}]}"#.utf8)
+        let estimated = core.complete(call.context, result: .response(UpstreamResponse(status: 200, body: .bytes(bare))), now: .zero)
+        guard case .completion(let e) = estimated.response else { Issue.record("expected a completion"); return }
+        #expect(e.id == "chatcmpl-x" && e.usage != nil && estimated.usage.usageSource == .estimated)
+    }
+
+    @Test func openAICompatibleBodiesPassThroughWithOnlyTheModelChanged() throws {
+        let core = try makeCore()
+        let body = Array(#"{"model":"chat","messages":[{"role":"user","content":"Say hello"}],"metadata":{"team":"x"},"seed":7}"#.utf8)
+        let request = try WireJSON.decode(ChatCompletionRequest.self, from: body)
+        let call = try #require(core.admit(request, body: body, authorization: "Bearer dk-acme", requestID: "r", now: .zero).call)
+        let sent = String(decoding: call.request.encodedBody(), as: UTF8.self)
+        #expect(sent == #"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello"}],"metadata":{"team":"x"},"seed":7}"#)
+        // Streams are re-encoded (the gateway adds stream_options.include_usage).
+        let streamBody = Array(#"{"model":"chat","stream":true,"messages":[{"role":"user","content":"Say hello"}]}"#.utf8)
+        let streamCall = try #require(core.admit(try WireJSON.decode(ChatCompletionRequest.self, from: streamBody), body: streamBody,
+                                                 authorization: "Bearer dk-acme", requestID: "r", now: .zero).call)
+        #expect(streamCall.request.rawBody == nil && String(decoding: streamCall.request.encodedBody(), as: UTF8.self).contains("include_usage"))
     }
 
     @Test func duplicateVirtualKeysAcrossTenantsAreRefused() throws {

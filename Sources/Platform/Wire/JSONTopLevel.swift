@@ -1,0 +1,131 @@
+/// Reads and replaces string members of a JSON object's top level without decoding the
+/// document, so the gateway can pass an OpenAI-compatible body through with only its
+/// `model` (on the way up) or `id` and `model` (on the way down) changed.
+///
+/// Written by hand: no package we use edits a JSON document in place. It is a scanner,
+/// not a parser: it trusts that the document is valid JSON, which the gateway has
+/// already established by decoding it (or a probe of it) with `JSONDecoder`, and it
+/// returns `nil` (so callers fall back to decoding and encoding) when anything is not
+/// as expected.
+public enum JSONTopLevel {
+    /// The document with every top-level member named in `replacements` whose value is a
+    /// string given the new value; `nil` if the document is not an object, or a named
+    /// member is missing or not a string.
+    public static func replacingStrings(in bytes: [UInt8], _ replacements: [String: String]) -> [UInt8]? {
+        guard let spans = stringMembers(in: bytes, named: Set(replacements.keys)),
+              Set(spans.map(\.key)) == Set(replacements.keys) else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 64)
+        var cursor = 0
+        for span in spans.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
+            out.append(contentsOf: bytes[cursor..<span.range.lowerBound])
+            out.append(contentsOf: quoted(replacements[span.key]!).utf8)
+            cursor = span.range.upperBound
+        }
+        out.append(contentsOf: bytes[cursor...])
+        return out
+    }
+
+    /// The byte ranges (quotes included) of the string values of top-level members with
+    /// these names, every occurrence; `nil` if the document is not a JSON object or a
+    /// named member's value is not a string.
+    public static func stringMembers(in bytes: [UInt8], named names: Set<String>) -> [(key: String, range: Range<Int>)]? {
+        let wanted = Set(names.map { Array($0.utf8) })
+        var i = skipSpace(bytes, 0)
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { return nil }
+        i = skipSpace(bytes, i + 1)
+        var found: [(String, Range<Int>)] = []
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { return found }
+        while i < bytes.count {
+            guard bytes[i] == UInt8(ascii: "\""), let keyEnd = stringEnd(bytes, i) else { return nil }
+            let key = Array(bytes[(i + 1)..<(keyEnd - 1)])
+            i = skipSpace(bytes, keyEnd)
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return nil }
+            i = skipSpace(bytes, i + 1)
+            guard i < bytes.count else { return nil }
+            let valueStart = i
+            guard let valueEnd = valueEnd(bytes, i) else { return nil }
+            if wanted.contains(key) {
+                guard bytes[valueStart] == UInt8(ascii: "\"") else { return nil }
+                found.append((String(decoding: key, as: UTF8.self), valueStart..<valueEnd))
+            }
+            i = skipSpace(bytes, valueEnd)
+            guard i < bytes.count else { return nil }
+            if bytes[i] == UInt8(ascii: "}") { return found }
+            guard bytes[i] == UInt8(ascii: ",") else { return nil }
+            i = skipSpace(bytes, i + 1)
+        }
+        return nil
+    }
+
+    /// A JSON string literal for `s` (RFC 8259 escaping).
+    public static func quoted(_ s: String) -> String {
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + s + "\""
+        }
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    private static func skipSpace(_ b: [UInt8], _ start: Int) -> Int {
+        var i = start
+        while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
+        return i
+    }
+
+    /// The index after the closing quote of the string starting at `start`.
+    private static func stringEnd(_ b: [UInt8], _ start: Int) -> Int? {
+        var i = start + 1
+        while i < b.count {
+            switch b[i] {
+            case UInt8(ascii: "\\"): i += 2
+            case UInt8(ascii: "\""): return i + 1
+            default: i += 1
+            }
+        }
+        return nil
+    }
+
+    /// The index after the value starting at `start`.
+    private static func valueEnd(_ b: [UInt8], _ start: Int) -> Int? {
+        switch b[start] {
+        case UInt8(ascii: "\""):
+            return stringEnd(b, start)
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            var depth = 0
+            var i = start
+            while i < b.count {
+                switch b[i] {
+                case UInt8(ascii: "\""):
+                    guard let e = stringEnd(b, i) else { return nil }
+                    i = e
+                    continue
+                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth == 0 { return i + 1 }
+                default: break
+                }
+                i += 1
+            }
+            return nil
+        default:
+            var i = start
+            while i < b.count, ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x0A, 0x0D, 0x09].contains(b[i]) { i += 1 }
+            return i > start ? i : nil
+        }
+    }
+}
