@@ -30,24 +30,32 @@ public struct AccessLog: Sendable {
 
     public func record(_ u: UsageRecord, at now: Instant) {
         guard enabled else { return }
-        var line = "{\"ts\":\"" + Self.iso8601(now) + "\",\"event\":\"call\",\"request_id\":"
-        line += Self.quoted(u.requestID)
-        line += ",\"tenant\":" + (u.tenant.map(Self.quoted) ?? "null")
-        line += ",\"key_id\":" + (u.keyID.map(Self.quoted) ?? "null")
-        line += ",\"model\":" + Self.quoted(u.modelAlias)
-        line += ",\"provider\":" + (u.provider.map { Self.quoted($0.rawValue) } ?? "null")
-        line += ",\"upstream_model\":" + (u.upstreamModel.map(Self.quoted) ?? "null")
-        line += ",\"stream\":" + (u.stream ? "true" : "false")
-        line += ",\"status\":" + String(u.status)
-        line += ",\"error\":" + (u.errorKind.map { Self.quoted($0.rawValue) } ?? "null")
-        line += ",\"prompt_tokens\":" + String(u.promptTokens)
-        line += ",\"completion_tokens\":" + String(u.completionTokens)
-        line += ",\"cost_micros\":" + String(u.costMicros)
-        line += ",\"usage_source\":\"" + u.usageSource.rawValue + "\""
-        line += ",\"latency_ms\":" + Self.millis(u.latency)
-        line += ",\"ttft_ms\":" + (u.timeToFirstToken.map(Self.millis) ?? "null")
-        line += "}\n"
-        sink(Array(line.utf8))
+        var out = Line()
+        out.raw("{\"ts\":\""); out.raw(Self.iso8601(now)); out.raw("\",\"event\":\"call\",\"request_id\":"); out.string(u.requestID)
+        out.raw(",\"tenant\":"); out.string(u.tenant)
+        out.raw(",\"key_id\":"); out.string(u.keyID)
+        out.raw(",\"model\":"); out.string(u.modelAlias)
+        out.raw(",\"provider\":"); out.string(u.provider?.rawValue)
+        out.raw(",\"upstream_model\":"); out.string(u.upstreamModel)
+        out.raw(u.stream ? ",\"stream\":true" : ",\"stream\":false")
+        out.raw(",\"status\":"); out.int(Int64(u.status))
+        out.raw(",\"error\":"); out.string(u.errorKind?.rawValue)
+        out.raw(",\"prompt_tokens\":"); out.int(Int64(u.promptTokens))
+        out.raw(",\"completion_tokens\":"); out.int(Int64(u.completionTokens))
+        out.raw(",\"cost_micros\":"); out.int(u.costMicros)
+        out.raw(",\"usage_source\":\""); out.raw(u.usageSource.rawValue)
+        out.raw("\",\"latency_ms\":"); out.raw(Self.millis(u.latency))
+        out.raw(",\"ttft_ms\":"); out.raw(u.timeToFirstToken.map(Self.millis) ?? "null")
+        out.raw("}\n")
+        sink(out.bytes)
+    }
+
+    /// A line under construction, as bytes.
+    struct Line {
+        var bytes: [UInt8] = { var b: [UInt8] = []; b.reserveCapacity(512); return b }()
+        mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+        mutating func string(_ s: String?) { raw(s.map(JSONTopLevel.quoted) ?? "null") }
+        mutating func int(_ v: Int64) { raw(String(v)) }
     }
 
     static func millis(_ d: Nanoseconds) -> String {
@@ -55,8 +63,6 @@ public struct AccessLog: Sendable {
         let frac = String(us % 1000)
         return String(us / 1000) + "." + String(repeating: "0", count: 3 - frac.count) + frac
     }
-
-    static func quoted(_ s: String) -> String { JSONTopLevel.quoted(s) }
 
     /// `2026-11-26T23:52:15.123Z` from nanoseconds since the Unix epoch (UTC, no
     /// calendar or locale lookups).

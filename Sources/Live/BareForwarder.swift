@@ -11,6 +11,8 @@ public struct BareForwarder: Sendable {
     let client: HTTPClient
 
     /// - Parameter upstream: the base URL whose `/chat/completions` receives every call.
+    /// - Parameter client: configure its pool like the gateway's (`ProviderHTTPTransport`)
+    ///   so that the comparison is fair.
     public init(upstream: String, client: HTTPClient) {
         self.upstream = upstream
         self.client = client

@@ -23,12 +23,17 @@ public final class ProviderHTTPTransport: Sendable {
     }
 
     public init(settings: Settings = Settings()) {
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: Self.clientConfiguration(settings))
+    }
+
+    /// No redirects, no decompression, the timeouts and pool size of `settings`.
+    public static func clientConfiguration(_ settings: Settings) -> HTTPClient.Configuration {
         var config = HTTPClient.Configuration()
         config.redirectConfiguration = .disallow
         config.decompression = .disabled
         config.timeout = .init(connect: .nanoseconds(settings.connectTimeout.value), read: .nanoseconds(settings.readTimeout.value))
         config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: settings.maxConnectionsPerHost)
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+        return config
     }
 
     public func shutdown() async throws { try await client.shutdown() }

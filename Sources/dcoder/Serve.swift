@@ -150,7 +150,8 @@ struct ForwarderCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = try makeLogger("dcoder.forwarder", level: "warning")
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        // The same pool settings as the gateway's transport, so the comparison is fair.
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: ProviderHTTPTransport.clientConfiguration(.init()))
         let host = self.host
         let app = Application(
             router: BareForwarder(upstream: upstream, client: client).router(),

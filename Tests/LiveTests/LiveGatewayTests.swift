@@ -24,6 +24,19 @@ final class FaultyUpstream: Sendable {
             try? await Task.sleep(for: .milliseconds(1500))
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{}")))
         }
+        router.post("/reset/chat/completions") { _, _ in
+            // Promises 4 KiB, sends a few bytes, then fails: the connection is closed mid-answer.
+            Response(status: .ok, headers: [.contentType: "application/json", .contentLength: "4096"], body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: #"{"id":"c","#))
+                struct Broken: Error {}
+                throw Broken()
+            })
+        }
+        router.post("/slowok/chat/completions") { _, _ in
+            try? await Task.sleep(for: .milliseconds(300))
+            let body = #"{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"late but fine"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":3,"total_tokens":4}}"#
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
         router.post("/drip/chat/completions") { [self] _, _ in
             Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody { [self] writer in
                 for i in 0..<400 {
@@ -90,6 +103,14 @@ final class FaultyUpstream: Sendable {
             keys: [dk-drip]
             providers: {openai: {key: sk-d, endpoint: "\(f)/drip"}}
             models: {m: openai/gpt-4o-mini}
+          reset:
+            keys: [dk-reset]
+            providers: {openai: {key: sk-r, endpoint: "\(f)/reset"}}
+            models: {m: openai/gpt-4o-mini}
+          slowok:
+            keys: [dk-slowok]
+            providers: {openai: {key: sk-o, endpoint: "\(f)/slowok"}}
+            models: {m: openai/gpt-4o-mini}
           down:
             keys: [dk-down]
             providers: {openai: {key: sk-x, endpoint: "http://127.0.0.1:1/v1"}}
@@ -98,6 +119,32 @@ final class FaultyUpstream: Sendable {
     }
 
     /// Runs the mock providers, the faulty upstream and the gateway.
+    @Test func gracefulShutdownFinishesRequestsInFlight() async throws {
+        let faulty = FaultyUpstream()
+        try await LiveHarness.withApps([{ LiveHarness.app(faulty.router(), announce: $0) }]) { ports in
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("dcoder-drain-\(UUID().uuidString).yaml").path
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            try Self.config(mock: 9, faulty: ports[0], offList: 9).replacingOccurrences(of: "${ACME_OPENAI_KEY}", with: "k").write(toFile: file, atomically: true, encoding: .utf8)
+            let transport = ProviderHTTPTransport()
+            let gateway = try LiveGateway(config: try ServeConfig.load(path: file, environment: [:]), transport: transport, logger: LiveHarness.quiet)
+            let (stream, continuation) = AsyncStream<Int>.makeStream()
+            let app = LiveHarness.app(gateway.router(), services: [TransportService(transport)]) { continuation.yield($0); continuation.finish() }
+            let group = ServiceGroup(configuration: .init(services: [app], logger: LiveHarness.quiet))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                var it = stream.makeAsyncIterator()
+                let port = try #require(await it.next())
+                let client = TestClient(base: "http://127.0.0.1:\(port)")
+                async let inFlight = client.post("/v1/chat/completions", key: "dk-slowok", json: TestClient.chat("m", "hi"))
+                try await Task.sleep(for: .milliseconds(100))
+                await group.triggerGracefulShutdown()  // while the upstream is still thinking
+                let reply = try await inFlight
+                #expect(reply.status == 200 && reply.body.contains("late but fine"), "\(reply.body)")
+                try await tasks.waitForAll()
+            }
+        }
+    }
+
     static func withGateway(_ body: @Sendable (_ gateway: TestClient, _ mock: TestClient, _ faulty: FaultyUpstream, _ live: LiveGateway) async throws -> Void) async throws {
         let faulty = FaultyUpstream()
         let mock = try MockProviderServer(seed: 7)
@@ -201,6 +248,8 @@ final class FaultyUpstream: Sendable {
             #expect(silent.status == 504 && silent.errorCode == "timeout", "\(silent.body)")
             let down = try await gateway.post("/v1/chat/completions", key: "dk-down", json: TestClient.chat("m", "hi"))
             #expect(down.status == 502 && down.errorCode == "connection_failed", "\(down.body)")
+            let reset = try await gateway.post("/v1/chat/completions", key: "dk-reset", json: TestClient.chat("m", "hi"))
+            #expect(reset.status == 502 && reset.errorCode == "connection_failed", "\(reset.body)")
         }
     }
 

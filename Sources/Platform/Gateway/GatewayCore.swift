@@ -367,25 +367,44 @@ public struct GatewayCore: Sendable {
         return Outcome(response: finalResponse, usage: usage, alerts: alerts)
     }
 
-    /// What an OpenAI-compatible answer must hold to be passed through unchanged.
-    private struct PassThroughProbe: Decodable {
-        struct Choice: Decodable { var index: Int }
-        var id: String
-        var model: String
-        var choices: [Choice]
-        var usage: ChatUsage?
-        var xGroq: GroqExtension?
-        enum CodingKeys: String, CodingKey { case id, model, choices, usage, xGroq = "x_groq" }
-    }
+    private static let passThroughNames = ["id", "model", "choices", "usage", "x_groq"].map { Array($0.utf8) }
 
     /// A successful non-streamed OpenAI or Groq answer that reports its usage, with `id`
     /// and `model` rewritten; `nil` sends the answer down the decoding path.
+    ///
+    /// The answer is scanned, not decoded: it must be a well-formed object (as far as
+    /// ``JSONTopLevel`` checks) with exactly one string `id` and `model`, a non-empty
+    /// `choices` array, and a `usage` (or Groq's `x_groq.usage`) that decodes.
     static func passThrough(_ body: [UInt8], call: CallContext, status: Int) -> (body: [UInt8], usage: ChatUsage)? {
         guard status == 200, !call.stream, call.provider == .openai || call.provider == .groq,
-              let probe = try? WireJSON.decode(PassThroughProbe.self, from: body), !probe.choices.isEmpty,
-              let usage = probe.usage ?? probe.xGroq?.usage,
-              let rewritten = JSONTopLevel.replacingStrings(in: body, ["id": call.requestID, "model": call.alias]) else { return nil }
-        return (rewritten, usage)
+              let members = JSONTopLevel.members(in: body, named: passThroughNames) else { return nil }
+        func only(_ name: Int) -> Range<Int>? {
+            let hits = members.filter { $0.name == name }
+            return hits.count == 1 ? hits[0].range : nil
+        }
+        guard let id = only(0), let model = only(1), let choices = only(2),
+              body[id.lowerBound] == UInt8(ascii: "\""), body[model.lowerBound] == UInt8(ascii: "\""),
+              body[choices.lowerBound] == UInt8(ascii: "["),
+              body[(choices.lowerBound + 1)..<choices.upperBound].first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) == UInt8(ascii: "{")
+        else { return nil }
+        let usage: ChatUsage
+        if let u = only(3), let decoded = try? WireJSON.decode(ChatUsage.self, from: Array(body[u])) {
+            usage = decoded
+        } else if let g = only(4), let decoded = (try? WireJSON.decode(GroqExtension.self, from: Array(body[g])))?.usage {
+            usage = decoded
+        } else {
+            return nil
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(body.count + 32)
+        let (first, second, firstValue, secondValue) = id.lowerBound < model.lowerBound
+            ? (id, model, call.requestID, call.alias) : (model, id, call.alias, call.requestID)
+        out.append(contentsOf: body[..<first.lowerBound])
+        out.append(contentsOf: JSONTopLevel.quoted(firstValue).utf8)
+        out.append(contentsOf: body[first.upperBound..<second.lowerBound])
+        out.append(contentsOf: JSONTopLevel.quoted(secondValue).utf8)
+        out.append(contentsOf: body[second.upperBound...])
+        return (out, usage)
     }
 
     /// Fills in tokens and cost: from the provider's reported usage, or estimated from

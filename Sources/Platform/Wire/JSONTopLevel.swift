@@ -11,15 +11,16 @@ public enum JSONTopLevel {
     /// The document with every top-level member named in `replacements` whose value is a
     /// string given the new value; `nil` if the document is not an object, or a named
     /// member is missing or not a string.
-    public static func replacingStrings(in bytes: [UInt8], _ replacements: [String: String]) -> [UInt8]? {
-        guard let spans = stringMembers(in: bytes, named: Set(replacements.keys)),
-              Set(spans.map(\.key)) == Set(replacements.keys) else { return nil }
+    public static func replacingStrings(in bytes: [UInt8], _ replacements: KeyValuePairs<String, String>) -> [UInt8]? {
+        let names = replacements.map { Array($0.key.utf8) }
+        guard let spans = stringMembers(in: bytes, named: names) else { return nil }
+        for i in names.indices where !spans.contains(where: { $0.name == i }) { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 64)
         var cursor = 0
-        for span in spans.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
+        for span in spans {  // in document order
             out.append(contentsOf: bytes[cursor..<span.range.lowerBound])
-            out.append(contentsOf: quoted(replacements[span.key]!).utf8)
+            out.append(contentsOf: quoted(replacements[span.name].value).utf8)
             cursor = span.range.upperBound
         }
         out.append(contentsOf: bytes[cursor...])
@@ -27,31 +28,40 @@ public enum JSONTopLevel {
     }
 
     /// The byte ranges (quotes included) of the string values of top-level members with
-    /// these names, every occurrence; `nil` if the document is not a JSON object or a
-    /// named member's value is not a string.
-    public static func stringMembers(in bytes: [UInt8], named names: Set<String>) -> [(key: String, range: Range<Int>)]? {
-        let wanted = Set(names.map { Array($0.utf8) })
+    /// these names, every occurrence, in document order (`name` indexes `names`); `nil` if
+    /// the document is not a JSON object or a named member's value is not a string.
+    public static func stringMembers(in bytes: [UInt8], named names: [[UInt8]]) -> [(name: Int, range: Range<Int>)]? {
+        guard let found = members(in: bytes, named: names),
+              found.allSatisfy({ bytes[$0.range.lowerBound] == UInt8(ascii: "\"") }) else { return nil }
+        return found
+    }
+
+    /// The byte ranges of the values of top-level members with these names, every
+    /// occurrence, in document order (`name` indexes `names`); `nil` if the document is not
+    /// a well-formed JSON object as far as a scanner can tell (brackets, strings, commas
+    /// and colons), or has an escaped key.
+    public static func members(in bytes: [UInt8], named names: [[UInt8]]) -> [(name: Int, range: Range<Int>)]? {
         var i = skipSpace(bytes, 0)
         guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { return nil }
         i = skipSpace(bytes, i + 1)
-        var found: [(String, Range<Int>)] = []
-        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { return found }
+        var found: [(name: Int, range: Range<Int>)] = []
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { return skipSpace(bytes, i + 1) == bytes.count ? found : nil }
         while i < bytes.count {
             guard bytes[i] == UInt8(ascii: "\""), let keyEnd = stringEnd(bytes, i) else { return nil }
-            let key = Array(bytes[(i + 1)..<(keyEnd - 1)])
+            let key = bytes[(i + 1)..<(keyEnd - 1)]
+            // An escaped key could spell a named member in a way this scanner would not
+            // see (`"mod\u0065l"`): refuse, so callers decode and re-encode instead.
+            if key.contains(UInt8(ascii: "\\")) { return nil }
             i = skipSpace(bytes, keyEnd)
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return nil }
             i = skipSpace(bytes, i + 1)
             guard i < bytes.count else { return nil }
             let valueStart = i
             guard let valueEnd = valueEnd(bytes, i) else { return nil }
-            if wanted.contains(key) {
-                guard bytes[valueStart] == UInt8(ascii: "\"") else { return nil }
-                found.append((String(decoding: key, as: UTF8.self), valueStart..<valueEnd))
-            }
+            if let n = names.firstIndex(where: { $0.elementsEqual(key) }) { found.append((n, valueStart..<valueEnd)) }
             i = skipSpace(bytes, valueEnd)
             guard i < bytes.count else { return nil }
-            if bytes[i] == UInt8(ascii: "}") { return found }
+            if bytes[i] == UInt8(ascii: "}") { return skipSpace(bytes, i + 1) == bytes.count ? found : nil }
             guard bytes[i] == UInt8(ascii: ",") else { return nil }
             i = skipSpace(bytes, i + 1)
         }
@@ -124,7 +134,11 @@ public enum JSONTopLevel {
             return nil
         default:
             var i = start
-            while i < b.count, ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x0A, 0x0D, 0x09].contains(b[i]) { i += 1 }
+            while i < b.count {
+                let c = b[i]
+                if c == UInt8(ascii: ",") || c == UInt8(ascii: "}") || c == UInt8(ascii: "]") || c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { break }
+                i += 1
+            }
             return i > start ? i : nil
         }
     }

@@ -124,6 +124,32 @@ extension GatewayCore.Admission {
         #expect(e.id == "chatcmpl-x" && e.usage != nil && estimated.usage.usageSource == .estimated)
     }
 
+    @Test func onlyPlainWellFormedAnswersPassThrough() throws {
+        let core = try makeCore()
+        let call = try #require(core.admit(chat(), authorization: "Bearer dk-acme", requestID: "chatcmpl-x", now: .zero).call)
+        func outcome(_ json: String) -> GatewayCore.Outcome {
+            core.complete(call.context, result: .response(UpstreamResponse(status: 200, body: .bytes(Array(json.utf8)))), now: .zero)
+        }
+        let usage = #""usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}"#
+        let choice = #""choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}]"#
+        // Pretty-printed, as OpenAI sends it: passed through.
+        let pretty = outcome("{\n  \"id\": \"u\",\n  \"object\": \"chat.completion\", \"created\": 1, \"model\": \"m\",\n  \(choice), \(usage)\n}\n")
+        guard case .passthrough(let bytes) = pretty.response else { Issue.record("expected pass-through"); return }
+        let c = try WireJSON.decode(ChatCompletion.self, from: bytes)
+        #expect(c.id == "chatcmpl-x" && c.model == "chat" && pretty.usage.completionTokens == 2)
+        // A duplicate id: decoded instead (and answered from the decoded value).
+        if case .passthrough = outcome(#"{"id":"a","id":"b","object":"chat.completion","created":1,"model":"m",\#(choice),\#(usage)}"#).response {
+            Issue.record("a duplicate id must not pass through")
+        }
+        // Trailing garbage: not passed through, and the decoder refuses it (502).
+        let garbage = outcome(#"{"id":"a","object":"chat.completion","created":1,"model":"m",\#(choice),\#(usage)} trailing"#)
+        #expect(garbage.usage.status == 502 && garbage.usage.errorKind == .upstreamBadResponse)
+        // No choices: not passed through.
+        if case .passthrough = outcome(#"{"id":"a","object":"chat.completion","created":1,"model":"m","choices":[],\#(usage)}"#).response {
+            Issue.record("an answer without choices must not pass through")
+        }
+    }
+
     @Test func openAICompatibleBodiesPassThroughWithOnlyTheModelChanged() throws {
         let core = try makeCore()
         let body = Array(#"{"model":"chat","messages":[{"role":"user","content":"Say hello"}],"metadata":{"team":"x"},"seed":7}"#.utf8)

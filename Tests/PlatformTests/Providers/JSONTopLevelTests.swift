@@ -32,6 +32,8 @@ struct JSONTopLevelTests {
         #expect(JSONTopLevel.replacingStrings(in: Array(#"{"other":"a"}"#.utf8), ["model": "m"]) == nil)     // missing
         #expect(JSONTopLevel.replacingStrings(in: Array(#"{"model":"a""#.utf8), ["model": "m"]) == nil)      // truncated
         #expect(JSONTopLevel.replacingStrings(in: Array(#"{"model":"unterminated}"#.utf8), ["model": "m"]) == nil)
+        // An escaped key might spell "model": never guess.
+        #expect(JSONTopLevel.replacingStrings(in: Array(#"{"model":"a","mod\u0065l":"b"}"#.utf8), ["model": "m"]) == nil)
     }
 
     @Test func quotingEscapesControlCharacters() {
