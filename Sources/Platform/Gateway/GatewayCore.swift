@@ -387,8 +387,15 @@ public struct GatewayCore: Sendable {
               body[choices.lowerBound] == UInt8(ascii: "["),
               body[(choices.lowerBound + 1)..<choices.upperBound].first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) == UInt8(ascii: "{")
         else { return nil }
+        // Token counts are read by the scanner (a JSONDecoder for these two integers cost
+        // more than the rest of the pass-through); anything unusual takes the decoding path.
+        func counts(_ object: ArraySlice<UInt8>) -> ChatUsage? {
+            guard let p = JSONTopLevel.integer(in: object, named: "prompt_tokens"),
+                  let c = JSONTopLevel.integer(in: object, named: "completion_tokens") else { return nil }
+            return ChatUsage(promptTokens: p, completionTokens: c)
+        }
         let usage: ChatUsage
-        if let u = only(3), let decoded = try? WireJSON.decode(ChatUsage.self, from: Array(body[u])) {
+        if let u = only(3), let decoded = counts(body[u]) {
             usage = decoded
         } else if let g = only(4), let decoded = (try? WireJSON.decode(GroqExtension.self, from: Array(body[g])))?.usage {
             usage = decoded

@@ -68,6 +68,16 @@ public enum JSONTopLevel {
         return nil
     }
 
+    /// The value of a top-level member that is a non-negative integer literal (as token
+    /// counts are), or `nil`.
+    public static func integer(in bytes: ArraySlice<UInt8>, named name: String) -> Int? {
+        let doc = Array(bytes)
+        guard let hits = members(in: doc, named: [Array(name.utf8)]), hits.count == 1 else { return nil }
+        let digits = doc[hits[0].range]
+        guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        return digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+    }
+
     /// A JSON string literal for `s` (RFC 8259 escaping).
     public static func quoted(_ s: String) -> String {
         if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {

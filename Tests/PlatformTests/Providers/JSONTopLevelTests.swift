@@ -36,6 +36,14 @@ struct JSONTopLevelTests {
         #expect(JSONTopLevel.replacingStrings(in: Array(#"{"model":"a","mod\u0065l":"b"}"#.utf8), ["model": "m"]) == nil)
     }
 
+    @Test func integersAreReadOnlyWhenPlain() {
+        let doc = Array(#"{"prompt_tokens": 12, "completion_tokens":3, "neg": -1, "f": 1.5, "details": {"prompt_tokens": 99}}"#.utf8)[...]
+        #expect(JSONTopLevel.integer(in: doc, named: "prompt_tokens") == 12)
+        #expect(JSONTopLevel.integer(in: doc, named: "completion_tokens") == 3)
+        #expect(JSONTopLevel.integer(in: doc, named: "neg") == nil && JSONTopLevel.integer(in: doc, named: "f") == nil)
+        #expect(JSONTopLevel.integer(in: doc, named: "missing") == nil)
+    }
+
     @Test func quotingEscapesControlCharacters() {
         #expect(JSONTopLevel.quoted("plain") == #""plain""#)
         #expect(JSONTopLevel.quoted("a\"b\\c\nd\u{1}") == #""a\"b\\c\nd\u0001""#)
