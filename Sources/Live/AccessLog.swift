@@ -1,4 +1,6 @@
 import Foundation
+import NIOConcurrencyHelpers
+import ServiceLifecycle
 import Platform
 
 /// One JSON line per gateway call on standard error: what an operator greps and a log
@@ -17,11 +19,14 @@ public struct AccessLog: Sendable {
         self.sink = sink
     }
 
-    public static let standardError: @Sendable ([UInt8]) -> Void = { bytes in
+    /// Writes each line at once to standard error (file descriptor 2).
+    public static let standardError: @Sendable ([UInt8]) -> Void = { bytes in writeAll(2, bytes) }
+
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
         bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
-                let n = write(2, raw.baseAddress! + offset, raw.count - offset)
+                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if n <= 0 { return }
                 offset += n
             }
@@ -83,5 +88,48 @@ public struct AccessLog: Sendable {
         let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
         func pad(_ v: Int64, _ n: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, n - s.count)) + s }
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(rem / 3_600_000, 2)):\(pad(rem / 60_000 % 60, 2)):\(pad(rem / 1000 % 60, 2)).\(pad(rem % 1000, 3))Z"
+    }
+}
+
+/// Collects access-log lines and writes them in batches: when 32 KiB have gathered, and
+/// at least every 200 ms (``run()``, a service), and at shutdown. A crash can lose the
+/// last 200 ms of log lines, never a usage record (those are accounted separately).
+public final class BatchedLineWriter: Sendable {
+    let fd: Int32
+    let pending = NIOLockedValueBox<[UInt8]>([])
+    static let threshold = 32 * 1024
+
+    public init(fd: Int32 = 2) { self.fd = fd }
+
+    public func append(_ line: [UInt8]) {
+        let full: [UInt8]? = pending.withLockedValue { buffer in
+            buffer.append(contentsOf: line)
+            guard buffer.count >= Self.threshold else { return nil }
+            defer { buffer.removeAll(keepingCapacity: true) }
+            return buffer
+        }
+        if let full { AccessLog.writeAll(fd, full) }
+    }
+
+    public func flush() {
+        let all = pending.withLockedValue { buffer -> [UInt8] in
+            defer { buffer.removeAll(keepingCapacity: true) }
+            return buffer
+        }
+        if !all.isEmpty { AccessLog.writeAll(fd, all) }
+    }
+}
+
+/// Flushes a ``BatchedLineWriter`` every 200 ms until shutdown, then once more.
+public struct LineWriterService: Service {
+    let writer: BatchedLineWriter
+    public init(_ writer: BatchedLineWriter) { self.writer = writer }
+
+    public func run() async throws {
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            try? await Task.sleep(for: .milliseconds(200))
+            writer.flush()
+        }
+        writer.flush()
     }
 }

@@ -178,7 +178,7 @@ public final class LiveGateway: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
-        headers[HTTPField.Name("x-request-id")!] = context.requestID
+        headers[Self.requestIDHeader] = context.requestID
         return Response(status: .ok, headers: headers, body: body)
     }
 
@@ -189,6 +189,8 @@ public final class LiveGateway: Sendable {
     }
 
     // MARK: Framing
+
+    static let requestIDHeader = HTTPField.Name("x-request-id")!
 
     static func sse(_ chunk: ChatCompletionChunk) -> String {
         "data: " + String(decoding: WireJSON.encode(chunk), as: UTF8.self) + "\n\n"
@@ -203,7 +205,7 @@ public final class LiveGateway: Sendable {
     static func bytesResponse(status: HTTPResponse.Status, contentType: String, _ bytes: [UInt8], requestID: String) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = contentType
-        headers[HTTPField.Name("x-request-id")!] = requestID
+        headers[Self.requestIDHeader] = requestID
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 

@@ -50,7 +50,8 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = try makeLogger("dcoder.gateway", level: logLevel)
         let transport = ProviderHTTPTransport()
         let gateway: LiveGateway
-        let accessLog = AccessLog(enabled: logger.logLevel <= .info)
+        let lines = BatchedLineWriter()
+        let accessLog = AccessLog(enabled: logger.logLevel <= .info) { lines.append($0) }
         do { gateway = try LiveGateway(config: settings, transport: transport, logger: logger, accessLog: accessLog) } catch let e as LiveError {
             try? await transport.shutdown()
             FileHandle.standardError.write(Data("error: \(e)\n".utf8))
@@ -61,7 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
         let app = Application(
             router: gateway.router(),
             configuration: .init(address: .hostname(host, port: settings.port)),
-            services: [TransportService(transport)],
+            services: [LineWriterService(lines), TransportService(transport)],
             onServerRunning: { channel in
                 announce("dcoder gateway listening on http://\(host):\(channel.localAddress?.port ?? 0) (\(tenants) tenant(s))")
             },

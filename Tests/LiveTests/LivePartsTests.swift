@@ -115,6 +115,20 @@ struct AccessLogTests {
         #expect(AccessLog.millis(.milliseconds(1500)) == "1500.000" && AccessLog.millis(Nanoseconds(1_002_000)) == "1.002")
     }
 
+    @Test func batchedLinesAreWrittenWhole() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lines-\(UUID().uuidString)").path
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        #expect(fd >= 0)
+        defer { close(fd); unlink(path) }
+        let writer = BatchedLineWriter(fd: fd)
+        for i in 0..<5000 { writer.append(Array("line \(i)\n".utf8)) }  // crosses the 32 KiB threshold
+        let before = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(!before.isEmpty && before.hasSuffix("\n"))
+        writer.flush()
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 5000 && lines.first == "line 0" && lines.last == "line 4999")
+    }
+
     func makeCore() throws -> GatewayCore {
         var core = GatewayCore(configuration: .init(allowlist: try EgressAllowlist(["api.openai.com"]), pricing: try PricingTable.bundled()))
         let tenant = Scenario.TenantSpec(id: "acme", keys: ["dk-secret-acme"], accounts: [], aliases: [])
