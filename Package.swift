@@ -3,11 +3,12 @@ import PackageDescription
 
 let package = Package(
     name: "dcoder",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Platform", targets: ["Platform"]),
         .library(name: "Lab", targets: ["Lab"]),
         .library(name: "Live", targets: ["Live"]),
+        .library(name: "Casbin", targets: ["Casbin"]),
         .executable(name: "dcoder", targets: ["dcoder"]),
     ],
     dependencies: [
@@ -27,8 +28,12 @@ let package = Package(
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            exclude: ["Access/Casbin"],
             resources: [.copy("Gateway/Resources/pricing.json")]
         ),
+        // The Casbin engine lives with Platform's access control but is its own module, so
+        // that its vocabulary (Value, Model, Enforcer, …) stays out of Platform's namespace.
+        .target(name: "Casbin", path: "Sources/Platform/Access/Casbin"),
         .target(
             name: "Lab",
             dependencies: [
@@ -55,13 +60,15 @@ let package = Package(
                 "Platform",
                 "Lab",
                 "Live",
+                "Casbin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform"], exclude: ["Access/Casbin"]),
+        .testTarget(name: "CasbinTests", dependencies: ["Casbin"], path: "Tests/PlatformTests/Access/Casbin"),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Platform"]),
         .testTarget(name: "LiveTests", dependencies: [
             "Live", "Platform", "Lab",

@@ -84,8 +84,11 @@ public final class LiveGateway: Sendable {
         var request = request
         let body: ByteBuffer
         do { body = try await request.collectBody(upTo: maxRequestBytes) } catch {
-            return reject(GatewayError(.requestTooLarge, status: 413, message: "The request body is larger than \(maxRequestBytes) bytes."),
-                          request: request, requestID: requestID, started: started)
+            let tooLarge = error is NIOTooManyBytesError || (error as? HTTPError)?.status == .contentTooLarge
+            let e = tooLarge
+                ? GatewayError(.requestTooLarge, status: 413, message: "The request body is larger than \(maxRequestBytes) bytes.")
+                : GatewayError(.invalidRequest, status: 400, message: "The request body could not be read: \(error)")
+            return reject(e, request: request, requestID: requestID, started: started)
         }
         let bodyBytes = Array(buffer: body)
         let chat: ChatCompletionRequest

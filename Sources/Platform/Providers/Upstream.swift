@@ -111,11 +111,19 @@ public struct UpstreamResponse: Hashable, Sendable {
 }
 
 /// Failures below HTTP: nothing, or nothing usable, came back.
-public enum TransportFailure: Error, Hashable, Sendable {
+public enum TransportFailure: Error, Hashable, Sendable, CustomStringConvertible {
     case timeout(after: Nanoseconds)
     case connection(String)
     /// The transport refused the URL before connecting (egress allowlist).
     case egressDenied(String)
+
+    public var description: String {
+        switch self {
+        case .timeout(let after): return "no answer within \(after)"
+        case .connection(let why): return why
+        case .egressDenied(let why): return "refused before connecting: \(why)"
+        }
+    }
 }
 
 /// The outcome of one upstream call as the transport reports it.
