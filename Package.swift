@@ -9,11 +9,13 @@ let package = Package(
         .library(name: "Lab", targets: ["Lab"]),
         .library(name: "Live", targets: ["Live"]),
         .library(name: "Casbin", targets: ["Casbin"]),
+        .library(name: "Identity", targets: ["Identity"]),
         .executable(name: "dcoder", targets: ["dcoder"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -28,12 +30,23 @@ let package = Package(
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            exclude: ["Access/Casbin"],
+            exclude: ["Access/Casbin", "Identity"],
             resources: [.copy("Gateway/Resources/pricing.json")]
         ),
         // The Casbin engine lives with Platform's access control but is its own module, so
         // that its vocabulary (Value, Model, Enforcer, …) stays out of Platform's namespace.
         .target(name: "Casbin", path: "Sources/Platform/Access/Casbin"),
+        // OIDC sign-in: token validation against an issuer's discovery document and JWKS
+        // (through the HTTPFetcher seam), claim mapping to tenants and roles, a mock IdP.
+        .target(
+            name: "Identity",
+            dependencies: [
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Sources/Platform/Identity"
+        ),
         .target(
             name: "Lab",
             dependencies: [
@@ -67,7 +80,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "PlatformTests", dependencies: ["Platform"], exclude: ["Access/Casbin"]),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform"], exclude: ["Access/Casbin", "Identity"]),
+        .testTarget(name: "IdentityTests", dependencies: ["Identity", .product(name: "Crypto", package: "swift-crypto")],
+                    path: "Tests/PlatformTests/Identity"),
         .testTarget(name: "CasbinTests", dependencies: ["Casbin"], path: "Tests/PlatformTests/Access/Casbin"),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Platform"]),
         .testTarget(name: "LiveTests", dependencies: [
