@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Live", targets: ["Live"]),
         .library(name: "Casbin", targets: ["Casbin"]),
         .library(name: "Identity", targets: ["Identity"]),
+        .library(name: "Flags", targets: ["Flags"]),
         .executable(name: "dcoder", targets: ["dcoder"]),
     ],
     dependencies: [
@@ -30,12 +31,14 @@ let package = Package(
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            exclude: ["Access/Casbin", "Identity"],
+            exclude: ["Access/Casbin", "Identity", "Flags"],
             resources: [.copy("Gateway/Resources/pricing.json")]
         ),
         // The Casbin engine lives with Platform's access control but is its own module, so
         // that its vocabulary (Value, Model, Enforcer, …) stays out of Platform's namespace.
         .target(name: "Casbin", path: "Sources/Platform/Access/Casbin"),
+        // The Flagsmith evaluation model (segments, overrides, multivariate hashing).
+        .target(name: "Flags", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Sources/Platform/Flags"),
         // OIDC sign-in: token validation against an issuer's discovery document and JWKS
         // (through the HTTPFetcher seam), claim mapping to tenants and roles, a mock IdP.
         .target(
@@ -74,13 +77,15 @@ let package = Package(
                 "Lab",
                 "Live",
                 "Casbin",
+                "Flags",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "PlatformTests", dependencies: ["Platform"], exclude: ["Access/Casbin", "Identity"]),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform"], exclude: ["Access/Casbin", "Identity", "Flags"]),
+        .testTarget(name: "FlagsTests", dependencies: ["Flags"], path: "Tests/PlatformTests/Flags"),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", .product(name: "Crypto", package: "swift-crypto")],
                     path: "Tests/PlatformTests/Identity"),
         .testTarget(name: "CasbinTests", dependencies: ["Casbin"], path: "Tests/PlatformTests/Access/Casbin"),
