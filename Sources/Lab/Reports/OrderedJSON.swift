@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// A JSON value whose object keys keep the order they were written in, rendered the
 /// same way every time: reports are byte-for-byte reproducible.
@@ -29,21 +30,8 @@ public indirect enum OrderedJSON {
         return String(format: "%.6g", v)
     }
 
-    static func escape(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal (the platform's one escaping rule).
+    static func escape(_ s: String) -> String { JSONTopLevel.quoted(s) }
 
     func write(_ out: inout String, indent: Int) {
         let pad = String(repeating: "  ", count: indent + 1)
