@@ -24,6 +24,7 @@ public final class LiveGateway: Sendable {
     let maxRequestBytes: Int
     let accessLog: AccessLog
     public let usage = UsageBook()
+    let limiter = NIOLockedValueBox(RateLimiter())
 
     /// Builds the gateway from a configuration; refused accounts are logged as alerts.
     /// - Parameter accessLog: one JSON line per call (see ``AccessLog``).
@@ -102,25 +103,51 @@ public final class LiveGateway: Sendable {
             record(r.usage, alerts: r.alerts)
             return Self.errorResponse(r.error, requestID: requestID)
         case .forward(let call):
+            var limit = Limit(grant: nil, headers: [])
+            let scopes = core.rateLimitScopes(tenant: call.context.tenant, keyID: call.context.keyID)
+            if !scopes.entries.isEmpty {
+                let promptTokens = TokenEstimate.promptTokens(call.context.promptText)
+                switch limiter.withLockedValue({ $0.acquire(scopes, promptTokens: promptTokens, now: started) }) {
+                case .refused(let reason, let retryAfter, let status):
+                    let r = core.throttle(call.context, reason: reason, retryAfter: retryAfter, now: clock.now())
+                    record(r.usage, alerts: r.alerts)
+                    return Self.errorResponse(r.error, requestID: requestID, extra: status.headers)
+                case .granted(let grant, let status):
+                    limit = Limit(grant: grant, headers: status.headers)
+                }
+            }
             let timeout = core.configuration.upstreamTimeout
             let sent = await transport.send(call.request, allowlist: core.configuration.allowlist, timeout: timeout, clock: clock)
             switch sent {
             case .failure(let f):
-                return finish(core.complete(call.context, result: .failure(f), now: clock.now()), requestID: requestID)
+                return finish(core.complete(call.context, result: .failure(f), now: clock.now()), requestID: requestID, limit: limit)
             case .success(let answer):
                 if call.context.stream, answer.status < 400, answer.isEventStream {
-                    return relay(call.context, answer, timeout: timeout)
+                    return relay(call.context, answer, timeout: timeout, limit: limit)
                 }
                 let bytes: ByteBuffer
                 do { bytes = try await answer.body.collect(upTo: 64 * 1024 * 1024) } catch {
                     return finish(core.complete(call.context, result: .failure(TransportFailure(reading: error, timeout: timeout)), now: clock.now()),
-                                  requestID: requestID)
+                                  requestID: requestID, limit: limit)
                 }
                 let response = UpstreamResponse(status: answer.status, headers: answer.headers, body: .bytes(Array(buffer: bytes)),
                                                  timeToFirstByte: answer.timeToHead)
-                return finish(core.complete(call.context, result: .response(response), now: clock.now()), requestID: requestID)
+                return finish(core.complete(call.context, result: .response(response), now: clock.now()), requestID: requestID, limit: limit)
             }
         }
+    }
+
+    /// What a call holds of its rate limits: the grant to give back, and the
+    /// `x-ratelimit-*` headers for its answer.
+    struct Limit {
+        var grant: RateLimiter.Grant?
+        var headers: [HTTPHeader]
+    }
+
+    private func release(_ limit: Limit, _ usage: UsageRecord) {
+        guard let grant = limit.grant else { return }
+        let now = clock.now()
+        limiter.withLockedValue { $0.release(grant, actualTokens: usage.promptTokens + usage.completionTokens, now: now) }
     }
 
     private func reject(_ e: GatewayError, request: Request, requestID: String, started: Instant) -> Response {
@@ -129,27 +156,28 @@ public final class LiveGateway: Sendable {
         return Self.errorResponse(r.error, requestID: requestID)
     }
 
-    private func finish(_ outcome: GatewayCore.Outcome, requestID: String) -> Response {
+    private func finish(_ outcome: GatewayCore.Outcome, requestID: String, limit: Limit) -> Response {
+        release(limit, outcome.usage)
         record(outcome.usage, alerts: outcome.alerts)
         switch outcome.response {
         case .completion(let c):
-            return Self.bytesResponse(status: .ok, contentType: "application/json", WireJSON.encode(c), requestID: requestID)
+            return Self.bytesResponse(status: .ok, contentType: "application/json", WireJSON.encode(c), requestID: requestID, extra: limit.headers)
         case .passthrough(let bytes):
-            return Self.bytesResponse(status: .ok, contentType: "application/json", bytes, requestID: requestID)
+            return Self.bytesResponse(status: .ok, contentType: "application/json", bytes, requestID: requestID, extra: limit.headers)
         case .error(let e):
-            return Self.errorResponse(e, requestID: requestID)
+            return Self.errorResponse(e, requestID: requestID, extra: limit.headers)
         case .stream(let chunks):  // a stream the provider sent whole (not as SSE)
             var out = ""
             for c in chunks { out += Self.sse(c) }
             out += "data: [DONE]\n\n"
-            return Self.bytesResponse(status: .ok, contentType: "text/event-stream", Array(out.utf8), requestID: requestID)
+            return Self.bytesResponse(status: .ok, contentType: "text/event-stream", Array(out.utf8), requestID: requestID, extra: limit.headers)
         }
     }
 
     /// Relays a provider's SSE stream to the client as OpenAI chunks, as they arrive.
     /// A client that goes away ends the loop, which drops the provider's body and so
     /// cancels the upstream call.
-    private func relay(_ context: GatewayCore.CallContext, _ answer: ProviderHTTPTransport.Answer, timeout: Nanoseconds) -> Response {
+    private func relay(_ context: GatewayCore.CallContext, _ answer: ProviderHTTPTransport.Answer, timeout: Nanoseconds, limit: Limit) -> Response {
         let body = ResponseBody { [self] writer in
             var relay = StreamRelay(context: context, created: clock.now().unixSeconds)
             var cut: String?
@@ -166,6 +194,7 @@ public final class LiveGateway: Sendable {
                 cut = "\(TransportFailure(reading: error, timeout: timeout))"
             }
             let end = relay.finish(now: clock.now(), timeToFirstByte: answer.timeToHead, cut: cut)
+            release(limit, end.outcome.usage)
             record(end.outcome.usage, alerts: end.outcome.alerts)
             guard !clientGone else { return }
             var tail = ""
@@ -182,6 +211,7 @@ public final class LiveGateway: Sendable {
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
         headers[Self.requestIDHeader] = context.requestID
+        Self.add(limit.headers, to: &headers)
         return Response(status: .ok, headers: headers, body: body)
     }
 
@@ -199,17 +229,24 @@ public final class LiveGateway: Sendable {
         "data: " + String(decoding: WireJSON.encode(chunk), as: UTF8.self) + "\n\n"
     }
 
-    static func errorResponse(_ e: GatewayError, requestID: String) -> Response {
-        var response = bytesResponse(status: HTTPResponse.Status(code: e.status), contentType: "application/json", WireJSON.encode(e.body), requestID: requestID)
+    static func errorResponse(_ e: GatewayError, requestID: String, extra: [HTTPHeader] = []) -> Response {
+        var response = bytesResponse(status: HTTPResponse.Status(code: e.status), contentType: "application/json", WireJSON.encode(e.body),
+                                     requestID: requestID, extra: extra)
         if let s = e.retryAfterSeconds { response.headers[.retryAfter] = String(s) }
         return response
     }
 
-    static func bytesResponse(status: HTTPResponse.Status, contentType: String, _ bytes: [UInt8], requestID: String) -> Response {
+    static func bytesResponse(status: HTTPResponse.Status, contentType: String, _ bytes: [UInt8], requestID: String,
+                              extra: [HTTPHeader] = []) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = contentType
         headers[Self.requestIDHeader] = requestID
+        add(extra, to: &headers)
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func add(_ extra: [HTTPHeader], to fields: inout HTTPFields) {
+        for h in extra { if let name = HTTPField.Name(h.name) { fields[name] = h.value } }
     }
 
     static func json(status: HTTPResponse.Status, _ text: String) -> Response {

@@ -87,6 +87,11 @@ final class FaultyUpstream: Sendable {
           upstream_timeout: 500ms
         tenants:
         \(tenant("acme", openaiKey: "${ACME_OPENAI_KEY}"))\(tenant("globex", openaiKey: "sk-globex-openai"))
+          limited:
+            keys: [dk-limited]
+            providers: {openai: {key: sk-limited, endpoint: "\(m)/v1"}}
+            models: {gpt-4o-mini: openai/gpt-4o-mini}
+            quotas: {requests_per_minute: 2, tokens_per_minute: 100000}
           rogue:
             keys: [dk-rogue]
             providers: {openai: {key: sk-rogue, endpoint: "http://127.0.0.1:\(offList)/v1"}}
@@ -203,6 +208,21 @@ final class FaultyUpstream: Sendable {
                 let list = try #require((try JSONSerialization.jsonObject(with: Data(calls.body.utf8))) as? [[String: Any]])
                 #expect(list.last?["key_fingerprint"] as? String == MockProviderServer.fingerprint(key), "\(tenant)'s call reached OpenAI with another key")
             }
+        }
+    }
+
+    @Test func rateLimitsAnswer429WithOpenAIsHeaders() async throws {
+        try await Self.withGateway { gateway, _, _, _ in
+            var replies: [TestClient.Reply] = []
+            for _ in 0..<3 { replies.append(try await gateway.post("/v1/chat/completions", key: "dk-limited", json: TestClient.chat("gpt-4o-mini", "hi"))) }
+            #expect(replies.map(\.status) == [200, 200, 429])
+            #expect(replies[0].headers["x-ratelimit-limit-requests"] == "2" && replies[0].headers["x-ratelimit-remaining-requests"] == "1")
+            #expect(replies[1].headers["x-ratelimit-remaining-requests"] == "0" && replies[0].headers["x-ratelimit-limit-tokens"] == "100000")
+            #expect(replies[2].errorCode == "rate_limited" && replies[2].headers["retry-after"] != nil, "\(replies[2].body)")
+            #expect(replies[2].headers["x-ratelimit-reset-requests"] != nil)
+            // Tenants without quotas get no rate-limit headers.
+            let free = try await gateway.post("/v1/chat/completions", key: "dk-acme", json: TestClient.chat("gpt-4o-mini", "hi"))
+            #expect(free.status == 200 && free.headers["x-ratelimit-limit-requests"] == nil)
         }
     }
 

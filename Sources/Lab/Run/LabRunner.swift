@@ -31,11 +31,14 @@ public final class LabRunner {
         var context: GatewayCore.CallContext
         var result: UpstreamResult
         var key: RunMetrics.CallKey
+        var grant: RateLimiter.Grant?
     }
 
     public let scenario: Scenario
     let clock = VirtualClock()
     var core: GatewayCore
+    /// The tenants' and keys' rate limits (the same limiter the live server uses).
+    var limiter = RateLimiter()
     var mocks: [MockProvider] = []
     var mockIDs: [Int32] = []
     /// Where each mock listens (mocks never move during a run).
@@ -165,11 +168,22 @@ public final class LabRunner {
             r.alerts.forEach(metrics.raise)
             record(key, r.usage, now: now)
         case .forward(let call):
-            send(call, key: key, trueTenant: state.spec.tenant, now: now)
+            var grant: RateLimiter.Grant?
+            let scopes = core.rateLimitScopes(tenant: call.context.tenant, keyID: call.context.keyID)
+            if !scopes.entries.isEmpty {
+                switch limiter.acquire(scopes, promptTokens: TokenEstimate.promptTokens(call.context.promptText), now: now) {
+                case .refused(let reason, let retryAfter, _):
+                    record(key, core.throttle(call.context, reason: reason, retryAfter: retryAfter, now: now).usage, now: now)
+                    return
+                case .granted(let g, _):
+                    grant = g
+                }
+            }
+            send(call, key: key, trueTenant: state.spec.tenant, grant: grant, now: now)
         }
     }
 
-    func send(_ call: GatewayCore.UpstreamCall, key: RunMetrics.CallKey, trueTenant: String, now: Instant) {
+    func send(_ call: GatewayCore.UpstreamCall, key: RunMetrics.CallKey, trueTenant: String, grant: RateLimiter.Grant?, now: Instant) {
         let ctx = call.context
         if let expected = expectedActive[AliasKey(tenant: ctx.tenant, alias: ctx.alias)], expected != ctx.provider {
             metrics.violation("no_failover", "at \(now): \(ctx.tenant)/\(ctx.alias) was sent to \(ctx.provider.rawValue), but the active provider is \(expected.rawValue)")
@@ -197,7 +211,7 @@ public final class LabRunner {
         }
         let slot: Int
         if let free = freeSlots.popLast() { slot = Int(free) } else { slot = inflight.count; inflight.append(nil) }
-        inflight[slot] = InFlight(context: ctx, result: result, key: key)
+        inflight[slot] = InFlight(context: ctx, result: result, key: key, grant: grant)
         queue.schedule(at: now + delay, .completion(slot: Int32(slot)))
     }
 
@@ -207,6 +221,9 @@ public final class LabRunner {
         freeSlots.append(Int32(slot))
         let now = clock.now()
         let outcome = core.complete(f.context, result: f.result, now: now)
+        if let grant = f.grant {
+            limiter.release(grant, actualTokens: outcome.usage.promptTokens + outcome.usage.completionTokens, now: now)
+        }
         outcome.alerts.forEach(metrics.raise)
         record(f.key, outcome.usage, now: now)
     }

@@ -44,9 +44,14 @@ public struct Scenario: Sendable {
         public var keys: [String]
         public var accounts: [AccountSpec]
         public var aliases: [AliasSpec]
+        public var limits: RateLimits
+        /// Limits of single virtual keys, by the key as written.
+        public var keyLimits: [String: RateLimits]
 
-        public init(id: String, keys: [String], accounts: [AccountSpec], aliases: [AliasSpec]) {
+        public init(id: String, keys: [String], accounts: [AccountSpec], aliases: [AliasSpec],
+                    limits: RateLimits = RateLimits(), keyLimits: [String: RateLimits] = [:]) {
             self.id = id; self.keys = keys; self.accounts = accounts; self.aliases = aliases
+            self.limits = limits; self.keyLimits = keyLimits
         }
 
         /// The gateway configuration of this tenant (the Lab and `dcoder serve` both use it).
@@ -56,8 +61,10 @@ public struct Scenario: Sendable {
             for a in self.accounts { accounts[a.provider] = ProviderAccount(provider: a.provider, endpoint: a.endpoint, apiKey: Secret(a.key)) }
             var aliases: [String: ModelAlias] = [:]
             for a in self.aliases { aliases[a.name] = ModelAlias(name: a.name, targets: a.targets, active: a.active) }
-            return TenantGatewayConfig(id: id, virtualKeys: keys.enumerated().map { VirtualKeyRecord(id: "\(id)-key-\($0 + 1)", key: $1) },
-                                       accounts: accounts, aliases: aliases)
+            let records = keys.enumerated().map { VirtualKeyRecord(id: "\(id)-key-\($0 + 1)", key: $1) }
+            var byKeyID: [String: RateLimits] = [:]
+            for (i, key) in keys.enumerated() { if let l = keyLimits[key] { byKeyID[records[i].id] = l } }
+            return TenantGatewayConfig(id: id, virtualKeys: records, accounts: accounts, aliases: aliases, limits: limits, keyLimits: byKeyID)
         }
     }
 

@@ -246,7 +246,7 @@ public enum ScenarioLoader {
         guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
             throw node.error("tenant ids use letters, digits, '-' and '_'")
         }
-        let f = try node.fields(["keys", "providers", "models"])
+        let f = try node.fields(["keys", "providers", "models", "quotas", "key_quotas"])
         let keysNode = try f.required("keys")
         let keys = try keysNode.list().map { try secret($0) }
         guard !keys.isEmpty else { throw keysNode.error("a tenant needs at least one virtual key") }
@@ -282,7 +282,28 @@ public enum ScenarioLoader {
                 aliases.append(.init(name: alias, targets: targets, active: act))
             }
         }
-        return .init(id: id, keys: keys, accounts: accounts, aliases: aliases)
+        let limits = try f["quotas"].map(parseLimits) ?? RateLimits()
+        var keyLimits: [String: RateLimits] = [:]
+        if let kq = f["key_quotas"] {
+            // Named as written in `keys` (a `${VAR}` reference stays a reference here).
+            let written = try keysNode.list().map { try $0.string() }
+            for (key, spec) in try kq.mapping() {
+                guard let i = written.firstIndex(of: key) else { throw spec.error("'\(key)' is not one of this tenant's keys") }
+                keyLimits[keys[i]] = try parseLimits(spec)
+            }
+        }
+        return .init(id: id, keys: keys, accounts: accounts, aliases: aliases, limits: limits, keyLimits: keyLimits)
+    }
+
+    /// `{requests_per_second, requests_per_minute, requests_per_hour, tokens_per_minute, concurrent}`
+    static func parseLimits(_ node: YAMLNode) throws -> RateLimits {
+        let f = try node.fields(["requests_per_second", "requests_per_minute", "requests_per_hour", "tokens_per_minute", "concurrent"])
+        return RateLimits(
+            requestsPerSecond: try f["requests_per_second"]?.int(min: 1, max: 1_000_000_000),
+            requestsPerMinute: try f["requests_per_minute"]?.int(min: 1, max: 1_000_000_000),
+            requestsPerHour: try f["requests_per_hour"]?.int(min: 1, max: 1_000_000_000),
+            tokensPerMinute: try f["tokens_per_minute"]?.int(min: 1, max: 1_000_000_000_000),
+            concurrent: try f["concurrent"]?.int(min: 1, max: 1_000_000))
     }
 
     static func parseTraffic(_ node: YAMLNode, tenants: [Scenario.TenantSpec], duration: Nanoseconds, context: inout Context) throws -> Scenario.TrafficSpec {

@@ -220,6 +220,28 @@ public struct GatewayCore: Sendable {
         return .forward(UpstreamCall(context: context, request: upstream))
     }
 
+    /// The rate-limit scopes a call of this tenant and key counts against.
+    public func rateLimitScopes(tenant: String, keyID: String) -> RateLimiter.Scopes {
+        guard let t = tenants[tenant], !t.limits.isEmpty || !t.keyLimits.isEmpty else { return RateLimiter.Scopes([]) }
+        return RateLimiter.Scopes([
+            RateLimiter.Scope(id: "tenant:" + tenant, limits: t.limits),
+            RateLimiter.Scope(id: "key:" + keyID, limits: t.keyLimits[keyID] ?? RateLimits()),
+        ])
+    }
+
+    /// Refuses an admitted call that a rate limit does not let through (429 with
+    /// `retry-after`, in OpenAI's words).
+    public func throttle(_ call: CallContext, reason: String, retryAfter: Nanoseconds, now: Instant) -> Rejection {
+        let e = GatewayError(.rateLimited, status: 429,
+                             message: "Rate limit reached: \(reason). Please try again in \(RateLimiter.format(retryAfter)).",
+                             retryAfter: retryAfter)
+        var usage = Self.baseUsage(call, now: now)
+        usage.latency = .zero
+        var alerts: [Alert] = []
+        Self.fail(e, &usage, call: call, alerts: &alerts, now: now)
+        return Rejection(error: e, usage: usage, alerts: alerts)
+    }
+
     /// Refuses a call whose body could not be read (too large, not a chat request). The
     /// key is checked first, as for every call: a bad key gets its 401 instead, and a
     /// good one gets the refusal accounted to its tenant.

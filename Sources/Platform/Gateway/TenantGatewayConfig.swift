@@ -38,8 +38,14 @@ public struct TenantGatewayConfig: Hashable, Sendable {
     public var virtualKeys: [VirtualKeyRecord]
     public var accounts: [ProviderKind: ProviderAccount]
     public var aliases: [String: ModelAlias]
+    /// The tenant's own rate limits (all its keys together).
+    public var limits: RateLimits
+    /// Limits of single virtual keys, by key id.
+    public var keyLimits: [String: RateLimits]
 
-    public init(id: String, virtualKeys: [VirtualKeyRecord], accounts: [ProviderKind: ProviderAccount], aliases: [String: ModelAlias]) {
+    public init(id: String, virtualKeys: [VirtualKeyRecord], accounts: [ProviderKind: ProviderAccount], aliases: [String: ModelAlias],
+                limits: RateLimits = RateLimits(), keyLimits: [String: RateLimits] = [:]) {
         self.id = id; self.virtualKeys = virtualKeys; self.accounts = accounts; self.aliases = aliases
+        self.limits = limits; self.keyLimits = keyLimits
     }
 }

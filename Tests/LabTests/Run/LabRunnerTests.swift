@@ -73,3 +73,37 @@ let repositoryRoot: String = {
         #expect(r.metrics.value(of: "requests", labels: [("provider", "openai"), ("status", "200")])! > 400)
     }
 }
+
+@Suite struct LabQuotaTests {
+    /// 2 calls/s against 60/min: the first minute's burst, then exactly one call a second.
+    @Test func aTenantOverItsRequestLimitGets429s() throws {
+        let text = """
+        name: quotas
+        seed: 5
+        duration: 10m
+        tenants:
+          acme:
+            keys: [dk-acme]
+            providers: {openai: {key: sk-acme}}
+            models: {chat: openai/gpt-4o-mini}
+            quotas: {requests_per_minute: 60}
+        traffic:
+          - tenant: acme
+            arrival: {process: constant, every: 500ms}
+            model: chat
+        expect:
+          - requests{tenant=acme,status=429,kind=rate_limited} > 0
+        """
+        let r = try LabRunner(scenario: ScenarioLoader.load(path: writeTemp(text))).run()
+        let ok = r.metrics.value(of: "requests", labels: [("tenant", "acme"), ("status", "200")]) ?? 0
+        let limited = r.metrics.value(of: "requests", labels: [("tenant", "acme"), ("status", "429")]) ?? 0
+        #expect(ok + limited == 1200)
+        #expect((659...661).contains(Int(ok)), "admitted \(ok)")  // 60 at once, then 1/s for 600 s
+        #expect(r.passed)
+    }
+
+    @Test func keyQuotasMustNameTheTenantsKeys() throws {
+        let text = minimalScenario.replacingOccurrences(of: "      chat: openai/gpt-4o-mini\n", with: "      chat: openai/gpt-4o-mini\n    key_quotas: {dk-other: {concurrent: 1}}\n")
+        #expect(throws: ScenarioError.self) { try ScenarioLoader.load(path: writeTemp(text)) }
+    }
+}
