@@ -68,6 +68,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Yams", package: "Yams"),
+                "Flags",
             ]
         ),
         .executableTarget(
@@ -91,7 +93,7 @@ let package = Package(
         .testTarget(name: "CasbinTests", dependencies: ["Casbin"], path: "Tests/PlatformTests/Access/Casbin"),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Platform"]),
         .testTarget(name: "LiveTests", dependencies: [
-            "Live", "Platform", "Lab",
+            "Live", "Platform", "Lab", "Flags",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

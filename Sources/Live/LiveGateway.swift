@@ -25,6 +25,7 @@ public final class LiveGateway: Sendable {
     let accessLog: AccessLog
     public let usage = UsageBook()
     let limiter = NIOLockedValueBox(RateLimiter())
+    let flags: FlagsConfig?
 
     /// Builds the gateway from a configuration; refused accounts are logged as alerts.
     /// - Parameter accessLog: one JSON line per call (see ``AccessLog``).
@@ -44,6 +45,7 @@ public final class LiveGateway: Sendable {
         self.logger = logger
         self.maxRequestBytes = config.maxRequestBytes
         self.accessLog = accessLog
+        self.flags = config.flags
     }
 
     /// The routes: the OpenAI-compatible API and the health probes.
@@ -58,6 +60,7 @@ public final class LiveGateway: Sendable {
         }
         router.get("/v1/models") { [self] request, _ in models(request) }
         router.post("/v1/chat/completions") { [self] request, _ in await chat(request) }
+        if let flags { FlagsRoutes(config: flags).add(to: router) }
         return router
     }
 

@@ -25,6 +25,8 @@ public struct ServeConfig: Sendable {
     public var dataDirectory = ".dcoder"
     public var platform: Scenario.PlatformSpec
     public var tenants: [Scenario.TenantSpec] = []
+    /// Platform feature flags, served with Flagsmith's read API (see ``FlagsConfig``).
+    public var flags: FlagsConfig?
 
     /// The configuration without a file: no tenants, the providers' public hosts allowed.
     public static func embeddedDefault() throws -> ServeConfig {
@@ -36,7 +38,7 @@ public struct ServeConfig: Sendable {
         let text = try ScenarioLoader.readText(path, from: nil)
         let root = try YAMLNode.parse(text, file: path)
         var context = ScenarioLoader.Context(file: path, baseDirectory: (path as NSString).deletingLastPathComponent)
-        let f = try root.fields(["server", "platform", "tenants"])
+        let f = try root.fields(["server", "platform", "tenants", "flags"])
         var config = ServeConfig(platform: try ScenarioLoader.parsePlatform(f["platform"], context: &context))
         if let s = f["server"] {
             let sf = try s.fields(["host", "port", "max_request_bytes", "data"])
@@ -50,6 +52,7 @@ public struct ServeConfig: Sendable {
                 config.tenants.append(try ScenarioLoader.parseTenant(id: id, node) { try expand($0, environment) })
             }
         }
+        if let fl = f["flags"] { config.flags = try FlagsConfig.parse(fl) { try expand($0, environment) } }
         return config
     }
 

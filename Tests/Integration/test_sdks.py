@@ -156,3 +156,26 @@ def test_groq_sdk_direct(servers):
         if chunk.x_groq and chunk.x_groq.usage:
             usage = chunk.x_groq.usage
     assert "".join(pieces) == text and usage is not None and usage.total_tokens == r.usage.total_tokens
+
+
+# The official Flagsmith SDK against the gateway's Flagsmith-compatible read API.
+
+def test_flagsmith_sdk_reads_platform_flags(servers):
+    from flagsmith import Flagsmith
+    fs = Flagsmith(environment_key="ser.dcoder-demo", api_url=servers["gateway"] + "/api/v1/")
+    env = fs.get_environment_flags()
+    assert env.is_feature_enabled("rag.retrieval") and env.get_feature_value("rag.retrieval") == "hybrid"
+    assert not env.is_feature_enabled("connectors.slack")
+    assert fs.get_identity_flags("acme", traits={"plan": "enterprise"}).is_feature_enabled("connectors.slack")
+    assert not fs.get_identity_flags("globex", traits={"plan": "free"}).is_feature_enabled("connectors.slack")
+    # Multivariate: an identity always lands in the same bucket, and both buckets are used.
+    values = {f"tenant-{i}": fs.get_identity_flags(f"tenant-{i}").get_feature_value("new-ui") for i in range(40)}
+    assert set(values.values()) == {"control", "treatment"}
+    assert all(fs.get_identity_flags(k).get_feature_value("new-ui") == v for k, v in list(values.items())[:10])
+    import flagsmith.exceptions
+    bad = Flagsmith(environment_key="ser.wrong", api_url=servers["gateway"] + "/api/v1/")
+    try:
+        bad.get_environment_flags()
+        assert False, "a wrong environment key must be refused"
+    except flagsmith.exceptions.FlagsmithAPIError:
+        pass

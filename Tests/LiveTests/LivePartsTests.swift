@@ -1,3 +1,4 @@
+import Flags
 import Foundation
 import Lab
 @testable import Live
@@ -48,12 +49,47 @@ struct ServeConfigTests {
         #expect(throws: ScenarioError.self) { try ServeConfig.load(path: path, environment: [:]) }
     }
 
-    @Test func theDemoConfigLoads() throws {
+    @Test func theDemoConfigLoads() async throws {
         let c = try ServeConfig.load(path: "Docs/examples/demo-serve.yaml", environment: [:])
         #expect(c.tenants.map(\.id) == ["acme", "globex"])
         #expect(c.tenants.allSatisfy { Set($0.aliases.map(\.name)) == ["gpt-4o-mini", "claude-3-5-haiku", "gemini-2.0-flash", "llama-3.1-8b-instant"] })
         #expect(c.tenants.map(\.keys) == [["dk-demo-acme"], ["dk-demo-globex"]])
         #expect(c.platform.allowlist.contains("http://127.0.0.1:18100"))
+        let flags = try #require(c.flags)
+        #expect(flags.environmentKey == "ser.dcoder-demo")
+        // The router builds with the flag routes (a duplicate route would trap here).
+        let transport = ProviderHTTPTransport()
+        _ = try LiveGateway(config: c, transport: transport, logger: LiveHarness.quiet).router()
+        try await transport.shutdown()
+    }
+
+    @Test func flagsEvaluateWithSegmentsAndRefuseBadSections() throws {
+        let path = try write("""
+        flags:
+          environment_key: "${FLAGS_KEY}"
+          features:
+            connectors.slack: false
+            limit: {enabled: true, value: 10}
+          segments:
+            big:
+              rules: [{type: ALL, conditions: [{property: seats, operator: GREATER_THAN, value: 100}]}]
+              overrides: {connectors.slack: true, limit: {enabled: true, value: 50}}
+        """)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let flags = try #require(try ServeConfig.load(path: path, environment: ["FLAGS_KEY": "ser.k"]).flags)
+        #expect(flags.environmentKey == "ser.k")
+        let big = FlagEngine.evaluate(try flags.context(identity: ("acme", [("seats", .int(250))])))
+        #expect(big.flags["connectors.slack"]?.enabled == true && big.flags["limit"]?.value == .int(50))
+        let small = FlagEngine.evaluate(try flags.context(identity: ("tiny", [("seats", .int(5))])))
+        #expect(small.flags["connectors.slack"]?.enabled == false && small.flags["limit"]?.value == .int(10))
+        guard case .array(let api) = flags.apiFlags(small), api.count == 2 else { Issue.record("expected two API flags"); return }
+        #expect(api[0]["feature"]?["name"] == .string("connectors.slack") && api[1]["feature_state_value"] == .int(10))
+
+        let bad = try write("flags:\n  environment_key: k\n  segments:\n    s:\n      rules: []\n      overrides: {nope: true}\n")
+        defer { try? FileManager.default.removeItem(atPath: bad) }
+        do { _ = try ServeConfig.load(path: bad, environment: [:]); Issue.record("expected an error") } catch let e as ScenarioError {
+            #expect(e.line == 6 && e.message.contains("no feature 'nope'"))
+        }
     }
 }
 

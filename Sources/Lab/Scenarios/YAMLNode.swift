@@ -6,6 +6,8 @@ import Yams
 /// say where it is and what was expected.
 package struct YAMLNode {
     let node: Node
+    /// The Yams node, for sections read as free-form data (feature flags).
+    package var yams: Node { node }
     let file: String
     let path: String
 
