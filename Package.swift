@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Casbin", targets: ["Casbin"]),
         .library(name: "Identity", targets: ["Identity"]),
         .library(name: "Flags", targets: ["Flags"]),
+        .library(name: "Storage", targets: ["Storage"]),
         .executable(name: "dcoder", targets: ["dcoder"]),
     ],
     dependencies: [
@@ -24,6 +25,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -31,12 +36,26 @@ let package = Package(
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            exclude: ["Access/Casbin", "Identity", "Flags"],
+            exclude: ["Access/Casbin", "Identity", "Flags", "Storage"],
             resources: [.copy("Gateway/Resources/pricing.json")]
         ),
         // The Casbin engine lives with Platform's access control but is its own module, so
         // that its vocabulary (Value, Model, Enforcer, …) stays out of Platform's namespace.
         .target(name: "Casbin", path: "Sources/Platform/Access/Casbin"),
+        // Storage: the control plane and a database per tenant, on SQLite (default) or
+        // PostgreSQL, with migrations, provisioning and secrets sealed with AES-GCM.
+        .target(
+            name: "Storage",
+            dependencies: [
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Platform/Storage"
+        ),
         // The Flagsmith evaluation model (segments, overrides, multivariate hashing).
         .target(name: "Flags", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Sources/Platform/Flags"),
         // OIDC sign-in: token validation against an issuer's discovery document and JWKS
@@ -86,7 +105,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "PlatformTests", dependencies: ["Platform"], exclude: ["Access/Casbin", "Identity", "Flags"]),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform"], exclude: ["Access/Casbin", "Identity", "Flags", "Storage"]),
+        .testTarget(name: "StorageTests", dependencies: [
+            "Storage", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Crypto", package: "swift-crypto"),
+        ], path: "Tests/PlatformTests/Storage"),
         .testTarget(name: "FlagsTests", dependencies: ["Flags"], path: "Tests/PlatformTests/Flags"),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", .product(name: "Crypto", package: "swift-crypto")],
                     path: "Tests/PlatformTests/Identity"),

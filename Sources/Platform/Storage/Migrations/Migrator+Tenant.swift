@@ -1,0 +1,50 @@
+import SQLKit
+
+extension Migrator {
+    /// The schema of every tenant database: meta, users, roles, provider configurations and quotas.
+    public static let tenant = Migrator(name: "tenant", migrations: [
+        Migration(version: 1, name: "create_meta") { db in
+            try await db.create(table: "meta")
+                .column("key", type: .text, .primaryKey(autoIncrement: false))
+                .column("value", type: .text, .notNull)
+                .run()
+        },
+        Migration(version: 2, name: "create_users_and_roles") { db in
+            try await db.create(table: "users")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("subject", type: .text, .notNull, .unique)
+                .column("email", type: .text)
+                .column("name", type: .text)
+                .column("created_at", type: .bigint, .notNull)
+                .run()
+            try await db.create(table: "roles")
+                .column("name", type: .text, .primaryKey(autoIncrement: false))
+                .column("description", type: .text, .notNull)
+                .run()
+            try await db.create(table: "role_assignments")
+                .column("user_id", type: .text, .notNull)
+                .column("role", type: .text, .notNull)
+                .primaryKey("user_id", "role")
+                .foreignKey(["user_id"], references: "users", ["id"], onDelete: .cascade)
+                .foreignKey(["role"], references: "roles", ["name"], onDelete: .cascade)
+                .run()
+        },
+        Migration(version: 3, name: "create_provider_configurations") { db in
+            try await db.create(table: "provider_configurations")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("kind", type: .text, .notNull)
+                .column("endpoint", type: .text, .notNull)
+                .column("api_key", type: .blob, .notNull)
+                .column("created_at", type: .bigint, .notNull)
+                .column("updated_at", type: .bigint, .notNull)
+                .run()
+        },
+        Migration(version: 4, name: "create_quotas") { db in
+            try await db.create(table: "quotas")
+                .column("name", type: .text, .primaryKey(autoIncrement: false))
+                .column("value", type: .text, .notNull)
+                .column("updated_at", type: .bigint, .notNull)
+                .run()
+        },
+    ])
+}

@@ -1,0 +1,247 @@
+import Foundation
+import SQLKit
+
+/// A ``TenantStore`` over any SQLKit database; the same code serves SQLite and PostgreSQL.
+///
+/// Open it with ``open(database:tenant:)``, which refuses a database that names another tenant
+/// (or none) in its `meta` table.
+///
+/// ```swift
+/// let store = try await SQLTenantStore.open(database: try await backend.tenantDatabase(at: locator), tenant: id)
+/// try await store.createUser(User(id: ids.next(), subject: claims.sub, email: claims.email, name: nil, createdAt: now))
+/// ```
+public struct SQLTenantStore: TenantStore {
+    public let tenantID: TenantID
+    private let database: any SQLDatabase
+
+    private init(tenantID: TenantID, database: any SQLDatabase) {
+        self.tenantID = tenantID
+        self.database = database
+    }
+
+    /// Binds a migrated tenant database to `tenant` after checking that its `meta` row names that tenant.
+    ///
+    /// - Throws: ``StorageError`` with code `tenantMismatch` when the database belongs to another
+    ///   tenant or to none.
+    public static func open(database: any SQLDatabase, tenant: TenantID) async throws -> SQLTenantStore {
+        let label = Self.label(for: tenant)
+        let owner = try await StorageError.wrapping("reading the owning tenant", in: label) {
+            try await Self.owner(of: database)
+        }
+        guard let owner else {
+            throw StorageError(.tenantMismatch, "\(label): the database names no tenant; it was never provisioned")
+        }
+        guard owner == tenant.rawValue else {
+            throw StorageError(.tenantMismatch, "\(label): the database belongs to tenant '\(owner.prefix(60))', refusing to open it")
+        }
+        return SQLTenantStore(tenantID: tenant, database: database)
+    }
+
+    // MARK: Users
+
+    public func createUser(_ user: User) async throws {
+        try await self.wrapping("creating user '\(user.id)'") {
+            // Insert-or-nothing on either unique column (id, subject) is atomic under concurrent writers.
+            let inserted = try await self.database.insert(into: "users")
+                .columns("id", "subject", "email", "name", "created_at")
+                .values(user.id, user.subject, user.email, user.name, user.createdAt.storageMicroseconds)
+                .ignoringConflicts()
+                .returning("id")
+                .first()
+            guard inserted != nil else {
+                throw StorageError(.conflict, "\(self.label): a user with id '\(user.id)' or the same subject exists")
+            }
+        }
+    }
+
+    public func user(id: String) async throws -> User? {
+        try await self.wrapping("reading user '\(id)'") {
+            try await self.selectUsers().where("id", .equal, id).first().map(Self.user(from:))
+        }
+    }
+
+    public func user(subject: String) async throws -> User? {
+        try await self.wrapping("reading a user by subject") {
+            try await self.selectUsers().where("subject", .equal, subject).first().map(Self.user(from:))
+        }
+    }
+
+    public func users() async throws -> [User] {
+        try await self.wrapping("listing users") {
+            try await self.selectUsers().orderBy("id").all().map(Self.user(from:))
+        }
+    }
+
+    public func deleteUser(id: String) async throws {
+        try await self.wrapping("deleting user '\(id)'") {
+            try await self.database.delete(from: "users").where("id", .equal, id).run()
+        }
+    }
+
+    // MARK: Roles
+
+    public func roles() async throws -> [Role] {
+        try await self.wrapping("listing roles") {
+            try await self.database.select().columns("name", "description").from("roles").orderBy("name").all().map { row in
+                Role(name: try row.decode(column: "name", as: String.self), description: try row.decode(column: "description", as: String.self))
+            }
+        }
+    }
+
+    public func assignRole(_ role: String, to userID: String) async throws {
+        try await self.wrapping("assigning role '\(role)' to user '\(userID)'") {
+            try await self.database.transaction { [label] db in
+                guard try await db.select().column("id").from("users").where("id", .equal, userID).first() != nil else {
+                    throw StorageError(.notFound, "\(label): no user '\(userID)'")
+                }
+                guard try await db.select().column("name").from("roles").where("name", .equal, role).first() != nil else {
+                    throw StorageError(.notFound, "\(label): no role '\(role)'")
+                }
+                try await db.insert(into: "role_assignments")
+                    .columns("user_id", "role")
+                    .values(userID, role)
+                    .ignoringConflicts(with: ["user_id", "role"])
+                    .run()
+            }
+        }
+    }
+
+    public func revokeRole(_ role: String, from userID: String) async throws {
+        try await self.wrapping("revoking role '\(role)' from user '\(userID)'") {
+            try await self.database.delete(from: "role_assignments")
+                .where("user_id", .equal, userID)
+                .where("role", .equal, role)
+                .run()
+        }
+    }
+
+    public func roleNames(of userID: String) async throws -> [String] {
+        try await self.wrapping("listing the roles of user '\(userID)'") {
+            try await self.database.select().column("role").from("role_assignments")
+                .where("user_id", .equal, userID)
+                .orderBy("role")
+                .all(decodingColumn: "role", as: String.self)
+        }
+    }
+
+    // MARK: Provider configurations
+
+    @discardableResult
+    public func saveProvider(id: String, kind: String, endpoint: String, apiKey: SealedSecret, now: Date) async throws -> ProviderConfiguration {
+        try await self.wrapping("saving provider configuration '\(id)'") {
+            try await self.database.transaction { db in
+                let existing = try await Self.selectProviders(on: db).where("id", .equal, id).first().map(Self.provider(from:))
+                let saved = ProviderConfiguration(
+                    id: id, kind: kind, endpoint: endpoint, apiKey: apiKey,
+                    createdAt: existing?.createdAt ?? now, updatedAt: now
+                )
+                try await db.insert(into: "provider_configurations")
+                    .columns("id", "kind", "endpoint", "api_key", "created_at", "updated_at")
+                    .values(saved.id, saved.kind, saved.endpoint, saved.apiKey.bytes, saved.createdAt.storageMicroseconds, saved.updatedAt.storageMicroseconds)
+                    .onConflict(with: ["id"]) { update in
+                        update.set(excludedValueOf: "kind")
+                            .set(excludedValueOf: "endpoint")
+                            .set(excludedValueOf: "api_key")
+                            .set(excludedValueOf: "updated_at")
+                    }
+                    .run()
+                return saved
+            }
+        }
+    }
+
+    public func provider(id: String) async throws -> ProviderConfiguration? {
+        try await self.wrapping("reading provider configuration '\(id)'") {
+            try await Self.selectProviders(on: self.database).where("id", .equal, id).first().map(Self.provider(from:))
+        }
+    }
+
+    public func providers() async throws -> [ProviderConfiguration] {
+        try await self.wrapping("listing provider configurations") {
+            try await Self.selectProviders(on: self.database).orderBy("id").all().map(Self.provider(from:))
+        }
+    }
+
+    public func deleteProvider(id: String) async throws {
+        try await self.wrapping("deleting provider configuration '\(id)'") {
+            try await self.database.delete(from: "provider_configurations").where("id", .equal, id).run()
+        }
+    }
+
+    // MARK: Quotas
+
+    public func quota(_ name: String) async throws -> JSONText? {
+        try await self.wrapping("reading quota '\(name)'") {
+            try await self.database.select().column("value").from("quotas")
+                .where("name", .equal, name)
+                .first(decodingColumn: "value", as: String.self)
+                .map(JSONText.init(trusted:))
+        }
+    }
+
+    public func quotas() async throws -> [String: JSONText] {
+        try await self.wrapping("listing quotas") {
+            let rows = try await self.database.select().columns("name", "value").from("quotas").all()
+            return try Dictionary(uniqueKeysWithValues: rows.map { row in
+                (try row.decode(column: "name", as: String.self), JSONText(trusted: try row.decode(column: "value", as: String.self)))
+            })
+        }
+    }
+
+    public func setQuota(_ name: String, to value: JSONText?, now: Date) async throws {
+        try await self.wrapping("writing quota '\(name)'") {
+            if let value {
+                try await self.database.insert(into: "quotas")
+                    .columns("name", "value", "updated_at")
+                    .values(name, value.rawValue, now.storageMicroseconds)
+                    .onConflict(with: ["name"]) { $0.set(excludedValueOf: "value").set(excludedValueOf: "updated_at") }
+                    .run()
+            } else {
+                try await self.database.delete(from: "quotas").where("name", .equal, name).run()
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    private var label: String {
+        Self.label(for: self.tenantID)
+    }
+
+    static func label(for tenant: TenantID) -> String {
+        "tenant '\(tenant)'"
+    }
+
+    private func wrapping<Result>(_ operation: String, _ body: () async throws -> Result) async throws -> Result {
+        try await StorageError.wrapping(operation, in: self.label, body)
+    }
+
+    private func selectUsers() -> SQLSelectBuilder {
+        self.database.select().columns("id", "subject", "email", "name", "created_at").from("users")
+    }
+
+    private static func user(from row: any SQLRow) throws -> User {
+        User(
+            id: try row.decode(column: "id", as: String.self),
+            subject: try row.decode(column: "subject", as: String.self),
+            email: try row.decode(column: "email", as: String?.self),
+            name: try row.decode(column: "name", as: String?.self),
+            createdAt: Date(storageMicroseconds: try row.decode(column: "created_at", as: Int64.self))
+        )
+    }
+
+    private static func selectProviders(on db: any SQLDatabase) -> SQLSelectBuilder {
+        db.select().columns("id", "kind", "endpoint", "api_key", "created_at", "updated_at").from("provider_configurations")
+    }
+
+    private static func provider(from row: any SQLRow) throws -> ProviderConfiguration {
+        ProviderConfiguration(
+            id: try row.decode(column: "id", as: String.self),
+            kind: try row.decode(column: "kind", as: String.self),
+            endpoint: try row.decode(column: "endpoint", as: String.self),
+            apiKey: SealedSecret(bytes: try row.decode(column: "api_key", as: Data.self)),
+            createdAt: Date(storageMicroseconds: try row.decode(column: "created_at", as: Int64.self)),
+            updatedAt: Date(storageMicroseconds: try row.decode(column: "updated_at", as: Int64.self))
+        )
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// One tenant's database: users, role assignments, provider configurations and quotas.
+///
+/// A store is bound to one tenant; opening it checks that the database names that tenant, so one
+/// tenant's store never reads another tenant's rows.
+public protocol TenantStore: Sendable {
+    /// The tenant whose database this is.
+    var tenantID: TenantID { get }
+
+    // MARK: Users
+
+    /// Records a new user.
+    ///
+    /// - Throws: ``StorageError`` with code `conflict` when the id or the subject is taken.
+    func createUser(_ user: User) async throws
+
+    /// Returns the user with `id`, or nil.
+    func user(id: String) async throws -> User?
+
+    /// Returns the user with OIDC subject `subject`, or nil.
+    func user(subject: String) async throws -> User?
+
+    /// Returns every user, ordered by id.
+    func users() async throws -> [User]
+
+    /// Deletes a user and their role assignments; does nothing if there is no such user.
+    func deleteUser(id: String) async throws
+
+    // MARK: Roles
+
+    /// Returns the tenant's roles, ordered by name.
+    func roles() async throws -> [Role]
+
+    /// Gives `userID` the role `role`; does nothing if it is already assigned.
+    ///
+    /// - Throws: ``StorageError`` with code `notFound` when the user or the role does not exist.
+    func assignRole(_ role: String, to userID: String) async throws
+
+    /// Takes the role `role` from `userID`; does nothing if it was not assigned.
+    func revokeRole(_ role: String, from userID: String) async throws
+
+    /// Returns the names of the roles assigned to `userID`, ordered by name.
+    func roleNames(of userID: String) async throws -> [String]
+
+    // MARK: Provider configurations
+
+    /// Creates or replaces a provider configuration, keeping its original creation time.
+    ///
+    /// - Returns: The configuration as stored.
+    @discardableResult
+    func saveProvider(id: String, kind: String, endpoint: String, apiKey: SealedSecret, now: Date) async throws -> ProviderConfiguration
+
+    /// Returns the provider configuration with `id`, or nil.
+    func provider(id: String) async throws -> ProviderConfiguration?
+
+    /// Returns every provider configuration, ordered by id.
+    func providers() async throws -> [ProviderConfiguration]
+
+    /// Deletes a provider configuration; does nothing if there is none.
+    func deleteProvider(id: String) async throws
+
+    // MARK: Quotas
+
+    /// Returns the quota `name`, or nil when it is not set.
+    func quota(_ name: String) async throws -> JSONText?
+
+    /// Returns every quota.
+    func quotas() async throws -> [String: JSONText]
+
+    /// Sets (or, with nil, removes) the quota `name`.
+    func setQuota(_ name: String, to value: JSONText?, now: Date) async throws
+}
