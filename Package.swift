@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Identity", targets: ["Identity"]),
         .library(name: "Flags", targets: ["Flags"]),
         .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "Retrieval", targets: ["Retrieval"]),
         .executable(name: "dcoder", targets: ["dcoder"]),
     ],
     dependencies: [
@@ -36,7 +37,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            exclude: ["Access/Casbin", "Identity", "Flags", "Storage"],
+            exclude: ["Access/Casbin", "Identity", "Flags", "Storage", "RAG"],
             resources: [.copy("Gateway/Resources/pricing.json")]
         ),
         // The Casbin engine lives with Platform's access control but is its own module, so
@@ -56,6 +57,9 @@ let package = Package(
             ],
             path: "Sources/Platform/Storage"
         ),
+        // Retrieval for RAG: analysis (Porter stemmer), BM25, dense vectors, fusion,
+        // embedding cassettes and BEIR-style evaluation.
+        .target(name: "Retrieval", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Sources/Platform/RAG"),
         // The Flagsmith evaluation model (segments, overrides, multivariate hashing).
         .target(name: "Flags", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Sources/Platform/Flags"),
         // OIDC sign-in: token validation against an issuer's discovery document and JWKS
@@ -99,13 +103,15 @@ let package = Package(
                 "Live",
                 "Casbin",
                 "Flags",
+                "Retrieval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "PlatformTests", dependencies: ["Platform"], exclude: ["Access/Casbin", "Identity", "Flags", "Storage"]),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform"], exclude: ["Access/Casbin", "Identity", "Flags", "Storage", "RAG"]),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"], path: "Tests/PlatformTests/RAG"),
         .testTarget(name: "StorageTests", dependencies: [
             "Storage", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Crypto", package: "swift-crypto"),
         ], path: "Tests/PlatformTests/Storage"),
