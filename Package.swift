@@ -104,6 +104,7 @@ let package = Package(
                 "Casbin",
                 "Flags",
                 "Retrieval",
+                "Storage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
