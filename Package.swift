@@ -93,7 +93,11 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Yams", package: "Yams"),
                 "Flags",
-            ]
+                "Casbin",
+                "Identity",
+                "Storage",
+            ],
+            resources: [.copy("Resources/Policies")]
         ),
         .executableTarget(
             name: "dcoder",
@@ -105,6 +109,8 @@ let package = Package(
                 "Flags",
                 "Retrieval",
                 "Storage",
+                "Identity",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -122,7 +128,7 @@ let package = Package(
         .testTarget(name: "CasbinTests", dependencies: ["Casbin"], path: "Tests/PlatformTests/Access/Casbin"),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Platform"]),
         .testTarget(name: "LiveTests", dependencies: [
-            "Live", "Platform", "Lab", "Flags",
+            "Live", "Platform", "Lab", "Flags", "Identity", "Storage",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

@@ -26,10 +26,13 @@ public final class LiveGateway: Sendable {
     public let usage = UsageBook()
     let limiter = NIOLockedValueBox(RateLimiter())
     let flags: FlagsConfig?
+    let platformAPI: PlatformAPI?
 
     /// Builds the gateway from a configuration; refused accounts are logged as alerts.
     /// - Parameter accessLog: one JSON line per call (see ``AccessLog``).
-    public init(config: ServeConfig, transport: ProviderHTTPTransport, logger: Logger, accessLog: AccessLog = AccessLog(enabled: false)) throws {
+    ///   - platformAPI: the Platform API's routes, when the configuration enables it.
+    public init(config: ServeConfig, transport: ProviderHTTPTransport, logger: Logger, accessLog: AccessLog = AccessLog(enabled: false),
+                platformAPI: PlatformAPI? = nil) throws {
         let allowlist: EgressAllowlist
         do { allowlist = try EgressAllowlist(config.platform.allowlist) } catch { throw LiveError("platform.egress_allowlist: \(error)") }
         var core = GatewayCore(configuration: .init(allowlist: allowlist, pricing: config.platform.pricing, upstreamTimeout: config.platform.upstreamTimeout))
@@ -46,6 +49,7 @@ public final class LiveGateway: Sendable {
         self.maxRequestBytes = config.maxRequestBytes
         self.accessLog = accessLog
         self.flags = config.flags
+        self.platformAPI = platformAPI
     }
 
     /// The routes: the OpenAI-compatible API and the health probes.
@@ -61,6 +65,7 @@ public final class LiveGateway: Sendable {
         router.get("/v1/models") { [self] request, _ in models(request) }
         router.post("/v1/chat/completions") { [self] request, _ in await chat(request) }
         if let flags { FlagsRoutes(config: flags).add(to: router) }
+        platformAPI?.add(to: router)
         return router
     }
 

@@ -11,3 +11,14 @@ public struct TransportService: Service {
         try await transport.shutdown()
     }
 }
+
+/// Runs a clean-up after the HTTP server has drained (database pools, clients).
+public struct ShutdownService: Service {
+    let cleanup: @Sendable () async throws -> Void
+    public init(_ cleanup: @escaping @Sendable () async throws -> Void) { self.cleanup = cleanup }
+
+    public func run() async throws {
+        try? await gracefulShutdown()
+        try await cleanup()
+    }
+}

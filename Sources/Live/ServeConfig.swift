@@ -27,6 +27,15 @@ public struct ServeConfig: Sendable {
     public var tenants: [Scenario.TenantSpec] = []
     /// Platform feature flags, served with Flagsmith's read API (see ``FlagsConfig``).
     public var flags: FlagsConfig?
+    /// The Platform API (`/api/v1`): its OIDC issuer and audience, and where tenants live.
+    public var platformAPI: PlatformAPISettings?
+
+    public struct PlatformAPISettings: Sendable {
+        public var issuer: String
+        public var audience: String
+        /// PostgreSQL URL; SQLite under the data folder when absent.
+        public var databaseURL: String?
+    }
 
     /// The configuration without a file: no tenants, the providers' public hosts allowed.
     public static func embeddedDefault() throws -> ServeConfig {
@@ -38,7 +47,7 @@ public struct ServeConfig: Sendable {
         let text = try ScenarioLoader.readText(path, from: nil)
         let root = try YAMLNode.parse(text, file: path)
         var context = ScenarioLoader.Context(file: path, baseDirectory: (path as NSString).deletingLastPathComponent)
-        let f = try root.fields(["server", "platform", "tenants", "flags"])
+        let f = try root.fields(["server", "platform", "tenants", "flags", "platform_api"])
         var config = ServeConfig(platform: try ScenarioLoader.parsePlatform(f["platform"], context: &context))
         if let s = f["server"] {
             let sf = try s.fields(["host", "port", "max_request_bytes", "data"])
@@ -53,6 +62,12 @@ public struct ServeConfig: Sendable {
             }
         }
         if let fl = f["flags"] { config.flags = try FlagsConfig.parse(fl) { try expand($0, environment) } }
+        if let api = f["platform_api"] {
+            let af = try api.fields(["oidc_issuer", "oidc_audience", "database_url"])
+            config.platformAPI = PlatformAPISettings(
+                issuer: try af.required("oidc_issuer").nonEmptyString(), audience: try af.required("oidc_audience").nonEmptyString(),
+                databaseURL: try af["database_url"].map { try expand($0, environment) })
+        }
         return config
     }
 

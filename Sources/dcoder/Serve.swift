@@ -2,6 +2,9 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import Identity
+import ServiceLifecycle
+import Storage
 import Lab
 import Live
 import Logging
@@ -52,7 +55,22 @@ struct ServeCommand: AsyncParsableCommand {
         let gateway: LiveGateway
         let lines = BatchedLineWriter()
         let accessLog = AccessLog(enabled: logger.logLevel <= .info) { lines.append($0) }
-        do { gateway = try LiveGateway(config: settings, transport: transport, logger: logger, accessLog: accessLog) } catch let e as LiveError {
+        var services: [any Service] = [LineWriterService(lines), TransportService(transport)]
+        var platformAPI: PlatformAPI?
+        if let api = settings.platformAPI {
+            let backend: any StorageBackend = try api.databaseURL.map { try PostgresBackend(url: $0) }
+                ?? SQLiteBackend(dataDirectory: URL(filePath: settings.dataDirectory, directoryHint: .isDirectory))
+            let platform = try await SQLPlatformStore.open(backend: backend, now: Date())
+            let idpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+            let validator = OIDCTokenValidator(config: OIDCProviderConfig(issuer: api.issuer, audiences: [api.audience]),
+                                               fetcher: LiveHTTPFetcher(client: idpClient))
+            platformAPI = PlatformAPI(validator: validator, enforcer: try PlatformAPI.defaultEnforcer(),
+                                      provisioner: TenantProvisioner(backend: backend, platform: platform), platform: platform)
+            services.append(ShutdownService { try await idpClient.shutdown(); try await backend.shutdown() })
+        }
+        do {
+            gateway = try LiveGateway(config: settings, transport: transport, logger: logger, accessLog: accessLog, platformAPI: platformAPI)
+        } catch let e as LiveError {
             try? await transport.shutdown()
             FileHandle.standardError.write(Data("error: \(e)\n".utf8))
             throw ExitCode(2)
@@ -62,7 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
         let app = Application(
             router: gateway.router(),
             configuration: .init(address: .hostname(host, port: settings.port)),
-            services: [LineWriterService(lines), TransportService(transport)],
+            services: services,
             onServerRunning: { channel in
                 announce("dcoder gateway listening on http://\(host):\(channel.localAddress?.port ?? 0) (\(tenants) tenant(s))")
             },
