@@ -57,21 +57,37 @@ struct ServeCommand: AsyncParsableCommand {
         let accessLog = AccessLog(enabled: logger.logLevel <= .info) { lines.append($0) }
         var services: [any Service] = [LineWriterService(lines), TransportService(transport)]
         var platformAPI: PlatformAPI?
+        var cleanups: [@Sendable () async throws -> Void] = []
         if let api = settings.platformAPI {
-            let backend: any StorageBackend = try api.databaseURL.map { try PostgresBackend(url: $0) }
-                ?? SQLiteBackend(dataDirectory: URL(filePath: settings.dataDirectory, directoryHint: .isDirectory))
-            let platform = try await SQLPlatformStore.open(backend: backend, now: Date())
-            let idpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
-            let validator = OIDCTokenValidator(config: OIDCProviderConfig(issuer: api.issuer, audiences: [api.audience]),
-                                               fetcher: LiveHTTPFetcher(client: idpClient))
-            platformAPI = PlatformAPI(validator: validator, enforcer: try PlatformAPI.defaultEnforcer(),
-                                      provisioner: TenantProvisioner(backend: backend, platform: platform), platform: platform)
-            services.append(ShutdownService { try await idpClient.shutdown(); try await backend.shutdown() })
+            // Everything that can fail comes before the HTTP client, which must be shut down.
+            do {
+                let enforcer = try PlatformAPI.defaultEnforcer()
+                let backend: any StorageBackend = try api.databaseURL.map { try PostgresBackend(url: $0) }
+                    ?? SQLiteBackend(dataDirectory: URL(filePath: settings.dataDirectory, directoryHint: .isDirectory))
+                let platform: SQLPlatformStore
+                do { platform = try await SQLPlatformStore.open(backend: backend, now: Date()) } catch {
+                    try? await backend.shutdown()
+                    throw error
+                }
+                let idpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+                let validator = OIDCTokenValidator(config: OIDCProviderConfig(issuer: api.issuer, audiences: [api.audience]),
+                                                   fetcher: LiveHTTPFetcher(client: idpClient))
+                platformAPI = PlatformAPI(validator: validator, enforcer: enforcer,
+                                          provisioner: TenantProvisioner(backend: backend, platform: platform), platform: platform)
+                let cleanup: @Sendable () async throws -> Void = { try await idpClient.shutdown(); try await backend.shutdown() }
+                cleanups.append(cleanup)
+                services.append(ShutdownService(cleanup))
+            } catch {
+                try? await transport.shutdown()
+                FileHandle.standardError.write(Data("error: platform_api: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
         }
         do {
             gateway = try LiveGateway(config: settings, transport: transport, logger: logger, accessLog: accessLog, platformAPI: platformAPI)
         } catch let e as LiveError {
             try? await transport.shutdown()
+            for cleanup in cleanups { try? await cleanup() }
             FileHandle.standardError.write(Data("error: \(e)\n".utf8))
             throw ExitCode(2)
         }
