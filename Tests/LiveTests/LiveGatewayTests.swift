@@ -81,6 +81,16 @@ final class FaultyUpstream: Sendable {
 
             """
         }
+        /// A tenant whose OpenAI endpoint is one of the faulty upstream's behaviours.
+        func faultyTenant(_ id: String, _ endpoint: String) -> String {
+            """
+              \(id):
+                keys: [dk-\(id)]
+                providers: {openai: {key: sk-\(id), endpoint: "\(endpoint)"}}
+                models: {m: openai/gpt-4o-mini}
+
+            """
+        }
         return """
         platform:
           egress_allowlist: ["\(m)", "\(f)", "http://127.0.0.1:1"]
@@ -96,30 +106,7 @@ final class FaultyUpstream: Sendable {
             keys: [dk-rogue]
             providers: {openai: {key: sk-rogue, endpoint: "http://127.0.0.1:\(offList)/v1"}}
             models: {gpt-4o-mini: openai/gpt-4o-mini}
-          garbage:
-            keys: [dk-garbage]
-            providers: {openai: {key: sk-g, endpoint: "\(f)/garbage"}}
-            models: {m: openai/gpt-4o-mini}
-          silent:
-            keys: [dk-silent]
-            providers: {openai: {key: sk-s, endpoint: "\(f)/silent"}}
-            models: {m: openai/gpt-4o-mini}
-          drip:
-            keys: [dk-drip]
-            providers: {openai: {key: sk-d, endpoint: "\(f)/drip"}}
-            models: {m: openai/gpt-4o-mini}
-          reset:
-            keys: [dk-reset]
-            providers: {openai: {key: sk-r, endpoint: "\(f)/reset"}}
-            models: {m: openai/gpt-4o-mini}
-          slowok:
-            keys: [dk-slowok]
-            providers: {openai: {key: sk-o, endpoint: "\(f)/slowok"}}
-            models: {m: openai/gpt-4o-mini}
-          down:
-            keys: [dk-down]
-            providers: {openai: {key: sk-x, endpoint: "http://127.0.0.1:1/v1"}}
-            models: {m: openai/gpt-4o-mini}
+        \(faultyTenant("garbage", "\(f)/garbage"))\(faultyTenant("silent", "\(f)/silent"))\(faultyTenant("drip", "\(f)/drip"))\(faultyTenant("reset", "\(f)/reset"))\(faultyTenant("slowok", "\(f)/slowok"))\(faultyTenant("down", "http://127.0.0.1:1/v1"))
         """
     }
 
@@ -163,7 +150,11 @@ final class FaultyUpstream: Sendable {
             try config(mock: ports[0], faulty: ports[1], offList: 9).write(toFile: file, atomically: true, encoding: .utf8)
             let settings = try ServeConfig.load(path: file, environment: ["ACME_OPENAI_KEY": "sk-acme-openai"])
             let transport = ProviderHTTPTransport()
-            let gateway = try LiveGateway(config: settings, transport: transport, logger: LiveHarness.quiet)
+            let gateway: LiveGateway
+            do { gateway = try LiveGateway(config: settings, transport: transport, logger: LiveHarness.quiet) } catch {
+                try await transport.shutdown()
+                throw error
+            }
             try await LiveHarness.withApps([
                 { LiveHarness.app(gateway.router(), services: [TransportService(transport)], announce: $0) },
             ]) { gatewayPorts in
