@@ -24,7 +24,10 @@ public final class LiveGateway: Sendable {
     let maxRequestBytes: Int
     let accessLog: AccessLog
     public let usage = UsageBook()
+    /// Alerts raised while serving, each condition once (the alert sinks arrive with budgets' API).
+    public let alerts = AlertLog()
     let limiter = NIOLockedValueBox(RateLimiter())
+    let budgets = NIOLockedValueBox(BudgetTracker())
     let flags: FlagsConfig?
     let platformAPI: PlatformAPI?
 
@@ -225,7 +228,12 @@ public final class LiveGateway: Sendable {
 
     private func record(_ usage: UsageRecord, alerts: [Alert]) {
         self.usage.add(usage)
-        for a in alerts { logger.warning("alert", metadata: Self.metadata(a)) }
+        var alerts = alerts
+        if usage.costMicros > 0, let tenant = usage.tenant, let budget = core.withLockedValue({ $0.tenants[tenant]?.budget }) {
+            let now = clock.now()
+            alerts += budgets.withLockedValue { $0.add(tenant: tenant, costMicros: usage.costMicros, at: now, budget: budget) }
+        }
+        for a in alerts where self.alerts.add(a) { logger.warning("alert", metadata: Self.metadata(a)) }
         accessLog.record(usage, at: clock.now())
     }
 
@@ -319,6 +327,27 @@ struct OpenAIModel: Codable {
     init(id: String, created: Int, ownedBy: String) { self.id = id; self.created = created; self.ownedBy = ownedBy }
 
     enum CodingKeys: String, CodingKey { case id, object, created, ownedBy = "owned_by" }
+}
+
+/// The alerts the live server raised, each condition once (``Alert/dedupKey``), the most
+/// recent 1,000 kept.
+public final class AlertLog: Sendable {
+    private let state = NIOLockedValueBox<(keys: Set<String>, alerts: [Alert])>(([], []))
+
+    public init() {}
+
+    /// Records an alert; `false` if the same condition was already raised.
+    @discardableResult
+    public func add(_ alert: Alert) -> Bool {
+        state.withLockedValue { s in
+            guard s.keys.insert(alert.dedupKey).inserted else { return false }
+            s.alerts.append(alert)
+            if s.alerts.count > 1000 { s.alerts.removeFirst(s.alerts.count - 1000) }
+            return true
+        }
+    }
+
+    public var all: [Alert] { state.withLockedValue { $0.alerts } }
 }
 
 /// Per-tenant totals of the live server's calls (the durable ledger is issue 5's).

@@ -102,6 +102,7 @@ final class FaultyUpstream: Sendable {
             providers: {openai: {key: sk-limited, endpoint: "\(m)/v1"}}
             models: {gpt-4o-mini: openai/gpt-4o-mini}
             quotas: {requests_per_minute: 2, tokens_per_minute: 100000}
+            budget: {monthly_usd: 0.000001, thresholds: [100]}
           rogue:
             keys: [dk-rogue]
             providers: {openai: {key: sk-rogue, endpoint: "http://127.0.0.1:\(offList)/v1"}}
@@ -203,7 +204,7 @@ final class FaultyUpstream: Sendable {
     }
 
     @Test func rateLimitsAnswer429WithOpenAIsHeaders() async throws {
-        try await Self.withGateway { gateway, _, _, _ in
+        try await Self.withGateway { gateway, _, _, live in
             var replies: [TestClient.Reply] = []
             for _ in 0..<3 { replies.append(try await gateway.post("/v1/chat/completions", key: "dk-limited", json: TestClient.chat("gpt-4o-mini", "hi"))) }
             #expect(replies.map(\.status) == [200, 200, 429])
@@ -214,6 +215,8 @@ final class FaultyUpstream: Sendable {
             // Tenants without quotas get no rate-limit headers.
             let free = try await gateway.post("/v1/chat/completions", key: "dk-acme", json: TestClient.chat("gpt-4o-mini", "hi"))
             #expect(free.status == 200 && free.headers["x-ratelimit-limit-requests"] == nil)
+            // Its budget of a micro-dollar was spent by the first call: one soft alert, no blocking.
+            #expect(live.alerts.all.filter { $0.kind == .budgetThreshold && $0.tenant == "limited" }.count == 1)
         }
     }
 

@@ -39,6 +39,8 @@ public final class LabRunner {
     var core: GatewayCore
     /// The tenants' and keys' rate limits (the same limiter the live server uses).
     var limiter = RateLimiter()
+    /// Month-to-date spend against the tenants' budgets (the same tracker as live).
+    var budgets = BudgetTracker()
     var mocks: [MockProvider] = []
     var mockIDs: [Int32] = []
     /// Where each mock listens (mocks never move during a run).
@@ -225,6 +227,9 @@ public final class LabRunner {
             limiter.release(grant, actualTokens: outcome.usage.promptTokens + outcome.usage.completionTokens, now: now)
         }
         outcome.alerts.forEach(metrics.raise)
+        if outcome.usage.costMicros > 0, let budget = core.tenants[f.context.tenant]?.budget {
+            budgets.add(tenant: f.context.tenant, costMicros: outcome.usage.costMicros, at: now, budget: budget).forEach(metrics.raise)
+        }
         record(f.key, outcome.usage, now: now)
     }
 

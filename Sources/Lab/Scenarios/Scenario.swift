@@ -47,11 +47,12 @@ public struct Scenario: Sendable {
         public var limits: RateLimits
         /// Limits of single virtual keys, by the key as written.
         public var keyLimits: [String: RateLimits]
+        public var budget: Budget?
 
         public init(id: String, keys: [String], accounts: [AccountSpec], aliases: [AliasSpec],
-                    limits: RateLimits = RateLimits(), keyLimits: [String: RateLimits] = [:]) {
+                    limits: RateLimits = RateLimits(), keyLimits: [String: RateLimits] = [:], budget: Budget? = nil) {
             self.id = id; self.keys = keys; self.accounts = accounts; self.aliases = aliases
-            self.limits = limits; self.keyLimits = keyLimits
+            self.limits = limits; self.keyLimits = keyLimits; self.budget = budget
         }
 
         /// The gateway configuration of this tenant (the Lab and `dcoder serve` both use it).
@@ -64,7 +65,8 @@ public struct Scenario: Sendable {
             let records = keys.enumerated().map { VirtualKeyRecord(id: "\(id)-key-\($0 + 1)", key: $1) }
             var byKeyID: [String: RateLimits] = [:]
             for (i, key) in keys.enumerated() { if let l = keyLimits[key] { byKeyID[records[i].id] = l } }
-            return TenantGatewayConfig(id: id, virtualKeys: records, accounts: accounts, aliases: aliases, limits: limits, keyLimits: byKeyID)
+            return TenantGatewayConfig(id: id, virtualKeys: records, accounts: accounts, aliases: aliases, limits: limits, keyLimits: byKeyID,
+                                       budget: budget)
         }
     }
 

@@ -246,7 +246,7 @@ public enum ScenarioLoader {
         guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
             throw node.error("tenant ids use letters, digits, '-' and '_'")
         }
-        let f = try node.fields(["keys", "providers", "models", "quotas", "key_quotas"])
+        let f = try node.fields(["keys", "providers", "models", "quotas", "key_quotas", "budget"])
         let keysNode = try f.required("keys")
         let keys = try keysNode.list().map { try secret($0) }
         guard !keys.isEmpty else { throw keysNode.error("a tenant needs at least one virtual key") }
@@ -292,7 +292,16 @@ public enum ScenarioLoader {
                 keyLimits[keys[i]] = try parseLimits(spec)
             }
         }
-        return .init(id: id, keys: keys, accounts: accounts, aliases: aliases, limits: limits, keyLimits: keyLimits)
+        var budget: Budget?
+        if let b = f["budget"] {
+            let bf = try b.fields(["monthly_usd", "thresholds"])
+            let usd = try bf.required("monthly_usd").double()
+            guard usd > 0, usd < 1e12 else { throw try bf.required("monthly_usd").error("expected a positive amount of dollars") }
+            var thresholds = [50, 80, 100]
+            if let t = bf["thresholds"] { thresholds = try t.list().map { try $0.int(min: 1, max: 1000) } }
+            budget = Budget(monthlyMicros: Int64((usd * 1_000_000).rounded()), thresholds: thresholds)
+        }
+        return .init(id: id, keys: keys, accounts: accounts, aliases: aliases, limits: limits, keyLimits: keyLimits, budget: budget)
     }
 
     /// `{requests_per_second, requests_per_minute, requests_per_hour, tokens_per_minute, concurrent}`

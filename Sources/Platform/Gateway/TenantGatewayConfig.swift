@@ -42,10 +42,12 @@ public struct TenantGatewayConfig: Hashable, Sendable {
     public var limits: RateLimits
     /// Limits of single virtual keys, by key id.
     public var keyLimits: [String: RateLimits]
+    /// The monthly spend budget (soft: alerts only).
+    public var budget: Budget?
 
     public init(id: String, virtualKeys: [VirtualKeyRecord], accounts: [ProviderKind: ProviderAccount], aliases: [String: ModelAlias],
-                limits: RateLimits = RateLimits(), keyLimits: [String: RateLimits] = [:]) {
+                limits: RateLimits = RateLimits(), keyLimits: [String: RateLimits] = [:], budget: Budget? = nil) {
         self.id = id; self.virtualKeys = virtualKeys; self.accounts = accounts; self.aliases = aliases
-        self.limits = limits; self.keyLimits = keyLimits
+        self.limits = limits; self.keyLimits = keyLimits; self.budget = budget
     }
 }

@@ -102,6 +102,17 @@ let repositoryRoot: String = {
         #expect(r.passed)
     }
 
+    /// A small budget: the 50/80/100 % alerts fire once each, and the run goes on.
+    @Test func budgetsRaiseSoftAlertsAtTheirThresholds() throws {
+        let text = minimalScenario.replacingOccurrences(of: "      chat: openai/gpt-4o-mini\n",
+                                                        with: "      chat: openai/gpt-4o-mini\n    budget: {monthly_usd: 0.001}\n")
+            + "\n  - alerts{kind=budget_threshold,tenant=acme} == 3\n"
+        let r = try LabRunner(scenario: ScenarioLoader.load(path: writeTemp(text))).run()
+        for e in r.expectations where !e.passed { Issue.record("\(e.message)") }
+        #expect(r.passed)
+        #expect((r.metrics.value(of: "requests", labels: [("tenant", "acme"), ("status", "200")]) ?? 0) > 500)  // never blocking
+    }
+
     @Test func keyQuotasMustNameTheTenantsKeys() throws {
         let text = minimalScenario.replacingOccurrences(of: "      chat: openai/gpt-4o-mini\n", with: "      chat: openai/gpt-4o-mini\n    key_quotas: {dk-other: {concurrent: 1}}\n")
         #expect(throws: ScenarioError.self) { try ScenarioLoader.load(path: writeTemp(text)) }

@@ -1,0 +1,48 @@
+import Testing
+@testable import Platform
+
+struct BudgetTests {
+    /// 2026-11-10T00:00:00Z
+    let nov10 = Instant(nanoseconds: UTCCalendar.days(fromCivil: 2026, 11, 10) * 86_400_000_000_000)
+
+    @Test func thresholdsAlertOncePerMonth() {
+        var t = BudgetTracker()
+        let budget = Budget(monthlyMicros: 100_000_000, thresholds: [80, 50, 100, 50])  // $100; sorted and unique
+        #expect(budget.thresholds == [50, 80, 100])
+        #expect(t.add(tenant: "acme", costMicros: 49_000_000, at: nov10, budget: budget).isEmpty)
+        let crossed = t.add(tenant: "acme", costMicros: 32_000_000, at: nov10, budget: budget)  // 81 %: crosses 50 and 80
+        #expect(crossed.map(\.message) == ["spend reached 50% of the monthly budget for 2026-11 ($81.00 of $100.00)",
+                                           "spend reached 80% of the monthly budget for 2026-11 ($81.00 of $100.00)"])
+        #expect(crossed.allSatisfy { $0.kind == .budgetThreshold && $0.tenant == "acme" })
+        #expect(t.add(tenant: "acme", costMicros: 1_000_000, at: nov10, budget: budget).isEmpty)
+        #expect(t.add(tenant: "acme", costMicros: 30_000_000, at: nov10, budget: budget).count == 1)  // 112 %
+        // Another tenant and a new month start from zero.
+        #expect(t.add(tenant: "globex", costMicros: 10_000_000, at: nov10, budget: budget).isEmpty)
+        let dec1 = Instant(nanoseconds: UTCCalendar.days(fromCivil: 2026, 12, 1) * 86_400_000_000_000)
+        #expect(t.add(tenant: "acme", costMicros: 60_000_000, at: dec1, budget: budget).map(\.message).first?.contains("2026-12") == true)
+    }
+
+    @Test func burnDownProjectsExhaustionAtTheCurrentRate() throws {
+        var t = BudgetTracker()
+        let budget = Budget(monthlyMicros: 90_000_000)
+        // $27 spent in the first 9 days of November: $3/day, so $90 lasts 30 days: exhausted on Dec 1,
+        // just outside the month (November has 30 days) → no exhaustion this month.
+        _ = t.add(tenant: "acme", costMicros: 27_000_000, at: nov10, budget: budget)
+        let s = t.status(tenant: "acme", at: nov10, budget: budget)
+        #expect(s.spentMicros == 27_000_000 && s.remainingMicros == 63_000_000 && s.burnMicrosPerDay == 3_000_000)
+        #expect(s.projectedExhaustion == nil)
+        // $45 by then: $5/day, exhausted after 18 days, on Nov 19.
+        _ = t.add(tenant: "acme", costMicros: 18_000_000, at: nov10, budget: budget)
+        let faster = try #require(t.status(tenant: "acme", at: nov10, budget: budget).projectedExhaustion)
+        #expect(faster == Instant(nanoseconds: UTCCalendar.days(fromCivil: 2026, 11, 19) * 86_400_000_000_000))
+    }
+
+    @Test func calendarRoundTrips() {
+        #expect(UTCCalendar.civil(fromDays: 0) == (1970, 1, 1))
+        #expect(UTCCalendar.days(fromCivil: 2000, 2, 29) == 11_016)
+        for d in stride(from: Int64(-800_000), to: 800_000, by: 997) {
+            let (y, m, day) = UTCCalendar.civil(fromDays: d)
+            #expect(UTCCalendar.days(fromCivil: y, m, day) == d)
+        }
+    }
+}
