@@ -41,6 +41,10 @@ public final class LabRunner {
     var limiter = RateLimiter()
     /// Month-to-date spend against the tenants' budgets (the same tracker as live).
     var budgets = BudgetTracker()
+    /// Whether any tenant has a budget or rate limits (most load scenarios have neither:
+    /// skip the lookups).
+    var anyBudget = false
+    var anyLimits = false
     var mocks: [MockProvider] = []
     var mockIDs: [Int32] = []
     /// Where each mock listens (mocks never move during a run).
@@ -106,6 +110,8 @@ public final class LabRunner {
 
     func addTenant(_ t: Scenario.TenantSpec) throws {
         for a in t.aliases { expectedActive[AliasKey(tenant: t.id, alias: a.name)] = a.active }
+        if t.budget != nil { anyBudget = true }
+        if !t.limits.isEmpty || !t.keyLimits.isEmpty { anyLimits = true }
         let config = t.gatewayConfig()
         let alerts: [Alert]
         do { alerts = try core.upsertTenant(config, at: clock.now()) } catch {
@@ -171,7 +177,7 @@ public final class LabRunner {
             record(key, r.usage, now: now)
         case .forward(let call):
             var grant: RateLimiter.Grant?
-            let scopes = core.rateLimitScopes(tenant: call.context.tenant, keyID: call.context.keyID)
+            let scopes = anyLimits ? core.rateLimitScopes(tenant: call.context.tenant, keyID: call.context.keyID) : RateLimiter.Scopes([])
             if !scopes.entries.isEmpty {
                 switch limiter.acquire(scopes, promptTokens: TokenEstimate.promptTokens(call.context.promptText), now: now) {
                 case .refused(let reason, let retryAfter, _):
@@ -227,7 +233,7 @@ public final class LabRunner {
             limiter.release(grant, actualTokens: outcome.usage.promptTokens + outcome.usage.completionTokens, now: now)
         }
         outcome.alerts.forEach(metrics.raise)
-        if outcome.usage.costMicros > 0, let budget = core.tenants[f.context.tenant]?.budget {
+        if anyBudget, outcome.usage.costMicros > 0, let budget = core.tenants[f.context.tenant]?.budget {
             budgets.add(tenant: f.context.tenant, costMicros: outcome.usage.costMicros, at: now, budget: budget).forEach(metrics.raise)
         }
         record(f.key, outcome.usage, now: now)

@@ -30,15 +30,37 @@ public struct GatewayCore: Sendable {
         }
     }
 
-    public private(set) var configuration: Configuration
-    public private(set) var tenants: [String: TenantGatewayConfig] = [:]
-    private var keyIndex: [KeyDigest: (tenant: String, keyID: String)] = [:]
-    /// Prices of every alias target, resolved once when tenants are configured, so that
-    /// a call does not search the pricing table (`nil` values: known to be unpriced).
-    private var resolvedPrices: [PriceKey: PricingTable.Price?] = [:]
+    /// The state, behind one reference so that a copy of the core (a driver's read of its
+    /// stored value for every call) costs one retain; copied on write.
+    private final class State: @unchecked Sendable {
+        var configuration: Configuration
+        var tenants: [String: TenantGatewayConfig] = [:]
+        var keyIndex: [KeyDigest: (tenant: String, keyID: String)] = [:]
+        /// Prices of every alias target, resolved once when tenants are configured, so that
+        /// a call does not search the pricing table (`nil` values: known to be unpriced).
+        var resolvedPrices: [PriceKey: PricingTable.Price?] = [:]
+
+        init(configuration: Configuration) { self.configuration = configuration }
+
+        func copy() -> State {
+            let s = State(configuration: configuration)
+            s.tenants = tenants; s.keyIndex = keyIndex; s.resolvedPrices = resolvedPrices
+            return s
+        }
+    }
     private struct PriceKey: Hashable { var provider: ProviderKind; var model: String }
 
-    public init(configuration: Configuration) { self.configuration = configuration }
+    // Mutated only through `unique()`, so no instance is ever shared while it changes.
+    private var state: State
+
+    public var configuration: Configuration { state.configuration }
+    public var tenants: [String: TenantGatewayConfig] { state.tenants }
+
+    public init(configuration: Configuration) { state = State(configuration: configuration) }
+
+    private mutating func unique() {
+        if !isKnownUniquelyReferenced(&state) { state = state.copy() }
+    }
 
     // MARK: Configuration changes
 
@@ -53,29 +75,30 @@ public struct GatewayCore: Sendable {
     /// but blocked, with an `egress_denied` alert each.
     @discardableResult
     public mutating func upsertTenant(_ config: TenantGatewayConfig, at now: Instant) throws -> [Alert] {
+        unique()
         for key in config.virtualKeys {
-            if let owner = keyIndex[key.digest], owner.tenant != config.id {
+            if let owner = state.keyIndex[key.digest], owner.tenant != config.id {
                 throw ConfigurationError(message: "virtual key '\(key.id)' of tenant '\(config.id)' is already used by another tenant")
             }
         }
-        if let old = tenants[config.id] { for k in old.virtualKeys { keyIndex[k.digest] = nil } }
+        if let old = state.tenants[config.id] { for k in old.virtualKeys { state.keyIndex[k.digest] = nil } }
         var tenant = config
         var alerts: [Alert] = []
         for provider in tenant.accounts.keys.sorted() {
             alerts += validateAccount(&tenant.accounts[provider]!, tenant: tenant.id, at: now)
         }
-        tenants[tenant.id] = tenant
-        for k in tenant.virtualKeys { keyIndex[k.digest] = (tenant.id, k.id) }
+        state.tenants[tenant.id] = tenant
+        for k in tenant.virtualKeys { state.keyIndex[k.digest] = (tenant.id, k.id) }
         for alias in tenant.aliases.values {
-            for (provider, model) in alias.targets where resolvedPrices[PriceKey(provider: provider, model: model)] == nil {
-                resolvedPrices[PriceKey(provider: provider, model: model)] = .some(configuration.pricing.price(provider: provider, model: model))
+            for (provider, model) in alias.targets where state.resolvedPrices[PriceKey(provider: provider, model: model)] == nil {
+                state.resolvedPrices[PriceKey(provider: provider, model: model)] = .some(state.configuration.pricing.price(provider: provider, model: model))
             }
         }
         return alerts
     }
 
     private func validateAccount(_ account: inout ProviderAccount, tenant: String, at now: Instant) -> [Alert] {
-        if let reason = configuration.allowlist.refusal(for: account.endpoint) {
+        if let reason = state.configuration.allowlist.refusal(for: account.endpoint) {
             account.blockedReason = reason
             return [Alert(kind: .egressDenied, at: now, tenant: tenant, provider: account.provider,
                           message: "configuration refused: \(reason)")]
@@ -87,11 +110,12 @@ public struct GatewayCore: Sendable {
     /// Replaces the egress allowlist and re-checks every account against it.
     @discardableResult
     public mutating func setAllowlist(_ allowlist: EgressAllowlist, at now: Instant) -> [Alert] {
-        configuration.allowlist = allowlist
+        unique()
+        state.configuration.allowlist = allowlist
         var alerts: [Alert] = []
-        for id in tenants.keys.sorted() {
-            for provider in tenants[id]!.accounts.keys.sorted() {
-                alerts += validateAccount(&tenants[id]!.accounts[provider]!, tenant: id, at: now)
+        for id in state.tenants.keys.sorted() {
+            for provider in state.tenants[id]!.accounts.keys.sorted() {
+                alerts += validateAccount(&state.tenants[id]!.accounts[provider]!, tenant: id, at: now)
             }
         }
         return alerts
@@ -99,30 +123,33 @@ public struct GatewayCore: Sendable {
 
     /// Moves a tenant's alias to another of its providers (the manual switch).
     public mutating func switchProvider(tenant: String, alias: String, to provider: ProviderKind) throws {
-        guard var t = tenants[tenant] else { throw ConfigurationError(message: "no tenant '\(tenant)'") }
+        unique()
+        guard var t = state.tenants[tenant] else { throw ConfigurationError(message: "no tenant '\(tenant)'") }
         guard var a = t.aliases[alias] else { throw ConfigurationError(message: "tenant '\(tenant)' has no model '\(alias)'") }
         guard a.targets[provider] != nil else {
             throw ConfigurationError(message: "model '\(alias)' of tenant '\(tenant)' has no \(provider.rawValue) target (has: \(a.targets.keys.sorted().map(\.rawValue).joined(separator: ", ")))")
         }
         a.active = provider
         t.aliases[alias] = a
-        tenants[tenant] = t
+        state.tenants[tenant] = t
     }
 
     /// Replaces a tenant's key (and optionally endpoint) for one provider.
     @discardableResult
     public mutating func setProviderAccount(tenant: String, account: ProviderAccount, at now: Instant) throws -> [Alert] {
-        guard var t = tenants[tenant] else { throw ConfigurationError(message: "no tenant '\(tenant)'") }
+        unique()
+        guard var t = state.tenants[tenant] else { throw ConfigurationError(message: "no tenant '\(tenant)'") }
         var a = account
         let alerts = validateAccount(&a, tenant: tenant, at: now)
         t.accounts[account.provider] = a
-        tenants[tenant] = t
+        state.tenants[tenant] = t
         return alerts
     }
 
     public mutating func setSuspended(tenant: String, _ suspended: Bool) throws {
-        guard tenants[tenant] != nil else { throw ConfigurationError(message: "no tenant '\(tenant)'") }
-        tenants[tenant]!.suspended = suspended
+        unique()
+        guard state.tenants[tenant] != nil else { throw ConfigurationError(message: "no tenant '\(tenant)'") }
+        state.tenants[tenant]!.suspended = suspended
     }
 
     // MARK: Calls
@@ -178,12 +205,14 @@ public struct GatewayCore: Sendable {
                 completionTokens: 0, costMicros: 0, usageSource: .none, startedAt: now, latency: .zero, timeToFirstToken: nil),
                 alerts: alerts))
         }
-        let owner: (tenant: TenantGatewayConfig, keyID: String)
-        switch authenticate(authorization) {
+        let owner: (tenant: String, keyID: String)
+        switch keyOwner(authorization) {
         case .failure(let e): return reject(e)
         case .success(let o): owner = o
         }
-        let tenant = owner.tenant
+        guard let tenant = state.tenants[owner.tenant] else {
+            return reject(GatewayError(.invalidAPIKey, status: 401, message: "Incorrect API key provided."))
+        }
         if tenant.suspended {
             return reject(GatewayError(.tenantSuspended, status: 403, message: "Tenant '\(tenant.id)' is suspended."), tenant: tenant.id, keyID: owner.keyID)
         }
@@ -216,13 +245,13 @@ public struct GatewayCore: Sendable {
         let context = CallContext(
             requestID: requestID, tenant: tenant.id, keyID: owner.keyID, alias: alias.name, provider: provider,
             upstreamModel: model, stream: request.isStream, includeUsage: request.streamOptions?.includeUsage ?? false,
-            startedAt: now, promptText: request.messages, price: resolvedPrices[PriceKey(provider: provider, model: model)] ?? configuration.pricing.price(provider: provider, model: model))
+            startedAt: now, promptText: request.messages, price: state.resolvedPrices[PriceKey(provider: provider, model: model)] ?? state.configuration.pricing.price(provider: provider, model: model))
         return .forward(UpstreamCall(context: context, request: upstream))
     }
 
     /// The rate-limit scopes a call of this tenant and key counts against.
     public func rateLimitScopes(tenant: String, keyID: String) -> RateLimiter.Scopes {
-        guard let t = tenants[tenant], !t.limits.isEmpty || !t.keyLimits.isEmpty else { return RateLimiter.Scopes([]) }
+        guard let t = state.tenants[tenant], !t.limits.isEmpty || !t.keyLimits.isEmpty else { return RateLimiter.Scopes([]) }
         return RateLimiter.Scopes([
             RateLimiter.Scope(id: "tenant:" + tenant, limits: t.limits),
             RateLimiter.Scope(id: "key:" + keyID, limits: t.keyLimits[keyID] ?? RateLimits()),
@@ -261,13 +290,24 @@ public struct GatewayCore: Sendable {
 
     /// The tenant and key id behind an `Authorization: Bearer <virtual key>` header.
     public func authenticate(_ authorization: String?) -> Result<(tenant: TenantGatewayConfig, keyID: String), GatewayError> {
+        keyOwner(authorization).flatMap { owner in
+            guard let tenant = state.tenants[owner.tenant] else {
+                return .failure(GatewayError(.invalidAPIKey, status: 401, message: "Incorrect API key provided."))
+            }
+            return .success((tenant, owner.keyID))
+        }
+    }
+
+    /// The tenant id and key id of a virtual key (no copy of the tenant's configuration:
+    /// this runs on every call).
+    private func keyOwner(_ authorization: String?) -> Result<(tenant: String, keyID: String), GatewayError> {
         guard let auth = authorization, auth.hasPrefix("Bearer "), auth.utf8.count > 7 else {
             return .failure(GatewayError(.invalidAPIKey, status: 401, message: "Missing API key: send 'Authorization: Bearer <your D.Coder key>'."))
         }
-        guard let owner = keyIndex[KeyDigest(of: String(auth.dropFirst(7)))], let tenant = tenants[owner.tenant] else {
+        guard let owner = state.keyIndex[KeyDigest(of: String(auth.dropFirst(7)))] else {
             return .failure(GatewayError(.invalidAPIKey, status: 401, message: "Incorrect API key provided."))
         }
-        return .success((tenant, owner.keyID))
+        return .success(owner)
     }
 
     static func validate(_ r: ChatCompletionRequest) -> GatewayError? {

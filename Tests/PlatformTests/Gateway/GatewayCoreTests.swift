@@ -177,3 +177,17 @@ extension GatewayCore.Admission {
         #expect(!"\(account)".contains("sk-very-secret-value"))
     }
 }
+
+@Suite struct GatewayCoreValueSemanticsTests {
+    /// The core is a value: a copy (the live server's snapshot per call) never sees later changes.
+    @Test func copiesAreIndependent() throws {
+        var core = try makeCore()
+        let snapshot = core
+        try core.setSuspended(tenant: "acme", true)
+        try core.switchProvider(tenant: "acme", alias: "chat", to: .anthropic)
+        #expect(snapshot.tenants["acme"]?.suspended == false && snapshot.tenants["acme"]?.aliases["chat"]?.active == .openai)
+        #expect(core.tenants["acme"]?.suspended == true && core.tenants["acme"]?.aliases["chat"]?.active == .anthropic)
+        #expect(snapshot.admit(chat(), authorization: "Bearer dk-acme", requestID: "r", now: .zero).call != nil)
+        #expect(core.admit(chat(), authorization: "Bearer dk-acme", requestID: "r", now: .zero).rejection?.error.kind == .tenantSuspended)
+    }
+}
