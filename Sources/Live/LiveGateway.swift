@@ -28,6 +28,10 @@ public final class LiveGateway: Sendable {
     public let alerts = AlertLog()
     let limiter = NIOLockedValueBox(RateLimiter())
     let budgets = NIOLockedValueBox(BudgetTracker())
+    /// Whether any tenant has rate limits or a budget: calls of a platform without them
+    /// skip those lookups (tenants change only at start-up so far).
+    let anyLimits: Bool
+    let anyBudget: Bool
     let flags: FlagsConfig?
     let platformAPI: PlatformAPI?
 
@@ -45,6 +49,8 @@ public final class LiveGateway: Sendable {
             do { alerts = try core.upsertTenant(t.gatewayConfig(), at: now) } catch { throw LiveError("tenant '\(t.id)': \(error)") }
             for a in alerts { logger.warning("alert", metadata: Self.metadata(a)) }
         }
+        self.anyLimits = core.tenants.values.contains { !$0.limits.isEmpty || !$0.keyLimits.isEmpty }
+        self.anyBudget = core.tenants.values.contains { $0.budget != nil }
         self.core = NIOLockedValueBox(core)
         self.ids = NIOLockedValueBox(IDGenerator(seed: systemSeed()))
         self.transport = transport
@@ -115,7 +121,7 @@ public final class LiveGateway: Sendable {
             return Self.errorResponse(r.error, requestID: requestID)
         case .forward(let call):
             var limit = Limit(grant: nil, headers: [])
-            let scopes = core.rateLimitScopes(tenant: call.context.tenant, keyID: call.context.keyID)
+            let scopes = anyLimits ? core.rateLimitScopes(tenant: call.context.tenant, keyID: call.context.keyID) : RateLimiter.Scopes([])
             if !scopes.entries.isEmpty {
                 let promptTokens = TokenEstimate.promptTokens(call.context.promptText)
                 switch limiter.withLockedValue({ $0.acquire(scopes, promptTokens: promptTokens, now: started) }) {
@@ -229,7 +235,7 @@ public final class LiveGateway: Sendable {
     private func record(_ usage: UsageRecord, alerts: [Alert]) {
         self.usage.add(usage)
         var alerts = alerts
-        if usage.costMicros > 0, let tenant = usage.tenant, let budget = core.withLockedValue({ $0.tenants[tenant]?.budget }) {
+        if anyBudget, usage.costMicros > 0, let tenant = usage.tenant, let budget = core.withLockedValue({ $0.tenants[tenant]?.budget }) {
             let now = clock.now()
             alerts += budgets.withLockedValue { $0.add(tenant: tenant, costMicros: usage.costMicros, at: now, budget: budget) }
         }
