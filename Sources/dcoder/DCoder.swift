@@ -5,7 +5,7 @@ import Platform
 
 @main
 struct DCoder: AsyncParsableCommand {
-    static let version = "0.1.0"
+    static let version = "0.2.0"
 
     static let configuration = CommandConfiguration(
         commandName: "dcoder",

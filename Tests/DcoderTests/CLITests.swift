@@ -85,7 +85,7 @@ enum CLI {
 
     @Test func helpAndVersion() throws {
         let v = try CLI.run(["--version"])
-        #expect(v.status == 0 && v.out.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
+        #expect(v.status == 0 && v.out.trimmingCharacters(in: .whitespacesAndNewlines) == "0.2.0")
         let h = try CLI.run(["lab", "run", "--help"])
         #expect(h.status == 0 && h.out.contains("--seed") && h.out.contains("--out") && h.out.contains("Exit status"))
         #expect(try CLI.run(["bench", "lab", "--help"]).out.contains("simulated gateway requests"))
