@@ -22,6 +22,13 @@ let repositoryRoot: String = {
         #expect(r.passed)
     }
 
+    @Test func acceptanceQuotasAndBudgetsScenarioPasses() throws {
+        let r = try run(repositoryRoot + "/Scenarios/acceptance/quotas-budgets.yaml")
+        for e in r.expectations where !e.passed { Issue.record("\(e.message)") }
+        for c in r.checks where !c.passed { Issue.record("\(c.name): \(c.details)") }
+        #expect(r.passed && r.expectations.count == 8)
+    }
+
     @Test func sameSeedSameReportDifferentSeedDifferentReport() throws {
         let path = writeTemp(minimalScenario)
         let a = JSONReport.render([try run(path)], runName: "t", version: "test")
