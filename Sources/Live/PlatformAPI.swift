@@ -83,7 +83,7 @@ public final class PlatformAPI: Sendable {
             }
             let subject: Value = ["id": .string(identity.subject), "tenant": .string(identity.tenantID ?? ""),
                                   "roles": .list(identity.roles.map(Value.string))]
-            let decision = try enforcer.enforce(request: [subject, .string(tenant), .string(request.uri.path), .string(request.method.rawValue)])
+            let decision = try enforcer.enforce(request: [subject, .string(tenant), .string(request.uri.path), .string(request.method.rawValue)], at: Date(timeIntervalSince1970: Double(clock.now().nanoseconds) / 1e9))
             guard decision.allowed else {
                 throw Problem(status: .forbidden, title: "Forbidden", detail: "The access policy does not allow \(request.method.rawValue) \(request.uri.path) for this user.", code: nil)
             }

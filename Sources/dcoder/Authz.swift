@@ -24,7 +24,7 @@ struct AuthzCommand: ParsableCommand {
         var files: [String]
 
         func run() throws {
-            let report = CasbinConformance.run(paths: files)
+            let report = CasbinConformance.run(paths: files, now: Date())
             for line in report.lines { print(line) }
             print(report.summary)
             if report.failed > 0 { throw ExitCode(1) }
@@ -60,7 +60,7 @@ struct AuthzCommand: ParsableCommand {
                 if line.allSatisfy(\.isWhitespace) { continue }
                 do {
                     let request = try JSONDecoder().decode([Value].self, from: Data(line.utf8))
-                    print(try enforcer.enforce(request: request).allowed ? "true" : "false")
+                    print(try enforcer.enforce(request: request, at: Date()).allowed ? "true" : "false")
                 } catch is DecodingError {
                     failed = true
                     print("error: line \(lineNumber): not a JSON array of request values")

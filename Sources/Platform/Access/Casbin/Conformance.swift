@@ -20,6 +20,11 @@ public enum CasbinConformance {
     }
 
     /// Runs several files; a file that cannot be read counts as one failure.
+    /// - Parameter now: the time `timeMatch` vectors compare with (the caller's clock).
+    public static func run(paths: [String], now: Date) -> Report {
+        BuiltinFunctions.$currentTime.withValue(now) { run(paths: paths) }
+    }
+
     public static func run(paths: [String]) -> Report {
         var passed = 0
         var failed = 0

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Which request, policy, effect and matcher definitions an `enforce` call uses
@@ -89,6 +90,15 @@ public final class Enforcer: Sendable {
     /// Decides whether `request` (values in the order of the request definition's
     /// tokens) is allowed.
     public func enforce(request: [Value], context: EnforceContext? = nil) throws -> Decision {
+        try decide(request: request, context: context)
+    }
+
+    /// Decides a request at a given time (what `timeMatch` compares with).
+    public func enforce(request: [Value], context: EnforceContext? = nil, at now: Date) throws -> Decision {
+        try BuiltinFunctions.$currentTime.withValue(now) { try decide(request: request, context: context) }
+    }
+
+    private func decide(request: [Value], context: EnforceContext?) throws -> Decision {
         let context = context ?? EnforceContext()
         guard let requestTokens = model.requestDefinitions[context.requestType] else {
             throw CasbinError(.request, "the model has no request definition '\(context.requestType)'")

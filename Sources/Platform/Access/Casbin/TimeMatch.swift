@@ -1,11 +1,20 @@
 import Foundation
 
 extension BuiltinFunctions {
+    /// The time `timeMatch` compares with. The engine never reads the clock itself: a
+    /// driver sets it for a decision (``Enforcer/enforce(request:context:at:)``, or
+    /// `BuiltinFunctions.$currentTime.withValue(now) { … }`); without it `timeMatch` is an
+    /// error.
+    @TaskLocal public static var currentTime: Date?
+
     /// Whether the current local time lies strictly between `start` and `end`, both
     /// `YYYY-MM-DD HH:MM:SS` (Python `strptime("%Y-%m-%d %H:%M:%S")`); `_` leaves a
     /// side open. Unparsable or impossible dates (including year 0) are errors.
     public static func timeMatch(_ start: String, _ end: String) throws -> Bool {
-        let now = LocalTimestamp.now()
+        guard let date = currentTime else {
+            throw CasbinError(.evaluation, "timeMatch needs the current time: enforce the request with 'at:'")
+        }
+        let now = LocalTimestamp(date)
         if start != "_" {
             guard now > (try LocalTimestamp(parsing: start)) else { return false }
         }
@@ -20,11 +29,10 @@ extension BuiltinFunctions {
 struct LocalTimestamp: Comparable {
     private var fields: [Int]  // year, month, day, hour, minute, second, nanosecond
 
-    static func now() -> LocalTimestamp {
+    init(_ date: Date) {
         let calendar = Calendar(identifier: .gregorian)
-        let parts = calendar.dateComponents(
-            in: TimeZone.current, from: Date())
-        return LocalTimestamp(fields: [
+        let parts = calendar.dateComponents(in: TimeZone.current, from: date)
+        self.init(fields: [
             parts.year ?? 0, parts.month ?? 0, parts.day ?? 0,
             parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0, parts.nanosecond ?? 0,
         ])

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Casbin
@@ -72,5 +73,26 @@ struct EnforcerTests {
             try enforcer.enforce(request: ["a", "b", "c"], context: EnforceContext(matcherType: "m2"))
         }
         #expect(throws: CasbinError.self) { try enforcer.addGroupingPolicy(["alice", "admin"]) }
+    }
+}
+
+@Suite struct TimeMatchClockTests {
+    /// timeMatch never reads the clock: the caller gives the time, or gets an error.
+    @Test func timeMatchUsesTheTimeItIsGiven() throws {
+        #expect(throws: CasbinError.self) { try BuiltinFunctions.timeMatch("_", "2099-01-01 00:00:00") }
+        let e = try Enforcer(modelText: """
+        [request_definition]
+        r = sub, obj, act
+        [policy_definition]
+        p = sub, obj, act
+        [policy_effect]
+        e = some(where (p.eft == allow))
+        [matchers]
+        m = r.sub == p.sub && timeMatch("2030-01-01 00:00:00", "2031-01-01 00:00:00")
+        """, policyText: "p, alice, data1, read")
+        let inside = Date(timeIntervalSince1970: 1_906_000_000)   // 2030-05-25
+        let outside = Date(timeIntervalSince1970: 1_800_000_000)  // 2027-01-15
+        #expect(try e.enforce(request: ["alice", "data1", "read"], at: inside).allowed)
+        #expect(try !e.enforce(request: ["alice", "data1", "read"], at: outside).allowed)
     }
 }
