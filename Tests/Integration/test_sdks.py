@@ -47,7 +47,12 @@ def servers():
     path = tempfile.mktemp(suffix=".yaml")
     with open(path, "w") as f:
         f.write(config)
-    gateway, gateway_port = start(["serve", "--config", path, "--data", tempfile.mkdtemp(), "--log-level", "warning"])
+    try:
+        gateway, gateway_port = start(["serve", "--config", path, "--data", tempfile.mkdtemp(), "--log-level", "warning"])
+    except Exception:
+        mock.kill()
+        os.remove(path)
+        raise
     yield {"mock": f"http://127.0.0.1:{mock_port}", "gateway": f"http://127.0.0.1:{gateway_port}"}
     for p in (gateway, mock):
         p.terminate()
