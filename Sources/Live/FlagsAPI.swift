@@ -160,8 +160,10 @@ struct FlagsRoutes: Sendable {
         router.post("/api/v1/identities/") { request, _ in await identityFlags(request) }
     }
 
+    static let environmentKeyHeader = HTTPField.Name("X-Environment-Key")!
+
     func authorized(_ request: Request) -> Bool {
-        guard let key = request.headers[HTTPField.Name("X-Environment-Key")!] else { return false }
+        guard let key = request.headers[Self.environmentKeyHeader] else { return false }
         return key.utf8.count == config.environmentKey.utf8.count && zip(key.utf8, config.environmentKey.utf8).allSatisfy(==)
     }
 

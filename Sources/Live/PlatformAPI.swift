@@ -41,11 +41,11 @@ public final class PlatformAPI: Sendable {
     }
 
     func add(to router: Router<BasicRequestContext>) {
-        router.post("/api/v1/tenants") { [self] request, _ in await guarded(request, tenant: "") { _ in try await create(request) } }
-        router.get("/api/v1/tenants") { [self] request, _ in await guarded(request, tenant: "") { _ in try await list() } }
+        router.post("/api/v1/tenants") { [self] request, _ in await guarded(request, tenant: "") { try await create(request) } }
+        router.get("/api/v1/tenants") { [self] request, _ in await guarded(request, tenant: "") { try await list() } }
         router.get("/api/v1/tenants/:id") { [self] request, context in
             let id = context.parameters.get("id") ?? ""
-            return await guarded(request, tenant: id) { _ in try await show(id) }
+            return await guarded(request, tenant: id) { try await show(id) }
         }
     }
 
@@ -59,7 +59,7 @@ public final class PlatformAPI: Sendable {
         var code: String?
     }
 
-    func guarded(_ request: Request, tenant: String, _ body: (VerifiedIdentity) async throws -> Response) async -> Response {
+    func guarded(_ request: Request, tenant: String, _ body: () async throws -> Response) async -> Response {
         do {
             guard let auth = request.headers[.authorization], auth.hasPrefix("Bearer "), auth.utf8.count > 7 else {
                 throw Problem(status: .unauthorized, title: "Unauthorized", detail: "Send an OIDC access token: 'Authorization: Bearer <token>'.", code: nil)
@@ -87,7 +87,7 @@ public final class PlatformAPI: Sendable {
             guard decision.allowed else {
                 throw Problem(status: .forbidden, title: "Forbidden", detail: "The access policy does not allow \(request.method.rawValue) \(request.uri.path) for this user.", code: nil)
             }
-            return try await body(identity)
+            return try await body()
         } catch let p as Problem {
             return Self.problem(p)
         } catch let e as ProvisioningError {
