@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Flags", targets: ["Flags"]),
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "Retrieval", targets: ["Retrieval"]),
+        .library(name: "PlatformAPI", targets: ["PlatformAPI"]),
         .executable(name: "dcoder", targets: ["dcoder"]),
     ],
     dependencies: [
@@ -37,7 +38,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            exclude: ["Access/Casbin", "Identity", "Flags", "Storage", "RAG"],
+            exclude: ["Access/Casbin", "Identity", "Flags", "Storage", "RAG", "API"],
             resources: [.copy("Gateway/Resources/pricing.json")]
         ),
         // The Casbin engine lives with Platform's access control but is its own module, so
@@ -73,6 +74,14 @@ let package = Package(
             ],
             path: "Sources/Platform/Identity"
         ),
+        // The Platform API's core (sans-I/O): routes, authentication, the access policy, the
+        // configuration model. The Lab drives it directly; `dcoder serve` mounts it on Hummingbird.
+        .target(
+            name: "PlatformAPI",
+            dependencies: ["Casbin", "Identity", "Storage", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/Platform/API",
+            resources: [.copy("Policies")]
+        ),
         .target(
             name: "Lab",
             dependencies: [
@@ -96,8 +105,8 @@ let package = Package(
                 "Casbin",
                 "Identity",
                 "Storage",
-            ],
-            resources: [.copy("Resources/Policies")]
+                "PlatformAPI",
+            ]
         ),
         .executableTarget(
             name: "dcoder",
@@ -110,6 +119,7 @@ let package = Package(
                 "Retrieval",
                 "Storage",
                 "Identity",
+                "PlatformAPI",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -117,7 +127,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "PlatformTests", dependencies: ["Platform"], exclude: ["Access/Casbin", "Identity", "Flags", "Storage", "RAG"]),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform"], exclude: ["Access/Casbin", "Identity", "Flags", "Storage", "RAG", "API"]),
+        .testTarget(name: "PlatformAPITests", dependencies: ["PlatformAPI", "Identity", "Storage", "Casbin"], path: "Tests/PlatformTests/API"),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"], path: "Tests/PlatformTests/RAG"),
         .testTarget(name: "StorageTests", dependencies: [
             "Storage", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Crypto", package: "swift-crypto"),
@@ -128,7 +139,7 @@ let package = Package(
         .testTarget(name: "CasbinTests", dependencies: ["Casbin"], path: "Tests/PlatformTests/Access/Casbin"),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Platform"]),
         .testTarget(name: "LiveTests", dependencies: [
-            "Live", "Platform", "Lab", "Flags", "Identity", "Storage",
+            "Live", "Platform", "Lab", "Flags", "Identity", "Storage", "PlatformAPI",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

@@ -33,13 +33,13 @@ public final class LiveGateway: Sendable {
     let anyLimits: Bool
     let anyBudget: Bool
     let flags: FlagsConfig?
-    let platformAPI: PlatformAPI?
+    let platformAPI: PlatformAPIRoutes?
 
     /// Builds the gateway from a configuration; refused accounts are logged as alerts.
     /// - Parameter accessLog: one JSON line per call (see ``AccessLog``).
     ///   - platformAPI: the Platform API's routes, when the configuration enables it.
     public init(config: ServeConfig, transport: ProviderHTTPTransport, logger: Logger, accessLog: AccessLog = AccessLog(enabled: false),
-                platformAPI: PlatformAPI? = nil) throws {
+                platformAPI: PlatformAPIRoutes? = nil) throws {
         let allowlist: EgressAllowlist
         do { allowlist = try EgressAllowlist(config.platform.allowlist) } catch { throw LiveError("platform.egress_allowlist: \(error)") }
         var core = GatewayCore(configuration: .init(allowlist: allowlist, pricing: config.platform.pricing, upstreamTimeout: config.platform.upstreamTimeout))
@@ -64,7 +64,7 @@ public final class LiveGateway: Sendable {
     /// The routes: the OpenAI-compatible API and the health probes.
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: OpenAIErrorMiddleware())
+        router.add(middleware: OpenAIErrorMiddleware(platformAPI: platformAPI))
         router.get("/healthz") { _, _ in Self.json(status: .ok, #"{"status":"ok"}"#) }
         // Ready once the configuration is loaded and the listener is up (the router exists
         // only then); the tenant count tells an operator what was loaded.
@@ -297,11 +297,14 @@ public final class LiveGateway: Sendable {
 /// error bodies, so clients get the same shape for every failure.
 struct OpenAIErrorMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
+    /// When the Platform API is served, unknown `/api/v1/…` paths get its problem+json 404.
+    var platformAPI: PlatformAPIRoutes?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as HTTPResponseError {
+            if let platformAPI, request.uri.path.hasPrefix("/api/v1/") { return await platformAPI.handle(request) }
             let status = error.status
             let kind: GatewayError.Kind = status == .notFound ? .unknownURL : .invalidRequest
             let message = status == .notFound

@@ -35,6 +35,11 @@ public struct ServeConfig: Sendable {
         public var audience: String
         /// PostgreSQL URL; SQLite under the data folder when absent.
         public var databaseURL: String?
+        /// The platform key that seals provider keys at rest: 32 bytes in base64, normally
+        /// `${DCODER_SECRET_KEY}` from the environment.
+        public var secretKey: String
+        /// The key's id, recorded with every sealed secret (rotate by changing both).
+        public var secretKeyID: String
     }
 
     /// The configuration without a file: no tenants, the providers' public hosts allowed.
@@ -63,10 +68,12 @@ public struct ServeConfig: Sendable {
         }
         if let fl = f["flags"] { config.flags = try FlagsConfig.parse(fl) { try expand($0, environment) } }
         if let api = f["platform_api"] {
-            let af = try api.fields(["oidc_issuer", "oidc_audience", "database_url"])
+            let af = try api.fields(["oidc_issuer", "oidc_audience", "database_url", "secret_key", "secret_key_id"])
             config.platformAPI = PlatformAPISettings(
                 issuer: try af.required("oidc_issuer").nonEmptyString(), audience: try af.required("oidc_audience").nonEmptyString(),
-                databaseURL: try af["database_url"].map { try expand($0, environment) })
+                databaseURL: try af["database_url"].map { try expand($0, environment) },
+                secretKey: try expand(try af.required("secret_key"), environment),
+                secretKeyID: try af["secret_key_id"]?.nonEmptyString() ?? "platform-1")
         }
         return config
     }

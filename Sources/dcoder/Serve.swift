@@ -9,6 +9,7 @@ import Lab
 import Live
 import Logging
 import Platform
+import PlatformAPI
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,12 +57,13 @@ struct ServeCommand: AsyncParsableCommand {
         let lines = BatchedLineWriter()
         let accessLog = AccessLog(enabled: logger.logLevel <= .info) { lines.append($0) }
         var services: [any Service] = [LineWriterService(lines), TransportService(transport)]
-        var platformAPI: PlatformAPI?
+        var platformAPI: PlatformAPIRoutes?
         var cleanups: [@Sendable () async throws -> Void] = []
         if let api = settings.platformAPI {
             // Everything that can fail comes before the HTTP client, which must be shut down.
             do {
-                let enforcer = try PlatformAPI.defaultEnforcer()
+                let enforcer = try APIService.defaultEnforcer()
+                let secrets = try SecretBox(base64Key: api.secretKey, keyID: api.secretKeyID)
                 let backend: any StorageBackend = try api.databaseURL.map { try PostgresBackend(url: $0) }
                     ?? SQLiteBackend(dataDirectory: URL(filePath: settings.dataDirectory, directoryHint: .isDirectory))
                 let platform: SQLPlatformStore
@@ -72,8 +74,9 @@ struct ServeCommand: AsyncParsableCommand {
                 let idpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
                 let validator = OIDCTokenValidator(config: OIDCProviderConfig(issuer: api.issuer, audiences: [api.audience]),
                                                    fetcher: LiveHTTPFetcher(client: idpClient))
-                platformAPI = PlatformAPI(validator: validator, enforcer: enforcer,
-                                          provisioner: TenantProvisioner(backend: backend, platform: platform), platform: platform)
+                let service = APIService(backend: backend, platform: platform, validator: validator, enforcer: enforcer, secrets: secrets,
+                                         clock: { Date() }, random: APIService.systemRandom)
+                platformAPI = PlatformAPIRoutes(service: service)
                 let cleanup: @Sendable () async throws -> Void = { try await idpClient.shutdown(); try await backend.shutdown() }
                 cleanups.append(cleanup)
                 services.append(ShutdownService(cleanup))

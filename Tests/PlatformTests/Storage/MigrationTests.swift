@@ -10,9 +10,9 @@ extension StorageBackendTests {
         try await StorageFixture.with(kind) { fixture in
             let database = try await fixture.backend.controlPlaneDatabase()
             let applied = try await Migrator.controlPlane.migrate(database, label: "control plane", now: StorageFixture.t0)
-            #expect(applied == [1, 2, 3])
+            #expect(applied == [1, 2, 3, 4])
             let history = try await Migrator.controlPlane.appliedMigrations(in: database)
-            #expect(history.map(\.name) == ["create_tenants", "create_platform_settings", "create_audit_log"])
+            #expect(history.map(\.name) == ["create_tenants", "create_platform_settings", "create_audit_log", "create_api_keys"])
             #expect(history.allSatisfy { $0.appliedAt == StorageFixture.t0 })
         }
     }
@@ -38,7 +38,7 @@ extension StorageBackendTests {
             let first = Array(Migrator.tenant.migrations.prefix(2))
             try await Migrator(name: "tenant", migrations: first).migrate(database, label: "scratch", now: StorageFixture.t0)
             let applied = try await Migrator.tenant.migrate(database, label: "scratch", now: StorageFixture.t0 + 1)
-            #expect(applied == [3, 4])
+            #expect(applied == [3, 4, 5])
         }
     }
 

@@ -66,4 +66,32 @@ extension StorageBackendTests {
             #expect(try await platform.tenants() == [tenant])
         }
     }
+
+    /// API keys: stored with their hash only, listed per tenant, revoked once, audited without secrets.
+    @Test(arguments: BackendKind.available)
+    func storesAPIKeys(kind: BackendKind) async throws {
+        try await StorageFixture.with(kind) { fixture in
+            let platform = try await fixture.platform()
+            let acme = try TenantID("acme"), globex = try TenantID("globex")
+            let key = APIKeyRecord(id: "k1", tenantID: acme, name: "ci", roles: ["developer"], secretHash: "ab12",
+                                   createdBy: "alice", createdAt: StorageFixture.t0)
+            try await platform.insertAPIKey(key, actor: "alice")
+            try await platform.insertAPIKey(APIKeyRecord(id: "k2", tenantID: globex, name: "ops", roles: ["admin"], secretHash: "cd34",
+                                                         createdBy: "bob", createdAt: StorageFixture.t0), actor: "bob")
+            await #expect(throws: StorageError.self) { try await platform.insertAPIKey(key, actor: "mallory") }
+
+            #expect(try await platform.apiKey(id: "k1") == key)
+            #expect(try await platform.apiKeys(tenant: acme).map(\.id) == ["k1"])
+            // Another tenant cannot revoke acme's key.
+            #expect(try await platform.revokeAPIKey(id: "k1", tenant: globex, actor: "bob", now: StorageFixture.t0 + 1) == nil)
+            let revoked = try await platform.revokeAPIKey(id: "k1", tenant: acme, actor: "alice", now: StorageFixture.t0 + 2)
+            #expect(revoked?.revokedAt == StorageFixture.t0 + 2)
+            let again = try await platform.revokeAPIKey(id: "k1", tenant: acme, actor: "alice", now: StorageFixture.t0 + 3)
+            #expect(again?.revokedAt == StorageFixture.t0 + 2)
+            let audit = try await platform.auditLog(target: "tenant:acme/api_key:k1", limit: 10)
+            #expect(audit.map(\.action) == ["api_key.create", "api_key.revoke"])
+            #expect(audit.allSatisfy { !($0.newValue?.rawValue.contains("ab12") ?? false) })
+        }
+    }
 }
+

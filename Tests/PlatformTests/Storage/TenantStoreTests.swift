@@ -96,4 +96,25 @@ extension StorageBackendTests {
             #expect(try await store.quota("tokens") == nil)
         }
     }
+
+    /// Tenant settings (overrides of the platform configuration) are JSON values by key; nil removes one.
+    @Test(arguments: BackendKind.available)
+    func storesTenantSettings(kind: BackendKind) async throws {
+        try await StorageFixture.with(kind) { fixture in
+            let provisioner = try await fixture.provisioner()
+            let id = try TenantID("acme")
+            try await provisioner.createTenant(id: id, name: "Acme", now: StorageFixture.t0)
+            let store = try await provisioner.openTenantStore(id, now: StorageFixture.t0)
+
+            try await store.setSetting("features", to: JSONText(validating: #"{"beta": true}"#), now: StorageFixture.t0)
+            try await store.setSetting("features", to: JSONText(validating: #"{"beta": false}"#), now: StorageFixture.t0 + 1)
+            try await store.setSetting("integrations", to: JSONText(validating: #"{"slack": {"enabled": false}}"#), now: StorageFixture.t0)
+            #expect(try await store.settings().mapValues(\.rawValue) == [
+                "features": #"{"beta": false}"#, "integrations": #"{"slack": {"enabled": false}}"#,
+            ])
+            try await store.setSetting("features", to: nil, now: StorageFixture.t0 + 2)
+            #expect(try await store.settings().keys.sorted() == ["integrations"])
+        }
+    }
 }
+

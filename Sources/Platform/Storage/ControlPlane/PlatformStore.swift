@@ -55,4 +55,24 @@ public protocol PlatformStore: Sendable {
 
     /// Returns the latest `limit` audit entries, optionally only those about `target`, oldest first.
     func auditLog(target: String?, limit: Int) async throws -> [AuditEntry]
+
+    // MARK: Platform API keys
+
+    /// Records a new API key and audits `api_key.create` (without its secret hash).
+    ///
+    /// - Throws: ``StorageError`` with code `conflict` when the id is taken.
+    func insertAPIKey(_ key: APIKeyRecord, actor: String) async throws
+
+    /// Returns the key with `id`, revoked or not, or nil.
+    func apiKey(id: String) async throws -> APIKeyRecord?
+
+    /// Returns the keys of `tenant`, revoked ones included, ordered by id.
+    func apiKeys(tenant: TenantID) async throws -> [APIKeyRecord]
+
+    /// Revokes the key `id` of `tenant` and audits `api_key.revoke`.
+    ///
+    /// - Returns: The key after the call, or nil when `tenant` has no key `id`. Revoking twice keeps
+    ///   the first revocation time.
+    func revokeAPIKey(id: String, tenant: TenantID, actor: String, now: Date) async throws -> APIKeyRecord?
 }
+

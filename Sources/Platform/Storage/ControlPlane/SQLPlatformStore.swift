@@ -184,6 +184,64 @@ public struct SQLPlatformStore: PlatformStore {
         }
     }
 
+    // MARK: Platform API keys
+
+    public func insertAPIKey(_ key: APIKeyRecord, actor: String) async throws {
+        try await StorageError.wrapping("recording API key '\(key.id)'", in: Self.label) {
+            try await self.database.transaction { db in
+                let inserted = try await db.insert(into: "api_keys")
+                    .columns(Self.apiKeyColumns)
+                    .values(
+                        key.id, key.tenantID.rawValue, key.name, try JSONText(encoding: key.roles).rawValue, key.secretHash,
+                        key.createdBy, key.createdAt.storageMicroseconds, key.revokedAt?.storageMicroseconds
+                    )
+                    .ignoringConflicts(with: ["id"])
+                    .returning("id")
+                    .first()
+                guard inserted != nil else {
+                    throw StorageError(.conflict, "\(Self.label): API key '\(key.id)' already exists")
+                }
+                try await Self.appendAudit(
+                    on: db, action: "api_key.create", target: "tenant:\(key.tenantID)/api_key:\(key.id)",
+                    oldValue: nil, newValue: JSONText(encoding: APIKeySnapshot(key)), actor: actor, at: key.createdAt
+                )
+            }
+        }
+    }
+
+    public func apiKey(id: String) async throws -> APIKeyRecord? {
+        try await StorageError.wrapping("reading API key '\(id)'", in: Self.label) {
+            try await self.database.select().columns(Self.apiKeyColumns).from("api_keys")
+                .where("id", .equal, id).first().map(Self.apiKey(from:))
+        }
+    }
+
+    public func apiKeys(tenant: TenantID) async throws -> [APIKeyRecord] {
+        try await StorageError.wrapping("listing the API keys of tenant '\(tenant)'", in: Self.label) {
+            try await self.database.select().columns(Self.apiKeyColumns).from("api_keys")
+                .where("tenant_id", .equal, tenant.rawValue).orderBy("id").all().map(Self.apiKey(from:))
+        }
+    }
+
+    public func revokeAPIKey(id: String, tenant: TenantID, actor: String, now: Date) async throws -> APIKeyRecord? {
+        try await StorageError.wrapping("revoking API key '\(id)'", in: Self.label) {
+            try await self.database.transaction { db in
+                guard var key = try await db.select().columns(Self.apiKeyColumns).from("api_keys")
+                    .where("id", .equal, id).where("tenant_id", .equal, tenant.rawValue)
+                    .first().map(Self.apiKey(from:))
+                else { return nil }
+                guard key.revokedAt == nil else { return key }
+                key.revokedAt = now
+                try await db.update("api_keys").set("revoked_at", to: now.storageMicroseconds).where("id", .equal, id).run()
+                try await Self.appendAudit(
+                    on: db, action: "api_key.revoke", target: "tenant:\(tenant)/api_key:\(id)",
+                    oldValue: nil, newValue: nil, actor: actor, at: now
+                )
+                return key
+            }
+        }
+    }
+
     // MARK: Rows
 
     private static let tenantColumns = [
@@ -214,6 +272,29 @@ public struct SQLPlatformStore: PlatformStore {
             failureReason: try row.decode(column: "failure_reason", as: String?.self),
             createdAt: Date(storageMicroseconds: try row.decode(column: "created_at", as: Int64.self)),
             updatedAt: Date(storageMicroseconds: try row.decode(column: "updated_at", as: Int64.self))
+        )
+    }
+
+    private static let apiKeyColumns = [
+        "id", "tenant_id", "name", "roles", "secret_hash", "created_by", "created_at", "revoked_at",
+    ]
+
+    private static func apiKey(from row: any SQLRow) throws -> APIKeyRecord {
+        let rawTenant = try row.decode(column: "tenant_id", as: String.self)
+        guard let tenant = try? TenantID(rawTenant),
+              let roles = try? JSONText(trusted: try row.decode(column: "roles", as: String.self)).decode([String].self)
+        else {
+            throw StorageError(.corruptData, "\(Self.label): an API key row has an invalid tenant or roles")
+        }
+        return APIKeyRecord(
+            id: try row.decode(column: "id", as: String.self),
+            tenantID: tenant,
+            name: try row.decode(column: "name", as: String.self),
+            roles: roles,
+            secretHash: try row.decode(column: "secret_hash", as: String.self),
+            createdBy: try row.decode(column: "created_by", as: String.self),
+            createdAt: Date(storageMicroseconds: try row.decode(column: "created_at", as: Int64.self)),
+            revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(Date.init(storageMicroseconds:))
         )
     }
 
@@ -259,4 +340,17 @@ private struct TenantSnapshot: Encodable {
 private struct StatusSnapshot: Encodable {
     let status: TenantStatus
     let failureReason: String?
+}
+
+/// What the audit log records about a new API key: never its secret or hash.
+private struct APIKeySnapshot: Encodable {
+    let id: String
+    let name: String
+    let roles: [String]
+
+    init(_ key: APIKeyRecord) {
+        self.id = key.id
+        self.name = key.name
+        self.roles = key.roles
+    }
 }

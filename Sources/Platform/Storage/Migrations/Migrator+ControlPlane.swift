@@ -1,7 +1,7 @@
 import SQLKit
 
 extension Migrator {
-    /// The control-plane schema: tenants, platform settings and the audit log.
+    /// The control-plane schema: tenants, platform settings, the audit log and Platform API keys.
     ///
     /// Times are `BIGINT` microseconds since 1970 and JSON is `TEXT`, so the schema reads the same
     /// on SQLite and PostgreSQL.
@@ -37,6 +37,23 @@ extension Migrator {
             try await db.create(index: "audit_log_target_idx")
                 .on("audit_log")
                 .column("target")
+                .run()
+        },
+        Migration(version: 4, name: "create_api_keys") { db in
+            // Keys for machine clients of the Platform API; only a SHA-256 of each secret is kept.
+            try await db.create(table: "api_keys")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("tenant_id", type: .text, .notNull)
+                .column("name", type: .text, .notNull)
+                .column("roles", type: .text, .notNull)
+                .column("secret_hash", type: .text, .notNull)
+                .column("created_by", type: .text, .notNull)
+                .column("created_at", type: .bigint, .notNull)
+                .column("revoked_at", type: .bigint)
+                .run()
+            try await db.create(index: "api_keys_tenant_idx")
+                .on("api_keys")
+                .column("tenant_id")
                 .run()
         },
     ])

@@ -1,7 +1,8 @@
 import SQLKit
 
 extension Migrator {
-    /// The schema of every tenant database: meta, users, roles, provider configurations and quotas.
+    /// The schema of every tenant database: meta, users, roles, provider configurations, quotas
+    /// and the tenant's configuration overrides (settings).
     public static let tenant = Migrator(name: "tenant", migrations: [
         Migration(version: 1, name: "create_meta") { db in
             try await db.create(table: "meta")
@@ -42,6 +43,14 @@ extension Migrator {
         Migration(version: 4, name: "create_quotas") { db in
             try await db.create(table: "quotas")
                 .column("name", type: .text, .primaryKey(autoIncrement: false))
+                .column("value", type: .text, .notNull)
+                .column("updated_at", type: .bigint, .notNull)
+                .run()
+        },
+        Migration(version: 5, name: "create_settings") { db in
+            // Tenant-level overrides of the platform configuration (features, integrations, …).
+            try await db.create(table: "settings")
+                .column("key", type: .text, .primaryKey(autoIncrement: false))
                 .column("value", type: .text, .notNull)
                 .column("updated_at", type: .bigint, .notNull)
                 .run()

@@ -202,6 +202,31 @@ public struct SQLTenantStore: TenantStore {
         }
     }
 
+    // MARK: Settings
+
+    public func settings() async throws -> [String: JSONText] {
+        try await self.wrapping("listing settings") {
+            let rows = try await self.database.select().columns("key", "value").from("settings").all()
+            return try Dictionary(uniqueKeysWithValues: rows.map { row in
+                (try row.decode(column: "key", as: String.self), JSONText(trusted: try row.decode(column: "value", as: String.self)))
+            })
+        }
+    }
+
+    public func setSetting(_ key: String, to value: JSONText?, now: Date) async throws {
+        try await self.wrapping("writing setting '\(key)'") {
+            if let value {
+                try await self.database.insert(into: "settings")
+                    .columns("key", "value", "updated_at")
+                    .values(key, value.rawValue, now.storageMicroseconds)
+                    .onConflict(with: ["key"]) { $0.set(excludedValueOf: "value").set(excludedValueOf: "updated_at") }
+                    .run()
+            } else {
+                try await self.database.delete(from: "settings").where("key", .equal, key).run()
+            }
+        }
+    }
+
     // MARK: Helpers
 
     private var label: String {

@@ -70,4 +70,12 @@ public protocol TenantStore: Sendable {
 
     /// Sets (or, with nil, removes) the quota `name`.
     func setQuota(_ name: String, to value: JSONText?, now: Date) async throws
+
+    // MARK: Settings (tenant overrides of the platform configuration)
+
+    /// Returns every tenant setting.
+    func settings() async throws -> [String: JSONText]
+
+    /// Sets (or, with nil, removes) the tenant setting `key`.
+    func setSetting(_ key: String, to value: JSONText?, now: Date) async throws
 }

@@ -1,0 +1,98 @@
+import Foundation
+import Identity
+
+/// One Platform API request, as either driver hands it over: the Lab builds it directly, the
+/// live server converts Hummingbird's request into it.
+public struct APIRequest: Sendable {
+    /// `GET`, `POST`, `PUT` or `DELETE`.
+    public var method: String
+    /// The path without the query, such as `/api/v1/tenants/acme`.
+    public var path: String
+    /// Query parameters (the last value wins when a name repeats).
+    public var query: [String: String]
+    /// Header fields by lower-case name.
+    public var headers: [String: String]
+    /// The request body.
+    public var body: [UInt8]
+
+    public init(method: String, path: String, query: [String: String] = [:], headers: [String: String] = [:], body: [UInt8] = []) {
+        self.method = method.uppercased()
+        self.path = path
+        self.query = query
+        self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { _, last in last })
+        self.body = body
+    }
+
+    /// A request with a JSON body and, when `token` is given, `Authorization: Bearer <token>`.
+    ///
+    /// `target` may carry a query (`/api/v1/platform/audit?limit=5`); it is split off and decoded.
+    public static func json(_ method: String, _ target: String, token: String?, body: String? = nil) -> APIRequest {
+        var headers: [String: String] = [:]
+        if let token { headers["authorization"] = "Bearer " + token }
+        if body != nil { headers["content-type"] = "application/json" }
+        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        var query: [String: String] = [:]
+        if parts.count == 2 {
+            for pair in parts[1].split(separator: "&") {
+                let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                let name = String(kv[0]).removingPercentEncoding ?? String(kv[0])
+                query[name] = kv.count == 2 ? (String(kv[1]).removingPercentEncoding ?? String(kv[1])) : ""
+            }
+        }
+        return APIRequest(method: method, path: String(parts[0]), query: query, headers: headers, body: Array((body ?? "").utf8))
+    }
+}
+
+/// The answer to an ``APIRequest``: a status, headers and a JSON (or problem+json) body.
+public struct APIResponse: Sendable, Equatable {
+    public var status: Int
+    /// Header fields by lower-case name.
+    public var headers: [String: String]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [String: String], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// A JSON response; keys are sorted, so equal values give equal bytes.
+    static func json(_ status: Int, _ value: JSONValue) -> APIResponse {
+        APIResponse(status: status, headers: ["content-type": "application/json"], body: APIJSON.encode(value))
+    }
+
+    /// 204 No Content.
+    static let noContent = APIResponse(status: 204, headers: [:], body: [])
+
+    /// The body as a JSON value, if it is one.
+    public var json: JSONValue? { try? APIJSON.decode(body) }
+
+    /// The body as text.
+    public var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// JSON coding for the API: sorted keys, no escaped slashes, one shared coder pair.
+enum APIJSON {
+    private static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    static func encode(_ value: JSONValue) -> [UInt8] {
+        // Encoding a JSONValue cannot fail: every case maps to a JSON value.
+        (try? Array(encoder.encode(value))) ?? Array("null".utf8)
+    }
+
+    static func decode(_ bytes: [UInt8]) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+    }
+}
+
+extension JSONValue {
+    /// A whole number, when this is a number without a fraction in Int range.
+    var integerValue: Int? {
+        guard case .number(let d) = self, d.rounded() == d, abs(d) < 9.0e15 else { return nil }
+        return Int(d)
+    }
+}

@@ -1,0 +1,93 @@
+import Identity
+
+/// The configuration model: platform-level settings that apply to every tenant, tenant-level
+/// overrides, and the one rule that merges them into a tenant's effective configuration.
+///
+/// Sections (each a JSON object):
+///
+/// | section | platform level (control plane) | tenant level (tenant database) |
+/// |---|---|---|
+/// | `providers` | setting `providers`: defaults per provider id (endpoint, …) | provider configurations, keys sealed |
+/// | `quotas` | setting `quotas`: the default quotas of every tenant | the tenant's quotas table |
+/// | `features` | setting `features` | setting `features` |
+/// | `integrations` | setting `integrations` | setting `integrations` |
+///
+/// **The merge rule** (``merge(_:_:)``), applied per section: start from the platform value;
+/// for each key of the tenant value, a JSON `null` removes the key, an object merged into an
+/// object merges recursively by the same rule, and anything else replaces the platform value.
+/// A tenant therefore inherits every platform default it does not override, and a change to a
+/// platform default reaches every tenant that has not overridden that key.
+///
+/// Secrets never leave: provider keys appear as `{"set": true, "sealed_with": …}` and any
+/// other key whose name says it holds a secret is replaced by `"[redacted]"` (``redacted(_:)``).
+public enum ConfigurationModel {
+    /// The configuration sections, in the order they are shown.
+    public static let sections = ["providers", "quotas", "features", "integrations"]
+
+    /// The sections a tenant sets through its settings (providers and quotas have their own routes).
+    public static let tenantSettingSections = ["features", "integrations"]
+
+    /// Quota names the gateway understands, all whole numbers ≥ 0
+    /// (`monthly_budget_usd` in dollars, may have a fraction).
+    public static let quotaNames = [
+        "requests_per_second", "requests_per_minute", "requests_per_hour", "tokens_per_minute", "concurrent", "monthly_budget_usd",
+    ]
+
+    /// Provider kinds a tenant can configure.
+    public static let providerKinds = ["openai", "anthropic", "gemini", "groq"]
+
+    /// Merges a tenant value over a platform value (see the type's documentation).
+    public static func merge(_ platform: JSONValue, _ tenant: JSONValue) -> JSONValue {
+        guard case .object(var base) = platform, case .object(let over) = tenant else {
+            if case .null = tenant { return platform }
+            return tenant
+        }
+        for (key, value) in over {
+            if case .null = value {
+                base[key] = nil
+            } else if let existing = base[key], case .object = existing, case .object = value {
+                base[key] = merge(existing, value)
+            } else {
+                base[key] = value
+            }
+        }
+        return .object(base)
+    }
+
+    /// Where each top-level key of a merged section came from: `platform`, `tenant` or `merged`.
+    public static func origins(_ platform: JSONValue, _ tenant: JSONValue, merged: JSONValue) -> JSONValue {
+        guard case .object(let keys) = merged else { return .object([:]) }
+        var out: [String: JSONValue] = [:]
+        for key in keys.keys {
+            let inPlatform = platform.objectValue?[key] != nil, inTenant = tenant.objectValue?[key] != nil
+            out[key] = inPlatform && inTenant
+                ? (platform.objectValue?[key]?.objectValue != nil && tenant.objectValue?[key]?.objectValue != nil ? "merged" : "tenant")
+                : (inTenant ? "tenant" : "platform")
+        }
+        return .object(out)
+    }
+
+    /// `value` with every secret-looking field replaced by `"[redacted]"`: a name (any case)
+    /// that is `key`, `secret`, `token`, `password` or `apikey`, or ends in `_key`, `_secret`,
+    /// `_token`, `_password`, `_credential` or `webhook_url` — unless the value is already a
+    /// redaction object (`{"set": …}`), a boolean or null.
+    public static func redacted(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .object(let fields):
+            var out: [String: JSONValue] = [:]
+            for (k, v) in fields {
+                let lower = k.lowercased()
+                let secretName = ["key", "secret", "token", "password", "apikey"].contains(lower)
+                    || ["_key", "_secret", "_token", "_password", "_credential", "webhook_url"].contains { lower.hasSuffix($0) }
+                if secretName, v.objectValue?["set"] == nil, v != .null, v != .bool(false), v != .bool(true) {
+                    out[k] = "[redacted]"
+                } else {
+                    out[k] = redacted(v)
+                }
+            }
+            return .object(out)
+        case .array(let items): return .array(items.map(redacted))
+        default: return value
+        }
+    }
+}

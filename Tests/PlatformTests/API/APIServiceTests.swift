@@ -1,0 +1,247 @@
+import Foundation
+import Identity
+import PlatformAPI
+import Storage
+import Testing
+
+/// The Platform API core, driven in process (as the Lab drives it).
+@Suite struct APIServiceTests {
+    @Test func unknownPathsAndMethodsGetProblemDetails() async throws {
+        try await APIFixture.withSQLite { api in
+            let missing = await api.call("GET", "/api/v1/nothing", token: nil)
+            #expect(missing.status == 404 && missing.headers["content-type"] == "application/problem+json")
+            let wrong = await api.call("PATCH", "/api/v1/tenants", token: nil)
+            #expect(wrong.status == 405 && wrong.headers["allow"] == "GET, POST")
+            let traversal = await api.call("GET", "/api/v1/tenants/%2e%2e/users", token: nil)
+            #expect(traversal.status == 400)
+            let anonymous = await api.call("GET", "/api/v1/tenants", token: nil)
+            #expect(anonymous.status == 401 && anonymous.json?.objectValue?["code"] == "missing_token")
+        }
+    }
+
+    @Test func signInCreatesTheUserWithTheTokensRolesAndTheDatabaseDecidesAfterwards() async throws {
+        try await APIFixture.withSQLite { api in
+            let root = try await api.token("root", roles: ["platform-admin"])
+            #expect(await api.call("POST", "/api/v1/tenants", token: root, body: #"{"id": "acme", "name": "Acme"}"#).status == 201)
+            let alice = try await api.token("alice", tenant: "acme", tenantRoles: ["viewer"])
+            let me = await api.call("GET", "/api/v1/me", token: alice)
+            #expect(me.status == 200 && me.json?.objectValue?["roles"] == ["viewer"], "\(me.text)")
+            let userID = try #require(me.json?.objectValue?["user_id"]?.stringValue)
+            // A viewer cannot change quotas…
+            #expect(await api.call("PUT", "/api/v1/tenants/acme/quotas/requests_per_minute", token: alice, body: #"{"limit": 5}"#).status == 403)
+            // …until an admin makes her one: the change takes effect on her next request, same token.
+            let owner = try await api.token("olga", tenant: "acme", tenantRoles: ["owner"])
+            #expect(await api.call("PUT", "/api/v1/tenants/acme/users/\(userID)/roles/admin", token: owner).status == 200)
+            #expect(await api.call("PUT", "/api/v1/tenants/acme/quotas/requests_per_minute", token: alice, body: #"{"limit": 5}"#).status == 200)
+            // Revoking works the same way, even though her token still says viewer.
+            #expect(await api.call("DELETE", "/api/v1/tenants/acme/users/\(userID)/roles/admin", token: owner).status == 200)
+            #expect(await api.call("PUT", "/api/v1/tenants/acme/quotas/requests_per_minute", token: alice, body: #"{"limit": 6}"#).status == 403)
+            // Admins cannot make owners; owners can, and the last owner stays.
+            let users = await api.call("GET", "/api/v1/tenants/acme/users", token: owner)
+            #expect(users.json?.arrayValue?.count == 2)
+            let olgaID = try #require(users.json?.arrayValue?.first { $0.objectValue?["subject"] == "olga" }?.objectValue?["id"]?.stringValue)
+            let last = await api.call("DELETE", "/api/v1/tenants/acme/users/\(olgaID)/roles/owner", token: owner)
+            #expect(last.status == 409 && last.json?.objectValue?["code"] == "last_owner")
+            let audit = await api.call("GET", "/api/v1/platform/audit?target=tenant:acme/user:\(userID)", token: root)
+            #expect(audit.json?.arrayValue?.compactMap { $0.objectValue?["action"]?.stringValue } == ["role.assign", "role.revoke"])
+        }
+    }
+
+    /// Every tenant-scoped route refuses a caller from another tenant, whether the target
+    /// exists or not, by path, with the other tenant's ids, and with a multi-tenant token.
+    @Test func crossTenantAccessIsRefusedOnEveryRoute() async throws {
+        try await APIFixture.withSQLite { api in
+            let root = try await api.token("root", roles: ["platform-admin"])
+            for id in ["acme", "globex"] {
+                #expect(await api.call("POST", "/api/v1/tenants", token: root, body: #"{"id": "\#(id)"}"#).status == 201)
+            }
+            let globexOwner = try await api.token("gina", tenant: "globex", tenantRoles: ["owner"])
+            let globexMe = await api.call("GET", "/api/v1/me", token: globexOwner)
+            let ginaID = try #require(globexMe.json?.objectValue?["user_id"]?.stringValue)
+            let key = await api.call("POST", "/api/v1/tenants/globex/api-keys", token: globexOwner, body: #"{"name": "ci", "roles": ["developer"]}"#)
+            let keyID = try #require(key.json?.objectValue?["id"]?.stringValue)
+            let acmeKeyText = try #require(await api.call("POST", "/api/v1/tenants/acme/api-keys", token: root,
+                                                          body: #"{"name": "ci", "roles": ["owner"]}"#).json?.objectValue?["key"]?.stringValue)
+            let acmeOwner = try await api.token("alice", tenant: "acme", tenantRoles: ["owner"])
+            let both = try await api.token("carol", tenant: nil, roles: [])
+            _ = both
+            let values = ["tenant": "globex", "user": ginaID, "role": "viewer", "provider": "openai", "quota": "requests_per_minute",
+                          "section": "features", "key": keyID]
+            var checked = 0
+            for route in APIService.routes where route.isTenantScoped {
+                var path = route.pattern
+                for (name, value) in values { path = path.replacingOccurrences(of: "{\(name)}", with: value) }
+                for caller in [acmeOwner, acmeKeyText] {
+                    let r = await api.call(route.method, path, token: caller, body: "{}")
+                    #expect(r.status == 403, "\(route.method) \(path): \(r.status) \(r.text)")
+                }
+                // A tenant that does not exist is refused the same way (no existence oracle).
+                let ghost = await api.call(route.method, path.replacingOccurrences(of: "/globex", with: "/nosuch"), token: acmeOwner, body: "{}")
+                #expect(ghost.status == 403, "\(route.method) \(path) on a missing tenant: \(ghost.status)")
+                checked += 1
+            }
+            #expect(checked >= 20)
+            // A token for both organizations acts in the tenant the route names, with the roles it has there only.
+            let multi = try await api.idp.sign(api.idp.standardClaims(subject: "mo", audience: APIFixture.audience, issuedAt: APIFixture.t0).merging(
+                ["organizations": ["acme", "globex"], "organization_roles": ["acme:viewer"]]) { $1 })
+            #expect(await api.call("GET", "/api/v1/tenants/acme", token: multi).status == 200)
+            #expect(await api.call("GET", "/api/v1/tenants/globex", token: multi).status == 403)
+            // Platform-level routes are refused to tenant users.
+            #expect(await api.call("GET", "/api/v1/tenants", token: acmeOwner).status == 403)
+            #expect(await api.call("PUT", "/api/v1/platform/settings/quotas", token: acmeOwner, body: "{}").status == 403)
+            // Globex's user id does not exist in acme's database.
+            #expect(await api.call("GET", "/api/v1/tenants/acme/users/\(ginaID)", token: acmeOwner).status == 404)
+        }
+    }
+
+    @Test func providerKeysAreSealedAndNeverReturned() async throws {
+        try await APIFixture.withSQLite { api in
+            let root = try await api.token("root", roles: ["platform-admin"])
+            _ = await api.call("POST", "/api/v1/tenants", token: root, body: #"{"id": "acme"}"#)
+            let owner = try await api.token("olga", tenant: "acme", tenantRoles: ["owner"])
+            let secret = "sk-acme-very-secret-0001"
+            let put = await api.call("PUT", "/api/v1/tenants/acme/providers/openai", token: owner,
+                                     body: #"{"kind": "openai", "endpoint": "https://api.openai.com/v1", "api_key": "\#(secret)"}"#)
+            #expect(put.status == 200 && put.json?.objectValue?["api_key"] == ["set": true, "sealed_with": "test-1"], "\(put.text)")
+            for path in ["/api/v1/tenants/acme/providers", "/api/v1/tenants/acme/providers/openai", "/api/v1/tenants/acme/config/effective",
+                         "/api/v1/platform/audit"] {
+                let r = await api.call("GET", path, token: path.hasPrefix("/api/v1/platform") ? root : owner)
+                #expect(r.status == 200 && !r.text.contains(secret), "\(path): \(r.text)")
+            }
+            // At rest: sealed bytes, not the key.
+            let tenant = try #require(try await api.platform.tenant(TenantID("acme")))
+            let store = try await SQLTenantStore.open(database: try await api.backend.tenantDatabase(at: tenant.databaseLocator), tenant: TenantID("acme"))
+            let sealed = try #require(try await store.provider(id: "openai")).apiKey
+            #expect(!String(decoding: sealed.bytes, as: UTF8.self).contains(secret))
+            // Bad bodies get clear 4xx answers.
+            for body in [#"{"endpoint": "ftp://x", "api_key": "k"}"#, #"{"endpoint": "https://u:p@x.test", "api_key": "k"}"#,
+                         #"{"endpoint": "https://x.test", "api_key": ""}"#, #"{"kind": "nope", "endpoint": "https://x.test", "api_key": "k"}"#,
+                         #"{"endpoint": "https://x.test", "api_key": "k", "extra": 1}"#] {
+                #expect(await api.call("PUT", "/api/v1/tenants/acme/providers/openai", token: owner, body: body).status == 422, "\(body)")
+            }
+            #expect(await api.call("PUT", "/api/v1/tenants/acme/providers/openai", token: owner, body: "not json").status == 400)
+            // Viewers do not see providers at all.
+            let viewer = try await api.token("vic", tenant: "acme", tenantRoles: ["viewer"])
+            #expect(await api.call("GET", "/api/v1/tenants/acme/providers", token: viewer).status == 403)
+        }
+    }
+
+    @Test func effectiveConfigurationMergesPlatformDefaultsWithTenantOverrides() async throws {
+        try await APIFixture.withSQLite { api in
+            let root = try await api.token("root", roles: ["platform-admin"])
+            _ = await api.call("POST", "/api/v1/tenants", token: root, body: #"{"id": "acme"}"#)
+            #expect(await api.call("PUT", "/api/v1/platform/settings/quotas", token: root,
+                                   body: #"{"requests_per_minute": 600, "tokens_per_minute": 100000}"#).status == 200)
+            #expect(await api.call("PUT", "/api/v1/platform/settings/quotas", token: root, body: #"{"bogus": 1}"#).status == 422)
+            #expect(await api.call("PUT", "/api/v1/platform/settings/features", token: root,
+                                   body: #"{"prompt_compression": false, "semantic_cache": {"enabled": true, "threshold": 0.92}}"#).status == 200)
+            #expect(await api.call("PUT", "/api/v1/platform/settings/integrations", token: root,
+                                   body: #"{"slack": {"enabled": false, "webhook_url": "https://hooks.slack.test/T/B/s3cr3t"}}"#).status == 200)
+            let admin = try await api.token("ada", tenant: "acme", tenantRoles: ["admin"])
+            let quotas = await api.call("PUT", "/api/v1/tenants/acme/quotas/requests_per_minute", token: admin, body: #"{"limit": 60}"#)
+            #expect(quotas.json?.objectValue?["effective"] == ["requests_per_minute": 60, "tokens_per_minute": 100_000], "\(quotas.text)")
+            #expect(await api.call("PUT", "/api/v1/tenants/acme/quotas/requests_per_minute", token: admin, body: #"{"limit": -1}"#).status == 422)
+            #expect(await api.call("PUT", "/api/v1/tenants/acme/quotas/bogus", token: admin, body: #"{"limit": 1}"#).status == 422)
+            #expect(await api.call("PUT", "/api/v1/tenants/acme/settings/features", token: admin,
+                                   body: #"{"semantic_cache": {"threshold": 0.8}, "prompt_compression": null}"#).status == 200)
+            #expect(await api.call("PUT", "/api/v1/tenants/acme/settings/providers", token: admin, body: "{}").status == 422)
+
+            let effective = await api.call("GET", "/api/v1/tenants/acme/config/effective", token: admin)
+            let config = try #require(effective.json?.objectValue, "\(effective.text)")
+            #expect(config["quotas"] == ["requests_per_minute": 60, "tokens_per_minute": 100_000])
+            #expect(config["features"] == ["semantic_cache": ["enabled": true, "threshold": 0.8]])
+            #expect(config["integrations"] == ["slack": ["enabled": false, "webhook_url": "[redacted]"]])
+            #expect(config["origins"]?.objectValue?["quotas"] == ["requests_per_minute": "tenant", "tokens_per_minute": "platform"])
+            #expect(!effective.text.contains("s3cr3t"))
+            // Dropping the override brings the platform default back.
+            let dropped = await api.call("DELETE", "/api/v1/tenants/acme/quotas/requests_per_minute", token: admin)
+            #expect(dropped.json?.objectValue?["effective"]?.objectValue?["requests_per_minute"] == 600)
+        }
+    }
+
+    @Test func apiKeysSignInMachineClientsAndCanBeRevoked() async throws {
+        try await APIFixture.withSQLite { api in
+            let root = try await api.token("root", roles: ["platform-admin"])
+            _ = await api.call("POST", "/api/v1/tenants", token: root, body: #"{"id": "acme"}"#)
+            let admin = try await api.token("ada", tenant: "acme", tenantRoles: ["admin"])
+            // No escalation: an admin cannot mint an owner key.
+            let escalate = await api.call("POST", "/api/v1/tenants/acme/api-keys", token: admin, body: #"{"name": "x", "roles": ["owner"]}"#)
+            #expect(escalate.status == 403 && escalate.json?.objectValue?["code"] == "role_escalation")
+            let created = await api.call("POST", "/api/v1/tenants/acme/api-keys", token: admin, body: #"{"name": "ci", "roles": ["developer"]}"#)
+            #expect(created.status == 201, "\(created.text)")
+            let text = try #require(created.json?.objectValue?["key"]?.stringValue)
+            let id = try #require(created.json?.objectValue?["id"]?.stringValue)
+            #expect(text.hasPrefix("dcp_\(id)_"))
+            let me = await api.call("GET", "/api/v1/me", token: text)
+            #expect(me.json?.objectValue?["kind"] == "api_key" && me.json?.objectValue?["roles"] == ["developer"])
+            #expect(await api.call("GET", "/api/v1/tenants/acme/quotas", token: text).status == 200)
+            #expect(await api.call("PUT", "/api/v1/tenants/acme/quotas/concurrent", token: text, body: #"{"limit": 1}"#).status == 403)
+            // Listing never shows the secret; the store keeps only its hash.
+            let listed = await api.call("GET", "/api/v1/tenants/acme/api-keys", token: admin)
+            #expect(listed.status == 200 && !listed.text.contains(text.suffix(64)))
+            #expect(try await api.platform.apiKey(id: id)?.secretHash.count == 64)
+            // A forged secret for a real id fails; revocation takes effect at once.
+            let forged = "dcp_\(id)_" + String(repeating: "0", count: 64)
+            #expect(await api.call("GET", "/api/v1/me", token: forged).status == 401)
+            #expect(await api.call("DELETE", "/api/v1/tenants/acme/api-keys/\(id)", token: admin).status == 204)
+            let revoked = await api.call("GET", "/api/v1/me", token: text)
+            #expect(revoked.status == 401 && revoked.json?.objectValue?["code"] == "revoked_api_key")
+        }
+    }
+
+    @Test func tenantsAreIdempotentSuspendableAndRefusedWhenSuspended() async throws {
+        try await APIFixture.withSQLite { api in
+            let root = try await api.token("root", roles: ["platform-admin"])
+            let first = await api.call("POST", "/api/v1/tenants", token: root, body: #"{"id": "acme", "name": "Acme Corp"}"#)
+            #expect(first.status == 201 && first.json?.objectValue?["database"] == "sqlite:tenants/acme.sqlite", "\(first.text)")
+            #expect(await api.call("POST", "/api/v1/tenants", token: root, body: #"{"id": "acme"}"#).status == 200)
+            #expect(await api.call("POST", "/api/v1/tenants", token: root, body: #"{"id": "Bad_ID"}"#).status == 422)
+            #expect(await api.call("POST", "/api/v1/tenants", token: root, body: #"{"id": "x", "color": "red"}"#).status == 422)
+            let alice = try await api.token("alice", tenant: "acme", tenantRoles: ["owner"])
+            #expect(await api.call("GET", "/api/v1/tenants/acme", token: alice).status == 200)
+            #expect(await api.call("POST", "/api/v1/tenants/acme/suspend", token: alice).status == 403)
+            #expect(await api.call("POST", "/api/v1/tenants/acme/suspend", token: root).json?.objectValue?["status"] == "suspended")
+            let refused = await api.call("GET", "/api/v1/tenants/acme", token: alice)
+            #expect(refused.status == 403 && refused.json?.objectValue?["code"] == "tenant_suspended")
+            #expect(await api.call("POST", "/api/v1/tenants/acme/resume", token: root).status == 200)
+            #expect(await api.call("GET", "/api/v1/tenants/acme", token: alice).status == 200)
+            #expect(await api.call("GET", "/api/v1/tenants/nosuch", token: root).status == 404)
+        }
+    }
+
+    @Test func badTokensAreRefusedWithClear401s() async throws {
+        try await APIFixture.withSQLite { api in
+            let expired = try await api.token("root", roles: ["platform-admin"], issuedAt: APIFixture.t0.addingTimeInterval(-7200))
+            let r = await api.call("GET", "/api/v1/tenants", token: expired)
+            #expect(r.status == 401 && r.json?.objectValue?["code"] == "expired" && r.headers["www-authenticate"] != nil, "\(r.text)")
+            let good = try await api.token("root", roles: ["platform-admin"])
+            #expect(await api.call("GET", "/api/v1/tenants", token: String(good.dropLast(4)) + "AAAA").status == 401)
+            let unknownKey = try await api.idp.sign(api.idp.standardClaims(subject: "x", audience: APIFixture.audience, issuedAt: APIFixture.t0),
+                                                    keyID: "not-published")
+            #expect(await api.call("GET", "/api/v1/me", token: unknownKey).status == 401)
+            let wrongAudience = try await api.idp.sign(api.idp.standardClaims(subject: "x", audience: "https://other", issuedAt: APIFixture.t0))
+            #expect(await api.call("GET", "/api/v1/me", token: wrongAudience).status == 401)
+        }
+    }
+
+    /// The OpenAPI document lists exactly the routes the service answers, with parameters.
+    @Test func openAPIDocumentDescribesEveryRoute() async throws {
+        try await APIFixture.withSQLite { api in
+            let doc = await api.call("GET", "/api/v1/openapi.json", token: nil)
+            let paths = try #require(doc.json?.objectValue?["paths"]?.objectValue)
+            #expect(doc.json?.objectValue?["openapi"] == "3.1.0")
+            var documented = 0
+            for (path, item) in paths {
+                for (method, operation) in try #require(item.objectValue) {
+                    documented += 1
+                    let concrete = path.replacingOccurrences(of: #"\{[a-z]+\}"#, with: "x", options: .regularExpression)
+                    let (route, _) = try api.service.route(method: method.uppercased(), path: concrete)
+                    #expect(route.pattern == path && operation.objectValue?["operationId"] == .string(route.operationID))
+                    let names = operation.objectValue?["parameters"]?.arrayValue?.compactMap { $0.objectValue?["name"]?.stringValue } ?? []
+                    #expect(names == route.parameterNames)
+                }
+            }
+            #expect(documented == APIService.routes.count)
+        }
+    }
+}
