@@ -86,6 +86,10 @@ let package = Package(
             name: "Lab",
             dependencies: [
                 "Platform",
+                "PlatformAPI",
+                "Identity",
+                "Storage",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]

@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Benchmarks (build with -c release for meaningful numbers).",
         subcommands: [LabBench.self, ForwarderCommand.self])
 
-    struct LabBench: ParsableCommand {
+    struct LabBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "lab",
             abstract: "Measure the simulator's throughput in simulated gateway requests per wall-clock second.",
@@ -36,17 +36,17 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Days of the built-in workload for the JSON-wire pass (it is slower).")
         var wireDays: Int = 3
 
-        func run() throws {
+        func run() async throws {
             #if DEBUG
             print("warning: this is a debug build; use 'swift run -c release dcoder bench lab' for real numbers")
             #endif
             let clock = ContinuousClock()
             var rows: [(name: String, requests: Int, seconds: Double)] = []
 
-            func measure(_ s: Scenario) throws -> (Int, Double) {
+            func measure(_ s: Scenario) async throws -> (Int, Double) {
                 let runner = try LabRunner(scenario: s)
                 let start = clock.now
-                _ = runner.run()
+                _ = try await runner.run()
                 let d = start.duration(to: clock.now)
                 return (runner.simulatedRequests, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
             }
@@ -61,7 +61,7 @@ struct BenchCommand: ParsableCommand {
                 typed = try BenchScenario.make(tenants: tenants, perDay: perDay, days: days, wire: .typed)
                 wireScenario = try BenchScenario.make(tenants: tenants, perDay: perDay, days: wireDays, wire: .json)
             }
-            let (n, secs) = try measure(typed)
+            let (n, secs) = try await measure(typed)
             // Baseline: the same number of events (two per request) through a bare event loop.
             let events = 2 * n
             var queue = EventQueue<Int32>()
@@ -79,7 +79,7 @@ struct BenchCommand: ParsableCommand {
             let bareSecs = Double(bd.components.seconds) + Double(bd.components.attoseconds) / 1e18
             rows.append(("bare event loop (baseline), \(processed) events", processed / 2, bareSecs))
             rows.append(("\(typed.name), typed wire", n, secs))
-            let (wn, wsecs) = try measure(wireScenario)
+            let (wn, wsecs) = try await measure(wireScenario)
             rows.append(("\(wireScenario.name), json wire", wn, wsecs))
 
             let baseRate = Double(processed) / bareSecs

@@ -9,7 +9,7 @@ struct LabCommand: ParsableCommand {
         abstract: "Run scenarios in the deterministic simulation.",
         subcommands: [Run.self])
 
-    struct Run: ParsableCommand {
+    struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run scenario files and write report.html, report.json and junit.xml.",
             discussion: """
@@ -31,11 +31,11 @@ struct LabCommand: ParsableCommand {
         @Flag(help: "Print only the verdict and the report paths.")
         var quiet = false
 
-        func run() throws {
+        func run() async throws {
             let stderr = FileHandle.standardError
             let progressEnabled = isatty(2) != 0
             do {
-                let outcome = try LabSession.run(
+                let outcome = try await LabSession.run(
                     paths: paths, seed: seed, outputDirectory: out, version: DCoder.version,
                     log: { if !quiet { print($0) } },
                     progress: progressEnabled ? { name, f in

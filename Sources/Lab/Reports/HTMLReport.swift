@@ -96,6 +96,7 @@ public enum HTMLReport {
             }
             h += "</tbody></table>"
         }
+        if !m.platformTenants.isEmpty || !m.apiCalls.isEmpty { h += platformSection(m) }
         h += "<h3>Steps</h3>"
         if r.steps.isEmpty { h += "<p class=\"muted\">none</p>" } else {
             h += "<table><tbody>" + r.steps.map { "<tr class=\"\($0.error == nil ? "" : "bad")\"><td>\(esc(DurationFormat.format(Nanoseconds($0.at.nanoseconds))))</td><td>\(esc($0.description))</td><td>\(esc($0.error ?? "applied"))</td></tr>" }.joined() + "</tbody></table>"
@@ -110,6 +111,30 @@ public enum HTMLReport {
             h += "<td class=\"n\">\(usd(rows.reduce(Int64(0)) { $0 + $1.value.billedMicros }))</td><td class=\"n\">\(rows.reduce(0) { $0 + $1.value.hallucinated })</td></tr>"
         }
         return h + "</tbody></table></section>\n"
+    }
+
+    /// The Platform API's tenants (each with its own database) and the calls the steps made.
+    static func platformSection(_ m: RunMetrics) -> String {
+        var h = "<h3>Platform API: tenants and their databases</h3>"
+        h += "<table><thead><tr><th>Tenant</th><th>Status</th><th>Database</th><th>Schema version</th><th>Users</th></tr></thead><tbody>"
+        for t in m.platformTenants.sorted(by: { $0.id < $1.id }) {
+            h += "<tr><td>\(esc(t.id))</td><td>\(esc(t.status))</td><td><code>\(esc(t.database))</code></td><td class=\"n\">\(t.schemaVersion)</td><td class=\"n\">\(t.users)</td></tr>"
+        }
+        h += "</tbody></table>"
+        var byCaller: [String: [Int: Int]] = [:]
+        for c in m.apiCalls { byCaller[c.caller, default: [:]][c.status, default: 0] += 1 }
+        h += "<h3>Platform API calls</h3><table><thead><tr><th>Caller</th><th>Calls</th><th>By status</th><th>Unexpected</th></tr></thead><tbody>"
+        for (caller, statuses) in byCaller.sorted(by: { $0.key < $1.key }) {
+            let calls = m.apiCalls.filter { $0.caller == caller }
+            h += "<tr><td>\(esc(caller))</td><td class=\"n\">\(calls.count)</td><td>\(statuses.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))</td>"
+            h += "<td class=\"n\">\(calls.filter { !$0.passed }.count)</td></tr>"
+        }
+        h += "</tbody></table><details><summary>Every call (\(m.apiCalls.count))</summary><table><thead><tr><th>At</th><th>Caller</th><th>Request</th><th>Status</th><th>Expected</th></tr></thead><tbody>"
+        for c in m.apiCalls {
+            h += "<tr class=\"\(c.passed ? "" : "bad")\"><td>\(esc(DurationFormat.format(Nanoseconds(c.at.nanoseconds))))</td><td>\(esc(c.caller))</td>"
+            h += "<td><code>\(esc(c.method)) \(esc(c.path))</code></td><td class=\"n\">\(c.status)</td><td class=\"n\">\(c.expected)</td></tr>"
+        }
+        return h + "</tbody></table></details>"
     }
 
     static func verdict(_ ok: Bool) -> String { ok ? "<span class=\"ok\">✔ pass</span>" : "<span class=\"no\">✘ fail</span>" }

@@ -85,6 +85,17 @@ public enum JSONReport {
                          ("tenant", a.tenant.map(OrderedJSON.string) ?? .null), ("provider", a.provider.map { .string($0.rawValue) } ?? .null),
                          ("message", .string(a.message))])
             })),
+            ("platform_api", .object([
+                ("tenants", .array(m.platformTenants.sorted { $0.id < $1.id }.map { t in
+                    .object([("id", .string(t.id)), ("status", .string(t.status)), ("database", .string(t.database)),
+                             ("schema_version", .int(t.schemaVersion)), ("users", .int(t.users))])
+                })),
+                ("calls", .array(m.apiCalls.map { c in
+                    .object([("at_seconds", .number(Double(c.at.nanoseconds) / 1e9)), ("caller", .string(c.caller)),
+                             ("method", .string(c.method)), ("path", .string(c.path)), ("status", .int(c.status)),
+                             ("expected", .int(c.expected))])
+                })),
+            ])),
             ("steps", .array(r.steps.map { st in
                 .object([("at_seconds", .number(Double(st.at.nanoseconds) / 1e9)), ("step", .string(st.description)),
                          ("error", st.error.map(OrderedJSON.string) ?? .null)])

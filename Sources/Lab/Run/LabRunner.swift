@@ -135,20 +135,42 @@ public final class LabRunner {
     /// Runs the scenario to its end (and drains calls still in flight).
     ///
     /// - Parameter progress: called with the fraction of virtual time done, about every 2%.
-    public func run(progress: ((Double) -> Void)? = nil) -> LabResult {
+    ///
+    /// Platform API steps are awaited where they fall, one at a time like every other event,
+    /// so the run stays deterministic; scenarios without them never start the Platform API.
+    public func run(progress: ((Double) -> Void)? = nil) async throws -> LabResult {
         let end = Instant.zero + scenario.duration
         var nextReport = 0.02
+        let platform: LabPlatform?
+        do {
+            platform = scenario.usesPlatformAPI ? try await LabPlatform(seed: scenario.seed, streams: RandomStreams(seed: scenario.seed)) : nil
+        } catch {
+            throw ScenarioError(file: scenario.file, line: 1, column: 1, message: "cannot start the Lab's Platform API: \(error)")
+        }
         while let (time, event) = queue.pop() {
             clock.advance(to: time)
             switch event {
             case .arrival(let t): arrive(Int(t), end: end)
             case .completion(let slot): complete(Int(slot))
-            case .step(let i): apply(scenario.steps[Int(i)])
+            case .step(let i):
+                let step = scenario.steps[Int(i)]
+                if case .platform(let action) = step.action, let platform {
+                    let now = platform.setTime(time)
+                    let error = await platform.flow.perform(action, at: time, now: now)
+                    stepLog.append(StepOutcome(at: time, description: step.description, error: error))
+                } else {
+                    apply(step)
+                }
             }
             if let progress, Double(time.nanoseconds) / Double(scenario.duration.value) >= nextReport {
                 progress(min(1, Double(time.nanoseconds) / Double(scenario.duration.value)))
                 nextReport += 0.02
             }
+        }
+        if let platform {
+            metrics.apiCalls = platform.flow.records
+            metrics.platformTenants = await platform.snapshot()
+            await platform.shutdown()
         }
         return LabResult(scenario: scenario, metrics: metrics, steps: stepLog)
     }
@@ -280,6 +302,7 @@ public final class LabRunner {
                 core.setAllowlist(list, at: now).forEach(metrics.raise)
             case .suspendTenant(let t): try core.setSuspended(tenant: t, true)
             case .resumeTenant(let t): try core.setSuspended(tenant: t, false)
+            case .platform: break  // run by `run` itself, which awaits them
             }
         } catch {
             let text = "\(error)"

@@ -21,7 +21,7 @@ public enum LabSession {
     /// Loads every scenario first (so a bad file fails before anything runs), runs each,
     /// and writes `report.json`, `report.html` and `junit.xml` into `outputDirectory`.
     public static func run(paths: [String], seed: UInt64?, outputDirectory: String?, version: String,
-                           log: (String) -> Void = { _ in }, progress: ((String, Double) -> Void)? = nil) throws -> Outcome {
+                           log: (String) -> Void = { _ in }, progress: ((String, Double) -> Void)? = nil) async throws -> Outcome {
         let files = try ScenarioLoader.expand(paths)
         let scenarios = try files.map { try ScenarioLoader.load(path: $0, seedOverride: seed) }
         let name = runName(for: paths)
@@ -35,7 +35,7 @@ public enum LabSession {
                 return total + t.arrival.meanRate * max(0, end - Double(t.from.nanoseconds)) / 1e9
             }
             let report: ((Double) -> Void)? = expected > 100_000 ? { f in progress?(s.name, f) } : nil
-            let result = runner.run(progress: report)
+            let result = try await runner.run(progress: report)
             results.append(result)
             for e in result.expectations { log("  \(e.passed ? "✔" : "✘") \(e.message)") }
             for c in result.checks where !c.passed { log("  ✘ check \(c.name): \(c.details.joined(separator: "; "))") }

@@ -20,6 +20,9 @@ public struct Scenario: Sendable {
     public var steps: [Step]
     public var expectations: [Expectation]
 
+    /// Whether any step acts on the Platform API (the Lab then starts one for the run).
+    public var usesPlatformAPI: Bool { steps.contains { if case .platform = $0.action { true } else { false } } }
+
     public struct PlatformSpec: Sendable {
         public var allowlist: [String]
         public var pricing: PricingTable
@@ -123,6 +126,8 @@ public struct Scenario: Sendable {
             case allowlistRemove(String)
             case suspendTenant(String)
             case resumeTenant(String)
+            /// A Platform API action (sign-in, tenant creation, calls and checks).
+            case platform(PlatformAction)
         }
 
         public var description: String {
@@ -135,6 +140,7 @@ public struct Scenario: Sendable {
             case .allowlistRemove(let h): return "allowlist remove \(h)"
             case .suspendTenant(let t): return "suspend tenant \(t)"
             case .resumeTenant(let t): return "resume tenant \(t)"
+            case .platform(let a): return a.description
             }
         }
     }

@@ -391,6 +391,7 @@ public enum ScenarioLoader {
 
     static func parseStep(_ node: YAMLNode, providers: [MockProviderProfile], duration: Nanoseconds) throws -> Scenario.Step {
         let actions = ["switch_provider", "outage", "set_key", "add_tenant", "allowlist_add", "allowlist_remove", "suspend_tenant", "resume_tenant"]
+            + platformActions
         let f = try node.fields(["at"] + actions)
         let at = Instant.zero + (try f.required("at").duration())
         let present = f.keys.filter { $0 != "at" }
@@ -421,7 +422,8 @@ public enum ScenarioLoader {
         case "allowlist_add": action = .allowlistAdd(try body.nonEmptyString())
         case "allowlist_remove": action = .allowlistRemove(try body.nonEmptyString())
         case "suspend_tenant": action = .suspendTenant(try body.nonEmptyString())
-        default: action = .resumeTenant(try body.nonEmptyString())
+        case "resume_tenant": action = .resumeTenant(try body.nonEmptyString())
+        default: action = .platform(try parsePlatformAction(key, body))
         }
         if at.nanoseconds > duration.value { throw try f.required("at").error("the step is after the end of the run (\(duration))") }
         return .init(at: at, action: action, line: node.line)

@@ -49,6 +49,10 @@ public final class RunMetrics {
     var alertKeys: Set<String> = []
     /// Checker name → findings (the first few are kept with details; all are counted).
     public internal(set) var violations: [String: (count: Int, examples: [String])] = [:]
+    /// Platform API calls made by scenario steps, in order.
+    public internal(set) var apiCalls: [APICallRecord] = []
+    /// The Platform API's tenants at the end of the run.
+    var platformTenants: [LabPlatform.TenantSnapshot] = []
     public let duration: Nanoseconds
     public let bucketWidth: Nanoseconds
     public let bucketCount: Int
@@ -154,8 +158,9 @@ public final class RunMetrics {
         "ttft.p50", "ttft.p95", "ttft.p99",
         "tokens.prompt", "tokens.completion", "tokens.total", "cost.usd", "cost.micros",
         "alerts", "upstream.calls", "upstream.billed_micros", "upstream.hallucinations", "violations",
+        "api.calls", "tenants",
     ]
-    static let knownLabels: Set<String> = ["tenant", "provider", "model", "status", "stream", "kind", "key", "checker"]
+    static let knownLabels: Set<String> = ["tenant", "provider", "model", "status", "stream", "kind", "key", "checker", "user", "result"]
 
     func labelValue(_ key: CallKey, _ label: String) -> String? {
         switch label {
@@ -196,6 +201,28 @@ public final class RunMetrics {
     public func value(of metric: String, labels: [(key: String, value: String)]) -> Double? {
         switch metric {
         case "requests": return Double(matchingCalls(labels).reduce(0) { $0 + $1.1.count })
+        case "api.calls":
+            // Platform API calls by tenant (named in the path), status, user (who called) and
+            // result (pass: the expected status came back).
+            return Double(apiCalls.filter { c in labels.allSatisfy { l in
+                switch l.key {
+                case "tenant": return c.tenant == l.value
+                case "status": return Self.matches(String(c.status), l.value)
+                case "user": return c.caller == l.value
+                case "result": return (c.passed ? "pass" : "fail") == l.value
+                default: return false
+                }
+            } }.count)
+        case "tenants":
+            // Tenants of the Platform API at the end of the run, by status; a tenant counts only
+            // if its own database exists and is migrated.
+            return Double(platformTenants.filter { t in t.schemaVersion > 0 && labels.allSatisfy { l in
+                switch l.key {
+                case "tenant": return t.id == l.value
+                case "status": return t.status == l.value
+                default: return false
+                }
+            } }.count)
         case "errors": return Double(matchingCalls(labels).filter { $0.0.status != 200 }.reduce(0) { $0 + $1.1.count })
         case "success_rate", "error_rate":
             let all = matchingCalls(labels)

@@ -11,35 +11,35 @@ let repositoryRoot: String = {
 }()
 
 @Suite struct LabRunnerTests {
-    func run(_ path: String, seed: UInt64? = nil) throws -> LabResult {
-        try LabRunner(scenario: ScenarioLoader.load(path: path, seedOverride: seed)).run()
+    func run(_ path: String, seed: UInt64? = nil) async throws -> LabResult {
+        try await LabRunner(scenario: ScenarioLoader.load(path: path, seedOverride: seed)).run()
     }
 
-    @Test func acceptanceRoutingScenarioPasses() throws {
-        let r = try run(repositoryRoot + "/Scenarios/acceptance/llm-routing.yaml")
+    @Test func acceptanceRoutingScenarioPasses() async throws {
+        let r = try await run(repositoryRoot + "/Scenarios/acceptance/llm-routing.yaml")
         for e in r.expectations where !e.passed { Issue.record("\(e.message)") }
         for c in r.checks where !c.passed { Issue.record("\(c.name): \(c.details)") }
         #expect(r.passed)
     }
 
-    @Test func acceptanceQuotasAndBudgetsScenarioPasses() throws {
-        let r = try run(repositoryRoot + "/Scenarios/acceptance/quotas-budgets.yaml")
+    @Test func acceptanceQuotasAndBudgetsScenarioPasses() async throws {
+        let r = try await run(repositoryRoot + "/Scenarios/acceptance/quotas-budgets.yaml")
         for e in r.expectations where !e.passed { Issue.record("\(e.message)") }
         for c in r.checks where !c.passed { Issue.record("\(c.name): \(c.details)") }
         #expect(r.passed && r.expectations.count == 8)
     }
 
-    @Test func sameSeedSameReportDifferentSeedDifferentReport() throws {
+    @Test func sameSeedSameReportDifferentSeedDifferentReport() async throws {
         let path = writeTemp(minimalScenario)
-        let a = JSONReport.render([try run(path)], runName: "t", version: "test")
-        let b = JSONReport.render([try run(path)], runName: "t", version: "test")
-        let c = JSONReport.render([try run(path, seed: 99)], runName: "t", version: "test")
+        let a = JSONReport.render([try await run(path)], runName: "t", version: "test")
+        let b = JSONReport.render([try await run(path)], runName: "t", version: "test")
+        let c = JSONReport.render([try await run(path, seed: 99)], runName: "t", version: "test")
         #expect(a == b)
         #expect(a != c)
     }
 
     /// The built-in key-isolation oracle catches a gateway that sends another tenant's key.
-    @Test func keyIsolationCheckerCatchesAKeyMixUp() throws {
+    @Test func keyIsolationCheckerCatchesAKeyMixUp() async throws {
         let text = minimalScenario + """
 
         steps:
@@ -52,19 +52,19 @@ let repositoryRoot: String = {
                 providers:
                   openai: {key: sk-globex}
         """
-        let r = try run(writeTemp(text))
+        let r = try await run(writeTemp(text))
         let check = try #require(r.checks.first { $0.name == "key_isolation" })
         #expect(!check.passed && check.details.first?.contains("globex's key on a call made for acme") == true)
         #expect(!r.passed)
     }
 
-    @Test func failingExpectationSaysByHowMuch() throws {
-        let r = try run(writeTemp(minimalScenario.replacingOccurrences(of: "> 500", with: "> 5000")))
+    @Test func failingExpectationSaysByHowMuch() async throws {
+        let r = try await run(writeTemp(minimalScenario.replacingOccurrences(of: "> 500", with: "> 5000")))
         let e = try #require(r.expectations.first)
         #expect(!e.passed && e.message.contains("expected > 5000 (under by"))
     }
 
-    @Test func outageWithoutFailoverAndRecovery() throws {
+    @Test func outageWithoutFailoverAndRecovery() async throws {
         let text = minimalScenario.replacingOccurrences(of: "expect:", with: """
         steps:
           - at: 2m
@@ -75,7 +75,7 @@ let repositoryRoot: String = {
           - errors{kind=unavailable} > 40
           - errors{kind=timeout} > 10
         """).replacingOccurrences(of: "> 500", with: "> 300")
-        let r = try run(writeTemp(text))
+        let r = try await run(writeTemp(text))
         #expect(r.passed, "\(r.expectations.map(\.message)) \(r.checks.filter { !$0.passed }.map(\.details))")
         #expect(r.metrics.value(of: "requests", labels: [("provider", "openai"), ("status", "200")])! > 400)
     }
@@ -83,7 +83,7 @@ let repositoryRoot: String = {
 
 @Suite struct LabQuotaTests {
     /// 2 calls/s against 60/min: the first minute's burst, then exactly one call a second.
-    @Test func aTenantOverItsRequestLimitGets429s() throws {
+    @Test func aTenantOverItsRequestLimitGets429s() async throws {
         let text = """
         name: quotas
         seed: 5
@@ -101,7 +101,7 @@ let repositoryRoot: String = {
         expect:
           - requests{tenant=acme,status=429,kind=rate_limited} > 0
         """
-        let r = try LabRunner(scenario: ScenarioLoader.load(path: writeTemp(text))).run()
+        let r = try await LabRunner(scenario: ScenarioLoader.load(path: writeTemp(text))).run()
         let ok = r.metrics.value(of: "requests", labels: [("tenant", "acme"), ("status", "200")]) ?? 0
         let limited = r.metrics.value(of: "requests", labels: [("tenant", "acme"), ("status", "429")]) ?? 0
         #expect(ok + limited == 1200)
@@ -110,17 +110,65 @@ let repositoryRoot: String = {
     }
 
     /// A small budget: the 50/80/100 % alerts fire once each, and the run goes on.
-    @Test func budgetsRaiseSoftAlertsAtTheirThresholds() throws {
+    @Test func budgetsRaiseSoftAlertsAtTheirThresholds() async throws {
         let text = minimalScenario.replacingOccurrences(of: "      chat: openai/gpt-4o-mini\n",
                                                         with: "      chat: openai/gpt-4o-mini\n    budget: {monthly_usd: 0.001}\n")
             + "\n  - alerts{kind=budget_threshold,tenant=acme} == 3\n"
-        let r = try LabRunner(scenario: ScenarioLoader.load(path: writeTemp(text))).run()
+        let r = try await LabRunner(scenario: ScenarioLoader.load(path: writeTemp(text))).run()
         for e in r.expectations where !e.passed { Issue.record("\(e.message)") }
         #expect(r.passed)
         #expect((r.metrics.value(of: "requests", labels: [("tenant", "acme"), ("status", "200")]) ?? 0) > 500)  // never blocking
     }
 
-    @Test func keyQuotasMustNameTheTenantsKeys() throws {
+    @Test func acceptanceTenancyScenarioPasses() async throws {
+        let r = try await LabRunner(scenario: ScenarioLoader.load(path: repositoryRoot + "/Scenarios/acceptance/tenancy.yaml")).run()
+        for e in r.expectations where !e.passed { Issue.record("\(e.message)") }
+        for c in r.checks where !c.passed { Issue.record("\(c.name): \(c.details)") }
+        #expect(r.passed)
+        // Each tenant got a database of its own, migrated to the current schema.
+        #expect(r.metrics.platformTenants.map(\.database).sorted()
+            == ["sqlite:tenants/acme.sqlite", "sqlite:tenants/globex.sqlite", "sqlite:tenants/initech.sqlite"])
+        #expect(r.metrics.platformTenants.allSatisfy { $0.schemaVersion == 5 })
+    }
+
+    /// A Platform API step whose answer is not the expected one fails the step and the run.
+    @Test func unexpectedPlatformAnswersFailTheRun() async throws {
+        let text = """
+        name: leak
+        duration: 1m
+        steps:
+          - at: 0s
+            sign_in: {user: root, platform_roles: [platform-admin]}
+          - at: 1s
+            create_tenant: {as: root, id: acme}
+          - at: 1s
+            create_tenant: {as: root, id: globex}
+          - at: 2s
+            sign_in: {user: alice, tenant: acme, roles: [owner]}
+          - at: 3s
+            call: {as: alice, method: GET, path: /api/v1/tenants/globex, expect: 200}
+          - at: 4s
+            assign_role: {as: alice, tenant: acme, user: nobody, role: admin}
+        expect:
+          - tenants{status=active} == 2
+        """
+        let r = try await LabRunner(scenario: ScenarioLoader.load(path: writeTemp(text))).run()
+        #expect(!r.passed)
+        let failed = r.steps.compactMap(\.error)
+        #expect(failed.count == 2)
+        #expect(failed.first?.contains("answered 403, expected 200") == true, "\(failed)")
+        #expect(failed.last?.contains("has not signed in") == true)
+        #expect(r.expectations.allSatisfy { $0.passed })
+    }
+
+    @Test func platformStepsAreCheckedWhenLoaded() throws {
+        let bad = "name: x\nduration: 1m\nsteps:\n  - at: 0s\n    call: {method: FETCH, path: /api/v1/me, expect: 200}\n"
+        #expect(throws: ScenarioError.self) { try ScenarioLoader.load(path: writeTemp(bad)) }
+        let noExpect = "name: x\nduration: 1m\nsteps:\n  - at: 0s\n    call: {method: GET, path: /api/v1/me}\n"
+        #expect(throws: ScenarioError.self) { try ScenarioLoader.load(path: writeTemp(noExpect)) }
+    }
+
+    @Test func keyQuotasMustNameTheTenantsKeys() async throws {
         let text = minimalScenario.replacingOccurrences(of: "      chat: openai/gpt-4o-mini\n", with: "      chat: openai/gpt-4o-mini\n    key_quotas: {dk-other: {concurrent: 1}}\n")
         #expect(throws: ScenarioError.self) { try ScenarioLoader.load(path: writeTemp(text)) }
     }
