@@ -134,8 +134,10 @@ let package = Package(
         .testTarget(name: "PlatformTests", dependencies: ["Platform"], exclude: ["Access/Casbin", "Identity", "Flags", "Storage", "RAG", "API"]),
         .testTarget(name: "PlatformAPITests", dependencies: ["PlatformAPI", "Identity", "Storage", "Casbin"], path: "Tests/PlatformTests/API"),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"], path: "Tests/PlatformTests/RAG"),
+        // Shared by the storage and live suites: which backends to run, scratch PostgreSQL databases.
+        .target(name: "TestSupport", dependencies: ["Storage", .product(name: "SQLKit", package: "sql-kit")], path: "Tests/Support"),
         .testTarget(name: "StorageTests", dependencies: [
-            "Storage", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Crypto", package: "swift-crypto"),
+            "Storage", "TestSupport", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Crypto", package: "swift-crypto"),
         ], path: "Tests/PlatformTests/Storage"),
         .testTarget(name: "FlagsTests", dependencies: ["Flags"], path: "Tests/PlatformTests/Flags"),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", .product(name: "Crypto", package: "swift-crypto")],
@@ -143,7 +145,7 @@ let package = Package(
         .testTarget(name: "CasbinTests", dependencies: ["Casbin"], path: "Tests/PlatformTests/Access/Casbin"),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Platform"]),
         .testTarget(name: "LiveTests", dependencies: [
-            "Live", "Platform", "Lab", "Flags", "Identity", "Storage", "PlatformAPI",
+            "Live", "Platform", "Lab", "Flags", "Identity", "Storage", "PlatformAPI", "TestSupport",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

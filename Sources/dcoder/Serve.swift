@@ -152,6 +152,38 @@ struct MockProvidersCommand: AsyncParsableCommand {
     }
 }
 
+struct MockIdentityProviderCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mock-idp",
+        abstract: "Serve the Lab's mock OIDC identity provider (for tests and demos only).",
+        discussion: """
+        Logto's layout: issuer http://HOST:PORT/oidc, discovery at /oidc/.well-known/openid-configuration,         keys at /oidc/jwks. POST /oidc/token with a JSON object of claims (sub and aud required;         organization_id, organization_roles, roles as Logto sends them) returns {"access_token": …}.         Anyone who can reach it can mint any token: never expose it. See Docs/identity.md.
+        """)
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port = 18200
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "warning"
+
+    func run() async throws {
+        guard port > 0 else { throw ValidationError("--port must be a fixed port: the issuer URL contains it") }
+        let logger = try makeLogger("dcoder.mock-idp", level: logLevel)
+        let server = MockIdentityProviderServer()
+        let host = self.host, port = self.port
+        try server.bind(base: "http://\(host):\(port)")
+        let app = Application(
+            router: server.router(),
+            configuration: .init(address: .hostname(host, port: port)),
+            onServerRunning: { _ in announce("dcoder mock-idp listening; issuer http://\(host):\(port)/oidc") },
+            logger: logger)
+        try await app.runService()
+    }
+}
+
 /// Prints the one line scripts wait for (with the bound port), and flushes it.
 func announce(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))

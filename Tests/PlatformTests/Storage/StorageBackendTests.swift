@@ -1,5 +1,6 @@
 import Foundation
 import Storage
+import TestSupport
 import Testing
 
 /// The shared conformance suite: every test runs once per available backend (SQLite always,

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import SQLKit
 import Storage
+import TestSupport
 import Testing
 
 extension StorageBackendTests {
