@@ -27,4 +27,30 @@ import Testing
         let missing = try CLI.run(["tenant", "suspend", "nobody", "--data", data])
         #expect(missing.status == 1 && missing.err.contains("nobody"))
     }
+
+    /// `dcoder config set` and `config show`: the platform value, the tenant's override and
+    /// the merged result, as the Platform API computes it.
+    @Test func configShowMergesPlatformAndTenantSettings() throws {
+        let data = CLI.tempDir()
+        #expect(try CLI.run(["tenant", "create", "acme", "--data", data]).status == 0)
+        #expect(try CLI.run(["config", "set", "features", #"{"semantic_cache": {"enabled": true, "threshold": 0.9}, "beta": true}"#, "--data", data]).status == 0)
+        #expect(try CLI.run(["config", "set", "integrations", #"{"slack": {"webhook_url": "https://hooks.slack.test/T/B/s3cr3t"}}"#, "--data", data]).status == 0)
+        #expect(try CLI.run(["config", "set", "features", #"{"semantic_cache": {"threshold": 0.8}, "beta": null}"#, "--tenant", "acme", "--data", data]).status == 0)
+        let shown = try CLI.run(["config", "show", "--tenant", "acme", "--data", data])
+        #expect(shown.status == 0, "\(shown.err)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(shown.out.utf8)) as? [String: Any])
+        let features = json["features"] as? [String: Any]
+        #expect((features?["semantic_cache"] as? [String: Any])?["threshold"] as? Double == 0.8)
+        #expect((features?["semantic_cache"] as? [String: Any])?["enabled"] as? Bool == true)
+        #expect(features?["beta"] == nil)
+        #expect(!shown.out.contains("s3cr3t") && shown.out.contains("[redacted]"))
+        #expect(((json["origins"] as? [String: Any])?["features"] as? [String: String])?["semantic_cache"] == "merged")
+
+        let quotas = try CLI.run(["config", "set", "quotas", "{}", "--tenant", "acme", "--data", data])
+        #expect(quotas.status != 0 && quotas.err.contains("features, integrations"))
+        let notJSON = try CLI.run(["config", "set", "features", "[1]", "--data", data])
+        #expect(notJSON.status != 0 && notJSON.err.contains("JSON object"))
+        let missing = try CLI.run(["config", "show", "--tenant", "nobody", "--data", data])
+        #expect(missing.status == 1 && missing.err.contains("nobody"))
+    }
 }

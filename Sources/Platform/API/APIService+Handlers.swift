@@ -217,7 +217,9 @@ extension APIService {
 
     // MARK: Providers
 
-    func providerView(_ p: ProviderConfiguration) -> JSONValue {
+    func providerView(_ p: ProviderConfiguration) -> JSONValue { Self.providerView(p) }
+
+    static func providerView(_ p: ProviderConfiguration) -> JSONValue {
         [
             "id": .string(p.id), "kind": .string(p.kind), "endpoint": .string(p.endpoint),
             "api_key": ["set": true, "sealed_with": .string(p.apiKey.keyID ?? "unknown")],
@@ -349,31 +351,9 @@ extension APIService {
         return .noContent
     }
 
-    /// The effective configuration of a tenant (also what `dcoder config show` prints).
+    /// The effective configuration of a tenant (see ``ConfigurationModel/effective(platform:tenant:)``).
     public func effectiveConfiguration(of id: TenantID) async throws -> JSONValue {
-        let store = try await tenantStore(id)
-        let platformSettings = try await platform.settings()
-        let tenantSettings = try await store.settings()
-        var tenantLevel: [String: JSONValue] = [:]
-        var providers: [String: JSONValue] = [:]
-        for p in try await store.providers() { providers[p.id] = providerView(p) }
-        tenantLevel["providers"] = .object(providers)
-        var quotas: [String: JSONValue] = [:]
-        for (name, value) in try await store.quotas() { quotas[name] = Self.json(value) }
-        tenantLevel["quotas"] = .object(quotas)
-        for section in ConfigurationModel.tenantSettingSections { tenantLevel[section] = tenantSettings[section].map(Self.json) ?? .object([:]) }
-
-        var effective: [String: JSONValue] = [:], origins: [String: JSONValue] = [:]
-        for section in ConfigurationModel.sections {
-            let p = platformSettings[section].map(Self.json) ?? .object([:])
-            let t = tenantLevel[section] ?? .object([:])
-            let merged = ConfigurationModel.merge(p, t)
-            effective[section] = ConfigurationModel.redacted(merged)
-            origins[section] = ConfigurationModel.origins(p, t, merged: merged)
-        }
-        effective["tenant"] = .string(id.rawValue)
-        effective["origins"] = .object(origins)
-        return .object(effective)
+        try await ConfigurationModel.effective(platform: platform, tenant: try await tenantStore(id))
     }
 
     func effectiveConfig(_ context: RouteContext) async throws -> APIResponse {

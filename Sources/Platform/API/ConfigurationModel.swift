@@ -1,4 +1,6 @@
+import Foundation
 import Identity
+import Storage
 
 /// The configuration model: platform-level settings that apply to every tenant, tenant-level
 /// overrides, and the one rule that merges them into a tenant's effective configuration.
@@ -89,5 +91,41 @@ public enum ConfigurationModel {
         case .array(let items): return .array(items.map(redacted))
         default: return value
         }
+    }
+
+    /// A tenant's effective configuration: every section merged by ``merge(_:_:)``, secrets
+    /// redacted, and `origins` telling for each top-level key whether it came from the
+    /// platform, the tenant or both. What `GET /api/v1/tenants/{id}/config/effective` and
+    /// `dcoder config show --tenant` return.
+    public static func effective(platform: any PlatformStore, tenant store: any TenantStore) async throws -> JSONValue {
+        let platformSettings = try await platform.settings()
+        let tenantSettings = try await store.settings()
+        var tenantLevel: [String: JSONValue] = [:]
+        var providers: [String: JSONValue] = [:]
+        for p in try await store.providers() { providers[p.id] = APIService.providerView(p) }
+        tenantLevel["providers"] = .object(providers)
+        var quotas: [String: JSONValue] = [:]
+        for (name, value) in try await store.quotas() { quotas[name] = APIService.json(value) }
+        tenantLevel["quotas"] = .object(quotas)
+        for section in tenantSettingSections { tenantLevel[section] = tenantSettings[section].map(APIService.json) ?? .object([:]) }
+
+        var effective: [String: JSONValue] = [:], origins: [String: JSONValue] = [:]
+        for section in sections {
+            let p = platformSettings[section].map(APIService.json) ?? .object([:])
+            let t = tenantLevel[section] ?? .object([:])
+            let merged = merge(p, t)
+            effective[section] = redacted(merged)
+            origins[section] = self.origins(p, t, merged: merged)
+        }
+        effective["tenant"] = .string(store.tenantID.rawValue)
+        effective["origins"] = .object(origins)
+        return .object(effective)
+    }
+
+    /// `value` as pretty, key-sorted JSON text (for the CLI).
+    public static func prettyText(_ value: JSONValue) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
     }
 }

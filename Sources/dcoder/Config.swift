@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import PlatformAPI
+import Storage
+
+struct ConfigCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config",
+        abstract: "Show a tenant's effective configuration; set platform and tenant sections.",
+        subcommands: [Show.self, Set.self])
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a tenant's effective configuration as JSON, secrets redacted.",
+            discussion: """
+            Platform-level settings merged with the tenant's overrides by the one merge rule of \\
+            Docs/configuration.md (the same answer as GET /api/v1/tenants/{id}/config/effective); \\
+            "origins" tells where each key came from.
+            """)
+
+        @Option(help: "The tenant.")
+        var tenant: String
+
+        @OptionGroup var store: TenantCommand.StoreOptions
+
+        func run() async throws {
+            let id = try TenantCommand.tenantID(tenant)
+            do {
+                let text = try await store.withProvisioner { provisioner, platform in
+                    let tenantStore = try await provisioner.openTenantStore(id, now: Date())
+                    return ConfigurationModel.prettyText(try await ConfigurationModel.effective(platform: platform, tenant: tenantStore))
+                }
+                print(text)
+            } catch let e as ProvisioningError {
+                FileHandle.standardError.write(Data("error: \(e.message)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Set: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set a configuration section at platform level, or a tenant's override of it.",
+            discussion: """
+            Platform level (no --tenant): providers, quotas, features or integrations, audited as 'cli'. \
+            Tenant level (--tenant T): features or integrations (providers and quotas have their own \
+            API routes). The value is a JSON object; 'null' removes the section.
+            """)
+
+        @Argument(help: "The section: providers, quotas, features or integrations.")
+        var section: String
+
+        @Argument(help: "The section's value: a JSON object, or null to remove it.")
+        var json: String
+
+        @Option(help: "Set this tenant's override instead of the platform value.")
+        var tenant: String?
+
+        @OptionGroup var store: TenantCommand.StoreOptions
+
+        func run() async throws {
+            let allowed = tenant == nil ? ConfigurationModel.sections : ConfigurationModel.tenantSettingSections
+            guard allowed.contains(section) else {
+                throw ValidationError("'\(section)' cannot be set \(tenant == nil ? "at platform level" : "per tenant"); use one of \(allowed.joined(separator: ", "))")
+            }
+            let value: JSONText?
+            if json.trimmingCharacters(in: .whitespaces) == "null" {
+                value = nil
+            } else {
+                guard let text = try? JSONText(validating: json), json.trimmingCharacters(in: .whitespaces).hasPrefix("{") else {
+                    throw ValidationError("the value must be a JSON object (or null)")
+                }
+                value = text
+            }
+            let tenantID = try tenant.map(TenantCommand.tenantID)
+            do {
+                try await store.withProvisioner { provisioner, platform in
+                    if let tenantID {
+                        try await provisioner.openTenantStore(tenantID, now: Date()).setSetting(section, to: value, now: Date())
+                    } else {
+                        try await platform.setSetting(section, to: value, actor: "cli", now: Date())
+                    }
+                }
+            } catch let e as ProvisioningError {
+                FileHandle.standardError.write(Data("error: \(e.message)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+}
