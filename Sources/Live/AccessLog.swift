@@ -55,6 +55,19 @@ public struct AccessLog: Sendable {
         sink(out.bytes)
     }
 
+    /// One line per Platform API call: method, path (without the query), status, caller and time.
+    public func recordAPI(method: String, path: String, status: Int, actor: String?, latency: Nanoseconds, at now: Instant) {
+        guard enabled else { return }
+        var out = Line()
+        out.raw("{\"ts\":\""); out.raw(Self.iso8601(now)); out.raw("\",\"event\":\"api\",\"method\":"); out.string(method)
+        out.raw(",\"path\":"); out.string(path)
+        out.raw(",\"status\":"); out.int(Int64(status))
+        out.raw(",\"actor\":"); out.string(actor)
+        out.raw(",\"latency_ms\":"); out.raw(Self.millis(latency))
+        out.raw("}\n")
+        sink(out.bytes)
+    }
+
     /// A line under construction, as bytes.
     struct Line {
         var bytes: [UInt8] = { var b: [UInt8] = []; b.reserveCapacity(512); return b }()

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Identity
 import NIOCore
+import Platform
 import PlatformAPI
 
 /// Mounts the Platform API (``APIService``, shared with the Lab) on the live server: each
@@ -12,8 +13,14 @@ import PlatformAPI
 /// problem+json answers are the very code the Lab runs.
 public struct PlatformAPIRoutes: Sendable {
     public let service: APIService
+    /// One line per call (see ``AccessLog/recordAPI(method:path:status:actor:latency:at:)``).
+    let accessLog: AccessLog
+    let clock = SystemTimeSource()
 
-    public init(service: APIService) { self.service = service }
+    public init(service: APIService, accessLog: AccessLog = AccessLog(enabled: false)) {
+        self.service = service
+        self.accessLog = accessLog
+    }
 
     static let methods: [HTTPRequest.Method] = [.get, .post, .put, .delete, .patch]
 
@@ -45,7 +52,11 @@ public struct PlatformAPIRoutes: Sendable {
         for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
         let apiRequest = APIRequest(method: request.method.rawValue, path: request.uri.path, query: query, headers: headers,
                                     body: Array(buffer: body))
-        return Self.response(await service.handle(apiRequest))
+        let started = clock.now()
+        let answer = await service.handle(apiRequest)
+        accessLog.recordAPI(method: apiRequest.method, path: apiRequest.path, status: answer.status, actor: answer.actor,
+                            latency: clock.now() - started, at: clock.now())
+        return Self.response(answer)
     }
 
     static func response(_ r: APIResponse) -> Response {

@@ -76,7 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
                                                    fetcher: LiveHTTPFetcher(client: idpClient))
                 let service = APIService(backend: backend, platform: platform, validator: validator, enforcer: enforcer, secrets: secrets,
                                          clock: { Date() }, random: APIService.systemRandom)
-                platformAPI = PlatformAPIRoutes(service: service)
+                platformAPI = PlatformAPIRoutes(service: service, accessLog: accessLog)
                 let cleanup: @Sendable () async throws -> Void = { try await idpClient.shutdown(); try await backend.shutdown() }
                 cleanups.append(cleanup)
                 services.append(ShutdownService(cleanup))

@@ -49,11 +49,15 @@ public struct APIResponse: Sendable, Equatable {
     /// Header fields by lower-case name.
     public var headers: [String: String]
     public var body: [UInt8]
+    /// Who made the request, once authenticated (`user:<subject>` or `key:<id>`), for access
+    /// logs; never sent to the client.
+    public var actor: String?
 
-    public init(status: Int, headers: [String: String], body: [UInt8]) {
+    public init(status: Int, headers: [String: String], body: [UInt8], actor: String? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.actor = actor
     }
 
     /// A JSON response; keys are sorted, so equal values give equal bytes.

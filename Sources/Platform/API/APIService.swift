@@ -77,8 +77,15 @@ public final class APIService: Sendable {
 
     /// Answers one request; never throws: every failure becomes problem+json.
     public func handle(_ request: APIRequest) async -> APIResponse {
+        var actor: String?
+        var response = await answer(request, actor: &actor)
+        response.actor = actor
+        return response
+    }
+
+    func answer(_ request: APIRequest, actor: inout String?) async -> APIResponse {
         do {
-            return try await dispatch(request)
+            return try await dispatch(request, actor: &actor)
         } catch let problem as APIProblem {
             return problem.response
         } catch let error as ProvisioningError {
@@ -119,13 +126,14 @@ public final class APIService: Sendable {
         throw problem
     }
 
-    func dispatch(_ request: APIRequest) async throws -> APIResponse {
+    func dispatch(_ request: APIRequest, actor: inout String?) async throws -> APIResponse {
         let (route, parameters) = try self.route(method: request.method, path: request.path)
         var context = RouteContext(request: request, parameters: parameters, principal: nil, now: clock)
         guard route.access != .open else { return try await route.handler(self, context) }
 
         let routeTenant = parameters["tenant"] ?? ""
         var principal = try await authenticate(request, routeTenant: routeTenant)
+        actor = principal.actor
         // A user in their own tenant is decided after sign-in, on the roles the tenant's
         // database gives them; everyone else is decided before anything is looked up.
         let ownTenantUser = principal.kind == .user && !routeTenant.isEmpty && principal.tenant == routeTenant
