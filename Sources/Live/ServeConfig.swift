@@ -40,6 +40,9 @@ public struct ServeConfig: Sendable {
         public var secretKey: String
         /// The key's id, recorded with every sealed secret (rotate by changing both).
         public var secretKeyID: String
+        /// An access model and policy replacing the defaults (paths relative to the config file).
+        public var policyModel: String?
+        public var policyFile: String?
     }
 
     /// The configuration without a file: no tenants, the providers' public hosts allowed.
@@ -68,12 +71,26 @@ public struct ServeConfig: Sendable {
         }
         if let fl = f["flags"] { config.flags = try FlagsConfig.parse(fl) { try expand($0, environment) } }
         if let api = f["platform_api"] {
-            let af = try api.fields(["oidc_issuer", "oidc_audience", "database_url", "secret_key", "secret_key_id"])
+            let af = try api.fields(["oidc_issuer", "oidc_audience", "database_url", "secret_key", "secret_key_id", "policy_model", "policy"])
+            let base = (path as NSString).deletingLastPathComponent
+            func relative(_ node: YAMLNode?) throws -> String? {
+                try node.map { n in
+                    let p = try n.nonEmptyString()
+                    let full = p.hasPrefix("/") ? p : (base as NSString).appendingPathComponent(p)
+                    guard FileManager.default.fileExists(atPath: full) else { throw n.error("no such file '\(full)'") }
+                    return full
+                }
+            }
+            let model = try relative(af["policy_model"]), policy = try relative(af["policy"])
+            if (model == nil) != (policy == nil) {
+                throw api.error("give both 'policy_model' and 'policy' (a Casbin model and its policy), or neither")
+            }
             config.platformAPI = PlatformAPISettings(
                 issuer: try af.required("oidc_issuer").nonEmptyString(), audience: try af.required("oidc_audience").nonEmptyString(),
                 databaseURL: try af["database_url"].map { try expand($0, environment) },
                 secretKey: try expand(try af.required("secret_key"), environment),
-                secretKeyID: try af["secret_key_id"]?.nonEmptyString() ?? "platform-1")
+                secretKeyID: try af["secret_key_id"]?.nonEmptyString() ?? "platform-1",
+                policyModel: model, policyFile: policy)
         }
         return config
     }

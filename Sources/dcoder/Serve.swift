@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import Casbin
 import Foundation
 import Hummingbird
 import Identity
@@ -62,7 +63,8 @@ struct ServeCommand: AsyncParsableCommand {
         if let api = settings.platformAPI {
             // Everything that can fail comes before the HTTP client, which must be shut down.
             do {
-                let enforcer = try APIService.defaultEnforcer()
+                let enforcer = try api.policyModel.map { try Enforcer(modelPath: $0, policyPath: api.policyFile ?? "") }
+                    ?? APIService.defaultEnforcer()
                 let secrets = try SecretBox(base64Key: api.secretKey, keyID: api.secretKeyID)
                 let backend: any StorageBackend = try api.databaseURL.map { try PostgresBackend(url: $0) }
                     ?? SQLiteBackend(dataDirectory: URL(filePath: settings.dataDirectory, directoryHint: .isDirectory))

@@ -43,4 +43,11 @@ import Testing
         let missing = try CLI.run(["authz", "eval", "--model", "/nonexistent.conf"], stdin: "")
         #expect(missing.status == 2 && missing.err.contains("nonexistent.conf"))
     }
+
+    /// The Platform API's default policy, tested like code with the cases documented in Docs/access-control.md.
+    @Test func theDefaultPlatformPolicyPassesItsCases() throws {
+        let r = try CLI.run(["authz", "test", "Docs/examples/platform-policy-cases.jsonl"])
+        #expect(r.status == 0 && r.out.hasSuffix("14 passed, 0 failed\n"), "\(r.out)\(r.err)")
+    }
 }
+

@@ -43,6 +43,28 @@ struct ServeConfigTests {
         }
     }
 
+    @Test func platformAPISectionReadsTheSecretKeyAndPolicyFiles() throws {
+        let path = try write("""
+        platform_api:
+          oidc_issuer: https://acme.logto.app/oidc
+          oidc_audience: https://api.dcoder.test
+          secret_key: "${DCODER_SECRET_KEY}"
+          policy_model: \(FileManager.default.currentDirectoryPath)/Sources/Platform/API/Policies/platform_model.conf
+          policy: \(FileManager.default.currentDirectoryPath)/Sources/Platform/API/Policies/platform_policy.csv
+        """)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let c = try ServeConfig.load(path: path, environment: ["DCODER_SECRET_KEY": "c2VjcmV0"])
+        #expect(c.platformAPI?.secretKey == "c2VjcmV0" && c.platformAPI?.secretKeyID == "platform-1")
+        #expect(c.platformAPI?.policyFile?.hasSuffix("platform_policy.csv") == true)
+
+        let missing = try write("platform_api: {oidc_issuer: https://x.test/oidc, oidc_audience: a, secret_key: k, policy: nope.csv}\n")
+        defer { try? FileManager.default.removeItem(atPath: missing) }
+        #expect { try ServeConfig.load(path: missing, environment: [:]) } throws: { "\($0)".contains("nope.csv") }
+        let noKey = try write("platform_api: {oidc_issuer: https://x.test/oidc, oidc_audience: a}\n")
+        defer { try? FileManager.default.removeItem(atPath: noKey) }
+        #expect { try ServeConfig.load(path: noKey, environment: [:]) } throws: { "\($0)".contains("secret_key") }
+    }
+
     @Test func unknownKeysAreErrors() throws {
         let path = try write("server: {prot: 80}\n")
         defer { try? FileManager.default.removeItem(atPath: path) }
