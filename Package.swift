@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "Retrieval", targets: ["Retrieval"]),
         .library(name: "PlatformAPI", targets: ["PlatformAPI"]),
+        .library(name: "Plugins", targets: ["Plugins"]),
         .executable(name: "dcoder", targets: ["dcoder"]),
     ],
     dependencies: [
@@ -38,7 +39,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            exclude: ["Access/Casbin", "Identity", "Flags", "Storage", "RAG", "API"],
+            exclude: ["Access/Casbin", "Identity", "Flags", "Storage", "RAG", "API", "Plugins"],
             resources: [.copy("Gateway/Resources/pricing.json")]
         ),
         // The Casbin engine lives with Platform's access control but is its own module, so
@@ -74,6 +75,9 @@ let package = Package(
             ],
             path: "Sources/Platform/Identity"
         ),
+        // Plugins: manifests, capability-checked seams, the host, and the connectors (Slack,
+        // Teams, Jira, SharePoint), all sans-I/O behind PluginHTTPTransport.
+        .target(name: "Plugins", path: "Sources/Platform/Plugins"),
         // The Platform API's core (sans-I/O): routes, authentication, the access policy, the
         // configuration model. The Lab drives it directly; `dcoder serve` mounts it on Hummingbird.
         .target(
@@ -89,6 +93,8 @@ let package = Package(
                 "PlatformAPI",
                 "Identity",
                 "Storage",
+                "Flags",
+                "Plugins",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -131,7 +137,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "PlatformTests", dependencies: ["Platform"], exclude: ["Access/Casbin", "Identity", "Flags", "Storage", "RAG", "API"]),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform"], exclude: ["Access/Casbin", "Identity", "Flags", "Storage", "RAG", "API", "Plugins"]),
+        .testTarget(name: "PluginsTests", dependencies: ["Plugins", "Lab"], path: "Tests/PlatformTests/Plugins"),
         .testTarget(name: "PlatformAPITests", dependencies: ["PlatformAPI", "Identity", "Storage", "Casbin"], path: "Tests/PlatformTests/API"),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"], path: "Tests/PlatformTests/RAG"),
         // Shared by the storage and live suites: which backends to run, scratch PostgreSQL databases.
