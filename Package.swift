@@ -150,7 +150,7 @@ let package = Package(
         .testTarget(name: "IdentityTests", dependencies: ["Identity", .product(name: "Crypto", package: "swift-crypto")],
                     path: "Tests/PlatformTests/Identity"),
         .testTarget(name: "CasbinTests", dependencies: ["Casbin"], path: "Tests/PlatformTests/Access/Casbin"),
-        .testTarget(name: "LabTests", dependencies: ["Lab", "Platform"]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "Platform", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "LiveTests", dependencies: [
             "Live", "Platform", "Lab", "Flags", "Identity", "Storage", "PlatformAPI", "TestSupport",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

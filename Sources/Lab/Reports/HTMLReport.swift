@@ -96,6 +96,7 @@ public enum HTMLReport {
             }
             h += "</tbody></table>"
         }
+        if !m.flagSnapshots.isEmpty || !m.deliveries.isEmpty || !m.connectorMessages.isEmpty { h += flagsSection(m) }
         if !m.platformTenants.isEmpty || !m.apiCalls.isEmpty { h += platformSection(m) }
         h += "<h3>Steps</h3>"
         if r.steps.isEmpty { h += "<p class=\"muted\">none</p>" } else {
@@ -111,6 +112,35 @@ public enum HTMLReport {
             h += "<td class=\"n\">\(usd(rows.reduce(Int64(0)) { $0 + $1.value.billedMicros }))</td><td class=\"n\">\(rows.reduce(0) { $0 + $1.value.hallucinated })</td></tr>"
         }
         return h + "</tbody></table></section>\n"
+    }
+
+    /// Flag states over virtual time, and which alerts went where.
+    static func flagsSection(_ m: RunMetrics) -> String {
+        var h = "<h3>Flags over virtual time</h3>"
+        let features = Set(m.flagSnapshots.flatMap { $0.states.values.flatMap(\.keys) }).sorted()
+        h += "<table><thead><tr><th>At</th><th>Change</th>" + features.map { "<th>\(esc($0))</th>" }.joined() + "</tr></thead><tbody>"
+        for snap in m.flagSnapshots {
+            h += "<tr><td>\(esc(DurationFormat.format(Nanoseconds(snap.at.nanoseconds))))</td><td>\(esc(snap.cause))</td>"
+            for f in features {
+                let on = snap.states.keys.sorted().filter { snap.states[$0]?[f] == true }
+                h += "<td>\(on.isEmpty ? "<span class=\"muted\">off for all</span>" : esc(on.joined(separator: ", ")))</td>"
+            }
+            h += "</tr>"
+        }
+        h += "</tbody></table><h3>Alerts delivered by plugins</h3>"
+        if m.deliveries.isEmpty { h += "<p class=\"muted\">none</p>" } else {
+            h += "<table><thead><tr><th>At</th><th>Tenant</th><th>Plugin</th><th>Alert</th><th>Outcome</th></tr></thead><tbody>"
+            for d in m.deliveries {
+                h += "<tr class=\"\(d.failure == nil ? "" : "bad")\"><td>\(esc(DurationFormat.format(Nanoseconds(d.at.nanoseconds))))</td><td>\(esc(d.tenant))</td>"
+                h += "<td>\(esc(d.plugin))</td><td>\(esc(d.alertKind))</td><td>\(esc(d.failure ?? "delivered"))</td></tr>"
+            }
+            h += "</tbody></table>"
+        }
+        h += "<h3>What the connector services received</h3>"
+        if m.connectorMessages.isEmpty { return h + "<p class=\"muted\">nothing</p>" }
+        h += "<table><thead><tr><th>Service</th><th>Tenant</th><th>Messages</th></tr></thead><tbody>"
+        for c in m.connectorMessageCounts { h += "<tr><td>\(esc(c.service))</td><td>\(esc(c.tenant))</td><td class=\"n\">\(c.count)</td></tr>" }
+        return h + "</tbody></table>"
     }
 
     /// The Platform API's tenants (each with its own database) and the calls the steps made.

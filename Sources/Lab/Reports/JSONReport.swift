@@ -85,6 +85,24 @@ public enum JSONReport {
                          ("tenant", a.tenant.map(OrderedJSON.string) ?? .null), ("provider", a.provider.map { .string($0.rawValue) } ?? .null),
                          ("message", .string(a.message))])
             })),
+            ("flags_and_plugins", .object([
+                ("flag_timeline", .array(m.flagSnapshots.map { snap in
+                    let features = Set(snap.states.values.flatMap(\.keys)).sorted()
+                    return .object([
+                        ("at_seconds", .number(Double(snap.at.nanoseconds) / 1e9)), ("cause", .string(snap.cause)),
+                        ("enabled_for", .object(features.map { f in
+                            (f, .array(snap.states.keys.sorted().filter { snap.states[$0]?[f] == true }.map(OrderedJSON.string)))
+                        })),
+                    ])
+                })),
+                ("deliveries", .array(m.deliveries.map { d in
+                    .object([("at_seconds", .number(Double(d.at.nanoseconds) / 1e9)), ("plugin", .string(d.plugin)), ("tenant", .string(d.tenant)),
+                             ("alert", .string(d.alertKind)), ("failure", d.failure.map(OrderedJSON.string) ?? .null)])
+                })),
+                ("connector_messages", .array(m.connectorMessageCounts.map { c in
+                    .object([("service", .string(c.service)), ("tenant", .string(c.tenant)), ("count", .int(c.count))])
+                })),
+            ])),
             ("platform_api", .object([
                 ("tenants", .array(m.platformTenants.sorted { $0.id < $1.id }.map { t in
                     .object([("id", .string(t.id)), ("status", .string(t.status)), ("database", .string(t.database)),

@@ -1,5 +1,7 @@
+import Flags
 import Foundation
 import Platform
+import Plugins
 
 /// Runs a scenario as a discrete-event simulation on virtual time.
 ///
@@ -107,8 +109,22 @@ public final class LabRunner {
     }
 
     var tenantKeys: [String: [String]] = [:]
+    /// The platform's flags: definitions, tenant overrides and traits (the same book live).
+    var flagBook = FlagBook()
+    /// Plugins of the run, when any tenant configures an integration.
+    var pluginHost: PluginHost?
+    /// What the connectors reached (mock Slack, Teams, Jira, Graph), in process.
+    let connectorMocks = MockConnectorServices()
+    /// The egress allowlist as plugins see it (kept equal to the gateway's).
+    let pluginAllowlist = LockedBox(EgressAllowlist())
+    /// Alerts already handed to the plugin host.
+    var alertsDelivered = 0
+    /// Tenants in order of appearance (for flag snapshots).
+    var tenantOrder: [String] = []
 
     func addTenant(_ t: Scenario.TenantSpec) throws {
+        tenantOrder.append(t.id)
+        if !t.traits.isEmpty { flagBook.traits[t.id] = t.traits }
         for a in t.aliases { expectedActive[AliasKey(tenant: t.id, alias: a.name)] = a.active }
         if t.budget != nil { anyBudget = true }
         if !t.limits.isEmpty || !t.keyLimits.isEmpty { anyLimits = true }
@@ -147,6 +163,10 @@ public final class LabRunner {
         } catch {
             throw ScenarioError(file: scenario.file, line: 1, column: 1, message: "cannot start the Lab's Platform API: \(error)")
         }
+        flagBook.definitions = scenario.flags ?? FlagDefinitions()
+        pluginAllowlist.set(core.configuration.allowlist)
+        try await startPlugins()
+        if scenario.flags != nil { recordFlags(cause: "start") }
         while let (time, event) = queue.pop() {
             clock.advance(to: time)
             switch event {
@@ -154,19 +174,26 @@ public final class LabRunner {
             case .completion(let slot): complete(Int(slot))
             case .step(let i):
                 let step = scenario.steps[Int(i)]
-                if case .platform(let action) = step.action, let platform {
+                switch step.action {
+                case .platform(let action):
+                    guard let platform else { break }
                     let now = platform.setTime(time)
                     let error = await platform.flow.perform(action, at: time, now: now)
                     stepLog.append(StepOutcome(at: time, description: step.description, error: error))
-                } else {
+                case .setFlag, .setRollout:
+                    await applyFlagStep(step)
+                default:
                     apply(step)
+                    pluginAllowlist.set(core.configuration.allowlist)
                 }
             }
+            if pluginHost != nil, metrics.alerts.count > alertsDelivered { await deliverAlerts() }
             if let progress, Double(time.nanoseconds) / Double(scenario.duration.value) >= nextReport {
                 progress(min(1, Double(time.nanoseconds) / Double(scenario.duration.value)))
                 nextReport += 0.02
             }
         }
+        await collectConnectorMessages()
         if let platform {
             metrics.apiCalls = platform.flow.records
             metrics.platformTenants = await platform.snapshot()
@@ -302,12 +329,110 @@ public final class LabRunner {
                 core.setAllowlist(list, at: now).forEach(metrics.raise)
             case .suspendTenant(let t): try core.setSuspended(tenant: t, true)
             case .resumeTenant(let t): try core.setSuspended(tenant: t, false)
-            case .platform: break  // run by `run` itself, which awaits them
+            case .platform, .setFlag, .setRollout: break  // run by `run` itself, which awaits them
             }
         } catch {
             let text = "\(error)"
             return stepLog.append(StepOutcome(at: now, description: step.description, error: text))
         }
         stepLog.append(StepOutcome(at: now, description: step.description, error: error))
+    }
+
+    // MARK: Flags and plugins
+
+    /// The Lab's date for a virtual instant (time zero is 2026-01-01T00:00:00Z).
+    static func date(_ at: Instant) -> Date { LabPlatform.epoch.addingTimeInterval(Double(at.nanoseconds) / 1e9) }
+
+    /// Configures every tenant's integrations and applies the flags once.
+    func startPlugins() async throws {
+        let specs = scenario.tenants + scenario.steps.compactMap { if case .addTenant(let t) = $0.action { return t } else { return nil } }
+        guard specs.contains(where: { !$0.integrations.isEmpty }) else { return }
+        let clock = self.clock, allowlist = pluginAllowlist
+        let host = try PluginHost(plugins: Connectors.builtIn, transport: connectorMocks, egressAllowed: { url in
+            guard case .success(let endpoint) = Endpoint.parse(url.absoluteString) else { return false }
+            return allowlist.get().allows(endpoint)
+        }, clock: { Self.date(clock.now()) })
+        for spec in specs {
+            for (plugin, values) in spec.integrations.sorted(by: { $0.key < $1.key }) {
+                try await host.configure(tenant: spec.id, plugin: plugin, PluginConfiguration(values))
+            }
+        }
+        pluginHost = host
+        await syncPlugins()
+    }
+
+    func syncPlugins() async {
+        guard let host = pluginHost else { return }
+        let book = flagBook
+        for tenant in tenantOrder {
+            for change in await host.sync(tenant: tenant, isEnabled: { book.isEnabled($0, tenant: tenant) }) {
+                if let error = change.error {
+                    stepLog.append(StepOutcome(at: clock.now(), description: "enable \(change.plugin) for \(tenant)", error: error))
+                }
+            }
+        }
+    }
+
+    func applyFlagStep(_ step: Scenario.Step) async {
+        switch step.action {
+        case .setFlag(let feature, let tenant, let state):
+            if let tenant {
+                flagBook.overrides[tenant, default: [:]][feature] = state
+            } else if let state, var f = flagBook.definitions.feature(named: feature) {
+                f.enabled = state.enabled
+                if let v = state.value { f.value = v }
+                flagBook.definitions.put(f)
+            }
+        case .setRollout(let feature, let percent):
+            if var f = flagBook.definitions.feature(named: feature) {
+                f.rollout = percent
+                flagBook.definitions.put(f)
+            }
+        default:
+            return
+        }
+        stepLog.append(StepOutcome(at: clock.now(), description: step.description, error: nil))
+        await syncPlugins()
+        recordFlags(cause: step.description)
+    }
+
+    /// Hands alerts raised since the last event to the tenants' active alert sinks.
+    func deliverAlerts() async {
+        guard let host = pluginHost else { return }
+        while alertsDelivered < metrics.alerts.count {
+            let alert = metrics.alerts[alertsDelivered]
+            alertsDelivered += 1
+            guard let tenant = alert.tenant else { continue }
+            let pluginAlert = PluginAlert(kind: alert.kind.rawValue, tenant: tenant, message: alert.message, at: Self.date(alert.at))
+            for d in await host.deliver(pluginAlert) {
+                metrics.deliveries.append(RunMetrics.Delivery(at: alert.at, plugin: d.plugin, tenant: d.tenant, alertKind: d.alertKind, failure: d.failure))
+            }
+        }
+    }
+
+    /// Every tenant's flags now, for the report's timeline and the `flag.enabled` metric.
+    func recordFlags(cause: String) {
+        var states: [String: [String: Bool]] = [:]
+        for tenant in tenantOrder {
+            var row: [String: Bool] = [:]
+            for flag in flagBook.evaluate(tenant: tenant) { row[flag.name] = flag.enabled }
+            states[tenant] = row
+        }
+        metrics.flagSnapshots.append(.init(at: clock.now(), cause: cause, states: states))
+    }
+
+    /// What the mock connector services received, attributed to the tenant whose
+    /// configuration names that URL.
+    func collectConnectorMessages() async {
+        guard pluginHost != nil else { return }
+        let specs = scenario.tenants + scenario.steps.compactMap { if case .addTenant(let t) = $0.action { return t } else { return nil } }
+        for r in await connectorMocks.received {
+            let owner = specs.first { spec in
+                spec.integrations.values.contains { config in
+                    config.values.contains { value in value.hasPrefix("http") && (r.url == value || (r.url.hasPrefix(value) && value.count > 12)) }
+                }
+            }?.id ?? "-"
+            metrics.connectorMessages.append(.init(service: r.service, tenant: owner, url: r.url))
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Flags
 import Platform
 
 /// A scenario: the platform, tenants, mock providers, traffic, scripted steps and the
@@ -19,6 +20,8 @@ public struct Scenario: Sendable {
     public var traffic: [TrafficSpec]
     public var steps: [Step]
     public var expectations: [Expectation]
+    /// The platform's feature flags (`flags:`), if the scenario declares any.
+    public var flags: FlagDefinitions?
 
     /// Whether any step acts on the Platform API (the Lab then starts one for the run).
     public var usesPlatformAPI: Bool { steps.contains { if case .platform = $0.action { true } else { false } } }
@@ -51,6 +54,10 @@ public struct Scenario: Sendable {
         /// Limits of single virtual keys, by the key as written.
         public var keyLimits: [String: RateLimits]
         public var budget: Budget?
+        /// Traits flags are evaluated with (plan, region, size…).
+        public var traits: OrderedMap<Flags.JSONValue> = OrderedMap()
+        /// Plugin id → configuration (`integrations: {slack: {webhook_url: …}}`).
+        public var integrations: [String: [String: String]] = [:]
 
         public init(id: String, keys: [String], accounts: [AccountSpec], aliases: [AliasSpec],
                     limits: RateLimits = RateLimits(), keyLimits: [String: RateLimits] = [:], budget: Budget? = nil) {
@@ -128,6 +135,11 @@ public struct Scenario: Sendable {
             case resumeTenant(String)
             /// A Platform API action (sign-in, tenant creation, calls and checks).
             case platform(PlatformAction)
+            /// Sets a flag's platform default (no tenant) or a tenant's override; with a nil
+            /// state, removes the tenant's override.
+            case setFlag(feature: String, tenant: String?, state: FlagState?)
+            /// Sets (or, with nil, removes) a feature's rollout percentage.
+            case setRollout(feature: String, percent: Double?)
         }
 
         public var description: String {
@@ -141,6 +153,10 @@ public struct Scenario: Sendable {
             case .suspendTenant(let t): return "suspend tenant \(t)"
             case .resumeTenant(let t): return "resume tenant \(t)"
             case .platform(let a): return a.description
+            case .setFlag(let f, let t, let state):
+                let what = state.map { $0.enabled ? "on" : "off" } ?? "back to the platform's value"
+                return t.map { "flag \(f) \(what) for \($0)" } ?? "flag \(f) \(what) by default"
+            case .setRollout(let f, let p): return p.map { "roll \(f) out to \(Expectation.trim($0))% of tenants" } ?? "stop the rollout of \(f)"
             }
         }
     }

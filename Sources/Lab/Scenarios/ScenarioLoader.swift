@@ -1,13 +1,15 @@
 import Crypto
+import Flags
 import Foundation
 import Platform
+import Plugins
 
 /// Reads scenario files into ``Scenario`` values, with precise errors.
 ///
 /// Every problem is reported as `file:line:column: what was expected`, unknown keys
 /// included, so a typo never silently changes what a run tests.
 public enum ScenarioLoader {
-    static let topKeys = ["name", "description", "seed", "duration", "lab", "platform", "providers", "tenants", "traffic", "steps", "expect"]
+    static let topKeys = ["name", "description", "seed", "duration", "lab", "platform", "providers", "tenants", "traffic", "steps", "expect", "flags"]
 
     /// Loads a scenario file. `seedOverride` replaces the file's seed (`--seed`).
     public static func load(path: String, seedOverride: UInt64? = nil) throws -> Scenario {
@@ -120,10 +122,27 @@ public enum ScenarioLoader {
         if let e = f["expect"] {
             for node in try e.list() { expectations.append(try parseExpectation(node)) }
         }
-        return Scenario(
+        var scenario = Scenario(
             name: name, description: try f["description"]?.string() ?? "", file: context.file, sourceHash: "",
             seed: seed, duration: duration, wire: wire, buckets: buckets, platform: platform, providers: providers,
             tenants: tenants, traffic: traffic, steps: steps.sorted { $0.at < $1.at }, expectations: expectations)
+        if let fl = f["flags"] { scenario.flags = try parseFlags(fl).0 }
+        // Flag steps must name declared features and tenants.
+        let tenantIDs = Set(allTenants.map(\.id))
+        for node in try f["steps"]?.list() ?? [] {
+            let step = try parseStep(node, providers: providers, duration: duration)
+            var feature: String?, tenant: String?
+            switch step.action {
+            case .setFlag(let f, let t, _): feature = f; tenant = t
+            case .setRollout(let f, _): feature = f
+            default: continue
+            }
+            if let feature, scenario.flags?.feature(named: feature) == nil {
+                throw node.error("no feature '\(feature)' in the scenario's flags")
+            }
+            if let tenant, !tenantIDs.contains(tenant) { throw node.error("no tenant '\(tenant)'") }
+        }
+        return scenario
     }
 
     package static func parsePlatform(_ node: YAMLNode?, context: inout Context) throws -> Scenario.PlatformSpec {
@@ -246,7 +265,7 @@ public enum ScenarioLoader {
         guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
             throw node.error("tenant ids use letters, digits, '-' and '_'")
         }
-        let f = try node.fields(["keys", "providers", "models", "quotas", "key_quotas", "budget"])
+        let f = try node.fields(["keys", "providers", "models", "quotas", "key_quotas", "budget", "traits", "integrations"])
         let keysNode = try f.required("keys")
         let keys = try keysNode.list().map { try secret($0) }
         guard !keys.isEmpty else { throw keysNode.error("a tenant needs at least one virtual key") }
@@ -301,7 +320,31 @@ public enum ScenarioLoader {
             if let t = bf["thresholds"] { thresholds = try t.list().map { try $0.int(min: 1, max: 1000) } }
             budget = Budget(monthlyMicros: Int64((usd * 1_000_000).rounded()), thresholds: thresholds)
         }
-        return .init(id: id, keys: keys, accounts: accounts, aliases: aliases, limits: limits, keyLimits: keyLimits, budget: budget)
+        var spec = Scenario.TenantSpec(id: id, keys: keys, accounts: accounts, aliases: aliases, limits: limits, keyLimits: keyLimits, budget: budget)
+        if let t = f["traits"] {
+            var traits = OrderedMap<Flags.JSONValue>()
+            for (k, v) in try t.mapping() {
+                guard v.isScalar else { throw v.error("a trait is a single value (text, number or true/false)") }
+                traits[k] = flagJSON(v.yams)
+            }
+            spec.traits = traits
+        }
+        if let i = f["integrations"] {
+            for (pluginID, config) in try i.mapping() {
+                guard let plugin = Connectors.builtIn.first(where: { $0.manifest.id == pluginID }) else {
+                    throw config.error("no plugin '\(pluginID)'; the connectors are \(Connectors.builtIn.map(\.manifest.id).joined(separator: ", "))")
+                }
+                var values: [String: String] = [:]
+                for (k, v) in try config.mapping() { values[k] = try secret(v) }
+                do {
+                    try plugin.validate(try PluginConfiguration(values).validated(against: plugin.manifest))
+                } catch {
+                    throw config.error("\(error)")
+                }
+                spec.integrations[pluginID] = values
+            }
+        }
+        return spec
     }
 
     /// `{requests_per_second, requests_per_minute, requests_per_hour, tokens_per_minute, concurrent}`
@@ -391,7 +434,7 @@ public enum ScenarioLoader {
 
     static func parseStep(_ node: YAMLNode, providers: [MockProviderProfile], duration: Nanoseconds) throws -> Scenario.Step {
         let actions = ["switch_provider", "outage", "set_key", "add_tenant", "allowlist_add", "allowlist_remove", "suspend_tenant", "resume_tenant"]
-            + platformActions
+            + platformActions + ["set_flag", "set_rollout"]
         let f = try node.fields(["at"] + actions)
         let at = Instant.zero + (try f.required("at").duration())
         let present = f.keys.filter { $0 != "at" }
@@ -423,6 +466,26 @@ public enum ScenarioLoader {
         case "allowlist_remove": action = .allowlistRemove(try body.nonEmptyString())
         case "suspend_tenant": action = .suspendTenant(try body.nonEmptyString())
         case "resume_tenant": action = .resumeTenant(try body.nonEmptyString())
+        case "set_flag":
+            let s = try body.fields(["feature", "tenant", "enabled", "value", "clear"])
+            let feature = try s.required("feature").nonEmptyString()
+            let tenant = try s["tenant"]?.nonEmptyString()
+            if try s["clear"]?.bool() == true {
+                guard tenant != nil, s["enabled"] == nil else { throw body.error("'clear: true' removes a tenant's override: give 'tenant' and no 'enabled'") }
+                action = .setFlag(feature: feature, tenant: tenant, state: nil)
+            } else {
+                action = .setFlag(feature: feature, tenant: tenant,
+                                  state: FlagState(enabled: try s.required("enabled").bool(), value: s["value"].map { flagJSON($0.yams) }))
+            }
+        case "set_rollout":
+            let s = try body.fields(["feature", "percent"])
+            var percent: Double?
+            if let p = s["percent"], try p.string() != "none" {
+                let v = try p.double()
+                guard (0...100).contains(v) else { throw p.error("a percentage from 0 to 100, or none") }
+                percent = v
+            }
+            action = .setRollout(feature: try s.required("feature").nonEmptyString(), percent: percent)
         default: action = .platform(try parsePlatformAction(key, body))
         }
         if at.nanoseconds > duration.value { throw try f.required("at").error("the step is after the end of the run (\(duration))") }

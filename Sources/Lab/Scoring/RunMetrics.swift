@@ -49,6 +49,39 @@ public final class RunMetrics {
     var alertKeys: Set<String> = []
     /// Checker name → findings (the first few are kept with details; all are counted).
     public internal(set) var violations: [String: (count: Int, examples: [String])] = [:]
+    /// Alerts handed to plugins, and what became of each.
+    public struct Delivery: Sendable {
+        public var at: Instant
+        public var plugin: String
+        public var tenant: String
+        public var alertKind: String
+        public var failure: String?
+    }
+    public internal(set) var deliveries: [Delivery] = []
+    /// What the mock connector services received, by service and the tenant whose URL it was.
+    public struct ConnectorMessage: Sendable {
+        public var service: String
+        public var tenant: String
+        public var url: String
+    }
+    public internal(set) var connectorMessages: [ConnectorMessage] = []
+    /// Messages per (service, tenant), sorted: what reports show (never the URLs, which hold secrets).
+    public var connectorMessageCounts: [(service: String, tenant: String, count: Int)] {
+        var counts: [String: Int] = [:]
+        for c in connectorMessages { counts[c.service + "\u{0}" + c.tenant, default: 0] += 1 }
+        return counts.keys.sorted().map { k in
+            let parts = k.split(separator: "\u{0}", omittingEmptySubsequences: false)
+            return (String(parts[0]), String(parts[1]), counts[k]!)
+        }
+    }
+    /// Every tenant's flags at the start and after each flag step.
+    public struct FlagSnapshot: Sendable {
+        public var at: Instant
+        public var cause: String
+        /// Tenant → feature → enabled.
+        public var states: [String: [String: Bool]]
+    }
+    public internal(set) var flagSnapshots: [FlagSnapshot] = []
     /// Platform API calls made by scenario steps, in order.
     public internal(set) var apiCalls: [APICallRecord] = []
     /// The Platform API's tenants at the end of the run.
@@ -158,9 +191,10 @@ public final class RunMetrics {
         "ttft.p50", "ttft.p95", "ttft.p99",
         "tokens.prompt", "tokens.completion", "tokens.total", "cost.usd", "cost.micros",
         "alerts", "upstream.calls", "upstream.billed_micros", "upstream.hallucinations", "violations",
-        "api.calls", "tenants",
+        "api.calls", "tenants", "flag.enabled", "alert.deliveries", "connector.received",
     ]
-    static let knownLabels: Set<String> = ["tenant", "provider", "model", "status", "stream", "kind", "key", "checker", "user", "result"]
+    static let knownLabels: Set<String> = ["tenant", "provider", "model", "status", "stream", "kind", "key", "checker", "user", "result",
+                                           "feature", "plugin", "service"]
 
     func labelValue(_ key: CallKey, _ label: String) -> String? {
         switch label {
@@ -201,6 +235,38 @@ public final class RunMetrics {
     public func value(of metric: String, labels: [(key: String, value: String)]) -> Double? {
         switch metric {
         case "requests": return Double(matchingCalls(labels).reduce(0) { $0 + $1.1.count })
+        case "flag.enabled":
+            // (tenant, feature) pairs on at the end of the run.
+            guard let last = flagSnapshots.last else { return nil }
+            var n = 0
+            for (tenant, row) in last.states {
+                for (feature, on) in row where on && labels.allSatisfy({ l in
+                    switch l.key {
+                    case "tenant": return tenant == l.value
+                    case "feature": return feature == l.value
+                    default: return false
+                    }
+                }) { n += 1 }
+            }
+            return Double(n)
+        case "alert.deliveries":
+            return Double(deliveries.filter { d in labels.allSatisfy { l in
+                switch l.key {
+                case "tenant": return d.tenant == l.value
+                case "plugin": return d.plugin == l.value
+                case "kind": return d.alertKind == l.value
+                case "result": return (d.failure == nil ? "delivered" : "failed") == l.value
+                default: return false
+                }
+            } }.count)
+        case "connector.received":
+            return Double(connectorMessages.filter { c in labels.allSatisfy { l in
+                switch l.key {
+                case "tenant": return c.tenant == l.value
+                case "service": return c.service == l.value
+                default: return false
+                }
+            } }.count)
         case "api.calls":
             // Platform API calls by tenant (named in the path), status, user (who called) and
             // result (pass: the expected status came back).

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 @testable import Lab
@@ -159,6 +160,45 @@ let repositoryRoot: String = {
         #expect(failed.first?.contains("answered 403, expected 200") == true, "\(failed)")
         #expect(failed.last?.contains("has not signed in") == true)
         #expect(r.expectations.allSatisfy { $0.passed })
+    }
+
+    @Test func acceptanceFlagsAndPluginsScenarioPasses() async throws {
+        let r = try await LabRunner(scenario: ScenarioLoader.load(path: repositoryRoot + "/Scenarios/acceptance/flags-and-plugins.yaml")).run()
+        for e in r.expectations where !e.passed { Issue.record("\(e.message)") }
+        for c in r.checks where !c.passed { Issue.record("\(c.name): \(c.details)") }
+        #expect(r.passed)
+        // The rollout's tenants are the ones Flagsmith's hashing picks, computed here without the engine.
+        let final = try #require(r.metrics.flagSnapshots.last)
+        let tenants = final.states.keys.sorted()
+        let rolledOut = tenants.filter { final.states[$0]?["experimental.reasoning"] == true }
+        #expect(rolledOut == tenants.filter { Self.flagsmithBucket("rollout:experimental.reasoning,platform_\($0)") <= 30 })
+        // Only acme's deliveries, and only after its flag went on at 10 minutes.
+        #expect(r.metrics.deliveries.filter { $0.plugin == "slack" }.allSatisfy { $0.tenant == "acme" && $0.at.nanoseconds >= 600_000_000_000 })
+    }
+
+    /// MD5 of the text as a big integer, mod 9999, over 9998, × 100 (Flagsmith's hashing).
+    static func flagsmithBucket(_ text: String) -> Double {
+        var remainder = 0
+        for byte in Insecure.MD5.hash(data: Array(text.utf8)) { remainder = (remainder * 256 + Int(byte)) % 9999 }
+        return Double(remainder) / 9998 * 100
+    }
+
+    @Test func flagAndPluginMistakesAreReportedWithTheirLine() throws {
+        let base = "name: x\nduration: 1m\nflags:\n  features:\n    connectors.slack: false\n"
+        let tenant = "tenants:\n  acme:\n    keys: [k]\n    providers: {openai: {key: sk}}\n    models: {chat: openai/gpt-4o-mini}\n"
+        for (text, line, needle) in [
+            (base + "steps:\n  - {at: 1s, set_flag: {feature: nope, enabled: true}}\n", 7, "no feature 'nope'"),
+            (base + tenant + "    integrations: {discord: {url: x}}\n", 11, "no plugin 'discord'"),
+            (base + tenant + "    integrations: {slack: {webhook_url: not-a-url}}\n", 11, "http(s) URL"),
+            (base + "  segments:\n    s: {rules: [], overrides: {ghost: true}}\n", 4, "ghost"),
+        ] {
+            do {
+                _ = try ScenarioLoader.load(path: writeTemp(text))
+                Issue.record("accepted: \(text)")
+            } catch let e as ScenarioError {
+                #expect(e.line == line && e.message.contains(needle), "\(e) (expected line \(line))")
+            }
+        }
     }
 
     @Test func platformStepsAreCheckedWhenLoaded() throws {
