@@ -82,7 +82,7 @@ let package = Package(
         // configuration model. The Lab drives it directly; `dcoder serve` mounts it on Hummingbird.
         .target(
             name: "PlatformAPI",
-            dependencies: ["Casbin", "Identity", "Storage", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Casbin", "Identity", "Storage", "Flags", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/Platform/API",
             resources: [.copy("Policies")]
         ),
@@ -116,6 +116,7 @@ let package = Package(
                 "Identity",
                 "Storage",
                 "PlatformAPI",
+                "Plugins",
             ]
         ),
         .executableTarget(
@@ -130,6 +131,7 @@ let package = Package(
                 "Storage",
                 "Identity",
                 "PlatformAPI",
+                "Plugins",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -152,7 +154,7 @@ let package = Package(
         .testTarget(name: "CasbinTests", dependencies: ["Casbin"], path: "Tests/PlatformTests/Access/Casbin"),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Platform", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "LiveTests", dependencies: [
-            "Live", "Platform", "Lab", "Flags", "Identity", "Storage", "PlatformAPI", "TestSupport",
+            "Live", "Platform", "Lab", "Flags", "Identity", "Storage", "PlatformAPI", "TestSupport", "Plugins",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

@@ -1,3 +1,4 @@
+import Flags
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -33,13 +34,17 @@ public final class LiveGateway: Sendable {
     let anyLimits: Bool
     let anyBudget: Bool
     let flags: FlagsConfig?
+    /// The process's flags (shared with the Platform API when it is served).
+    public let flagRegistry: FlagRegistry
+    /// Alert sinks and other plugins, when a tenant configures an integration.
+    let plugins: LivePlugins?
     let platformAPI: PlatformAPIRoutes?
 
     /// Builds the gateway from a configuration; refused accounts are logged as alerts.
     /// - Parameter accessLog: one JSON line per call (see ``AccessLog``).
     ///   - platformAPI: the Platform API's routes, when the configuration enables it.
     public init(config: ServeConfig, transport: ProviderHTTPTransport, logger: Logger, accessLog: AccessLog = AccessLog(enabled: false),
-                platformAPI: PlatformAPIRoutes? = nil) throws {
+                platformAPI: PlatformAPIRoutes? = nil, flags flagRegistry: FlagRegistry? = nil, plugins: LivePlugins? = nil) throws {
         let allowlist: EgressAllowlist
         do { allowlist = try EgressAllowlist(config.platform.allowlist) } catch { throw LiveError("platform.egress_allowlist: \(error)") }
         var core = GatewayCore(configuration: .init(allowlist: allowlist, pricing: config.platform.pricing, upstreamTimeout: config.platform.upstreamTimeout))
@@ -58,6 +63,8 @@ public final class LiveGateway: Sendable {
         self.maxRequestBytes = config.maxRequestBytes
         self.accessLog = accessLog
         self.flags = config.flags
+        self.flagRegistry = flagRegistry ?? FlagRegistry(FlagBook(definitions: config.flags?.definitions ?? FlagDefinitions()))
+        self.plugins = plugins
         self.platformAPI = platformAPI
     }
 
@@ -73,7 +80,7 @@ public final class LiveGateway: Sendable {
         }
         router.get("/v1/models") { [self] request, _ in models(request) }
         router.post("/v1/chat/completions") { [self] request, _ in await chat(request) }
-        if let flags { FlagsRoutes(config: flags).add(to: router) }
+        if let flags { FlagsRoutes(environmentKey: flags.environmentKey, registry: flagRegistry).add(to: router) }
         platformAPI?.add(to: router)
         return router
     }
@@ -239,7 +246,10 @@ public final class LiveGateway: Sendable {
             let now = clock.now()
             alerts += budgets.withLockedValue { $0.add(tenant: tenant, costMicros: usage.costMicros, at: now, budget: budget) }
         }
-        for a in alerts where self.alerts.add(a) { logger.warning("alert", metadata: Self.metadata(a)) }
+        for a in alerts where self.alerts.add(a) {
+            logger.warning("alert", metadata: Self.metadata(a))
+            plugins?.enqueue(a)
+        }
         accessLog.record(usage, at: clock.now())
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Casbin
+import Flags
 import Foundation
 import Hummingbird
 import Identity
@@ -11,6 +12,7 @@ import Live
 import Logging
 import Platform
 import PlatformAPI
+import Plugins
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -59,6 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
         let accessLog = AccessLog(enabled: logger.logLevel <= .info) { lines.append($0) }
         var services: [any Service] = [LineWriterService(lines), TransportService(transport)]
         var platformAPI: PlatformAPIRoutes?
+        var flagRegistry = FlagRegistry(FlagBook(definitions: settings.flags?.definitions ?? FlagDefinitions()))
         var cleanups: [@Sendable () async throws -> Void] = []
         if let api = settings.platformAPI {
             // Everything that can fail comes before the HTTP client, which must be shut down.
@@ -82,14 +85,31 @@ struct ServeCommand: AsyncParsableCommand {
                 let cleanup: @Sendable () async throws -> Void = { try await idpClient.shutdown(); try await backend.shutdown() }
                 cleanups.append(cleanup)
                 services.append(ShutdownService(cleanup))
+                // The stored flags (seeded from the file's on first start) are the process's flags.
+                try await service.loadFlags(seed: settings.flags?.definitions)
+                flagRegistry = service.flags
             } catch {
                 try? await transport.shutdown()
+                for cleanup in cleanups { try? await cleanup() }
                 FileHandle.standardError.write(Data("error: platform_api: \(error)\n".utf8))
                 throw ExitCode(2)
             }
         }
+        var plugins: LivePlugins?
         do {
-            gateway = try LiveGateway(config: settings, transport: transport, logger: logger, accessLog: accessLog, platformAPI: platformAPI)
+            let pluginHTTP = PluginHTTPClient()
+            cleanups.append { try await pluginHTTP.shutdown() }
+            services.append(ShutdownService { try await pluginHTTP.shutdown() })
+            let allowlist = try EgressAllowlist(settings.platform.allowlist)
+            plugins = try await LivePlugins.make(tenants: settings.tenants, flags: flagRegistry, transport: pluginHTTP, allowlist: allowlist, logger: logger)
+            if let plugins { services.append(plugins) }
+            gateway = try LiveGateway(config: settings, transport: transport, logger: logger, accessLog: accessLog, platformAPI: platformAPI,
+                                      flags: flagRegistry, plugins: plugins)
+        } catch let e as PluginError {
+            try? await transport.shutdown()
+            for cleanup in cleanups { try? await cleanup() }
+            FileHandle.standardError.write(Data("error: \(e)\n".utf8))
+            throw ExitCode(2)
         } catch let e as LiveError {
             try? await transport.shutdown()
             for cleanup in cleanups { try? await cleanup() }
@@ -181,6 +201,35 @@ struct MockIdentityProviderCommand: AsyncParsableCommand {
             router: server.router(),
             configuration: .init(address: .hostname(host, port: port)),
             onServerRunning: { _ in announce("dcoder mock-idp listening; issuer http://\(host):\(port)/oidc") },
+            logger: logger)
+        try await app.runService()
+    }
+}
+
+struct MockConnectorsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mock-connectors",
+        abstract: "Serve mock Slack, Teams, Jira and Microsoft Graph endpoints (for tests and demos).",
+        discussion: """
+        Enough of each service for the connectors: Slack incoming webhooks (/services/…), Teams \
+        webhooks (/webhookb2/…, /workflows/…), Jira Cloud (/rest/api/3/issue, /rest/api/3/myself), \
+        Microsoft Graph (/{directory}/oauth2/v2.0/token, /v1.0/sites/{site}/drive/…). \
+        GET /_mock/received lists what they accepted. See Docs/plugins.md.
+        """)
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free one.")
+    var port = 18300
+
+    func run() async throws {
+        let logger = try makeLogger("dcoder.mock-connectors", level: "warning")
+        let host = self.host
+        let app = Application(
+            router: MockConnectorServer().router(),
+            configuration: .init(address: .hostname(host, port: port)),
+            onServerRunning: { channel in announce("dcoder mock-connectors listening on http://\(host):\(channel.localAddress?.port ?? 0)") },
             logger: logger)
         try await app.runService()
     }

@@ -100,11 +100,12 @@ struct ServeConfigTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let flags = try #require(try ServeConfig.load(path: path, environment: ["FLAGS_KEY": "ser.k"]).flags)
         #expect(flags.environmentKey == "ser.k")
-        let big = FlagEngine.evaluate(try flags.context(identity: ("acme", [("seats", .int(250))])))
-        #expect(big.flags["connectors.slack"]?.enabled == true && big.flags["limit"]?.value == .int(50))
-        let small = FlagEngine.evaluate(try flags.context(identity: ("tiny", [("seats", .int(5))])))
-        #expect(small.flags["connectors.slack"]?.enabled == false && small.flags["limit"]?.value == .int(10))
-        guard case .array(let api) = flags.apiFlags(small), api.count == 2 else { Issue.record("expected two API flags"); return }
+        let book = FlagBook(definitions: flags.definitions)
+        let big = book.evaluate(tenant: "acme", extraTraits: [("seats", .int(250))])
+        #expect(big[0].enabled == true && big[1].value == .int(50))
+        let small = book.evaluate(tenant: "tiny", extraTraits: [("seats", .int(5))])
+        #expect(small[0].enabled == false && small[1].value == .int(10))
+        guard case .array(let api) = FlagsRoutes.apiFlags(small), api.count == 2 else { Issue.record("expected two API flags"); return }
         #expect(api[0]["feature"]?["name"] == .string("connectors.slack") && api[1]["feature_state_value"] == .int(10))
 
         let bad = try write("flags:\n  environment_key: k\n  segments:\n    s:\n      rules: []\n      overrides: {nope: true}\n")

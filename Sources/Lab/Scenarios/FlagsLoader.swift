@@ -22,6 +22,7 @@ extension ScenarioLoader {
         let f = try node.fields(["features", "segments"] + extraKeys)
         var features: [(String, Flags.JSONValue)] = []
         for (i, (name, spec)) in try (f["features"]?.mapping() ?? []).enumerated() {
+            guard FlagDefinitions.isFeatureName(name) else { throw spec.error("a feature name is 1–100 characters from a-z A-Z 0-9 . _ -") }
             var members: [(String, Flags.JSONValue)] = [("id", .int(i + 1)), ("name", .string(name))]
             if spec.isScalar {
                 members.append(("enabled", .bool(try spec.bool())))
@@ -40,6 +41,7 @@ extension ScenarioLoader {
             let sf = try spec.fields(["rules", "overrides"])
             var overrides: [(String, Flags.JSONValue)] = []
             for (feature, o) in try sf["overrides"]?.mapping() ?? [] {
+                guard features.contains(where: { $0.0 == feature }) else { throw o.error("no feature '\(feature)' in flags.features") }
                 overrides.append((feature, o.isScalar ? .bool(try o.bool()) : flagJSON(o.yams)))
             }
             segments.append(.object(OrderedMap([

@@ -5,7 +5,9 @@ import Storage
 extension APIService {
     /// Every route the Platform API serves. The router, the access checks and the OpenAPI
     /// document are all built from this table.
-    public static let routes: [APIRoute] = [
+    public static let routes: [APIRoute] = coreRoutes + flagRoutes
+
+    static let coreRoutes: [APIRoute] = [
         APIRoute("GET", "/api/v1/openapi.json", "getOpenAPI", "This API's OpenAPI 3.1 document.", access: .open, resource: "openapi",
                  response: Schema.object([:])) { service, _ in .json(200, service.openAPIDocument()) },
         APIRoute("GET", "/api/v1/me", "getMe", "Who the caller is; signs a user in to their tenant on first use.", access: .signedIn,

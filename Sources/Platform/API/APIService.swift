@@ -1,5 +1,6 @@
 import Casbin
 import Crypto
+import Flags
 import Foundation
 import Identity
 import Storage
@@ -30,6 +31,8 @@ public final class APIService: Sendable {
     let clock: @Sendable () -> Date
     let random: @Sendable (Int) -> [UInt8]
     let stores: TenantStoreCache
+    /// The process's flags, shared with the gateway and the Flagsmith read API.
+    public let flags: FlagRegistry
 
     /// Creates the service.
     ///
@@ -43,7 +46,8 @@ public final class APIService: Sendable {
     ///   - random: Returns that many random bytes (seeded in the Lab, system CSPRNG live).
     public init(
         backend: any StorageBackend, platform: any PlatformStore, validator: OIDCTokenValidator, enforcer: Enforcer,
-        secrets: SecretBox, clock: @escaping @Sendable () -> Date, random: @escaping @Sendable (Int) -> [UInt8]
+        secrets: SecretBox, clock: @escaping @Sendable () -> Date, random: @escaping @Sendable (Int) -> [UInt8],
+        flags: FlagRegistry = FlagRegistry()
     ) {
         self.backend = backend
         self.platform = platform
@@ -54,6 +58,7 @@ public final class APIService: Sendable {
         self.clock = clock
         self.random = random
         self.stores = TenantStoreCache()
+        self.flags = flags
     }
 
     /// Cryptographically secure random bytes from the system, for the live server.

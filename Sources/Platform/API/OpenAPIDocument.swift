@@ -31,6 +31,12 @@ enum Schema {
     static let apiKey = object(["id": string, "name": string, "roles": strings, "created_by": string, "created_at": string,
                                 "revoked_at": nullableString, "key": ["type": "string", "description": "Only in the answer to its creation."]])
     static let createAPIKey = object(["name": string, "roles": strings], required: ["name", "roles"])
+    static let flagState = object(["enabled": ["type": "boolean"], "value": [:]], required: ["enabled"])
+    static let putFlag = object(["enabled": ["type": "boolean"], "value": [:], "description": string,
+                                 "variants": array(object(["value": [:], "weight": ["type": "number"]])),
+                                 "rollout": ["type": "number", "minimum": 0, "maximum": 100]])
+    static let flag = object(["name": string, "enabled": ["type": "boolean"], "value": [:], "reason": string])
+    static let flagDefinitions = object(["features": array(object([:])), "segments": array(object([:]))])
     static let problem = object(["type": string, "title": string, "status": ["type": "integer"], "detail": string, "code": string],
                                 required: ["type", "title", "status", "detail"])
 }

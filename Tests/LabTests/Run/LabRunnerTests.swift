@@ -190,7 +190,7 @@ let repositoryRoot: String = {
             (base + "steps:\n  - {at: 1s, set_flag: {feature: nope, enabled: true}}\n", 7, "no feature 'nope'"),
             (base + tenant + "    integrations: {discord: {url: x}}\n", 11, "no plugin 'discord'"),
             (base + tenant + "    integrations: {slack: {webhook_url: not-a-url}}\n", 11, "http(s) URL"),
-            (base + "  segments:\n    s: {rules: [], overrides: {ghost: true}}\n", 4, "ghost"),
+            (base + "  segments:\n    s: {rules: [], overrides: {ghost: true}}\n", 7, "ghost"),
         ] {
             do {
                 _ = try ScenarioLoader.load(path: writeTemp(text))

@@ -26,6 +26,17 @@ public struct FlagDefinitions: Sendable, Equatable {
         /// the tenant id (the same tenants on every run and in every driver).
         public var rollout: Double?
 
+        /// The feature as stored.
+        public var json: JSONValue {
+            var m: [(String, JSONValue)] = [("id", .int(id)), ("name", .string(name)), ("enabled", .bool(enabled)), ("value", value)]
+            if let d = description { m.append(("description", .string(d))) }
+            if !variants.isEmpty {
+                m.append(("variants", .array(variants.map { .object(OrderedMap([("value", $0.value), ("weight", .double($0.weight))])) })))
+            }
+            if let r = rollout { m.append(("rollout", .double(r))) }
+            return .object(OrderedMap(m))
+        }
+
         public init(id: Int, name: String, enabled: Bool, value: JSONValue = .null, description: String? = nil,
                     variants: [Variant] = [], rollout: Double? = nil) {
             self.id = id; self.name = name; self.enabled = enabled; self.value = value
@@ -87,15 +98,7 @@ public struct FlagDefinitions: Sendable, Equatable {
 
     public var json: JSONValue {
         .object(OrderedMap([
-            ("features", .array(features.map { f in
-                var m: [(String, JSONValue)] = [("id", .int(f.id)), ("name", .string(f.name)), ("enabled", .bool(f.enabled)), ("value", f.value)]
-                if let d = f.description { m.append(("description", .string(d))) }
-                if !f.variants.isEmpty {
-                    m.append(("variants", .array(f.variants.map { .object(OrderedMap([("value", $0.value), ("weight", .double($0.weight))])) })))
-                }
-                if let r = f.rollout { m.append(("rollout", .double(r))) }
-                return .object(OrderedMap(m))
-            })),
+            ("features", .array(features.map(\.json))),
             ("segments", .array(segments.map { s in
                 .object(OrderedMap([
                     ("name", .string(s.name)), ("rules", s.rules),

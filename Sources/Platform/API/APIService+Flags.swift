@@ -1,0 +1,204 @@
+import Flags
+import Foundation
+import Identity
+import Storage
+
+/// Feature flags through the Platform API: platform definitions (platform admins), a
+/// tenant's overrides (its owners and admins), a tenant's traits (platform admins), and a
+/// tenant's evaluated flags (its members). Every change is stored (the control plane's
+/// `flags` setting, the tenant's `flags` and `traits` settings), audited, and applied to
+/// the process's ``FlagRegistry`` at once, so the gateway and the Flagsmith read API see it
+/// on their next call.
+extension APIService {
+    static let flagRoutes: [APIRoute] = [
+        APIRoute("GET", "/api/v1/flags/features", "listFlagDefinitions", "The platform's flag definitions and segments.",
+                 resource: "flags", response: Schema.flagDefinitions) { service, _ in .json(200, APIService.identityJSON(service.flags.book.definitions.json)) },
+        APIRoute("PUT", "/api/v1/flags/features/{feature}", "putFlag",
+                 "Create or change a feature: {enabled, value, description, variants, rollout (percent of tenants)}.",
+                 resource: "flags", request: Schema.putFlag, response: Schema.object([:])) { service, context in try await service.putFlag(context) },
+        APIRoute("DELETE", "/api/v1/flags/features/{feature}", "deleteFlag", "Remove a feature (and the segment overrides of it).",
+                 resource: "flags", status: 204) { service, context in try await service.deleteFlag(context) },
+        APIRoute("PUT", "/api/v1/flags/segments/{segment}", "putSegment",
+                 "Create or change a segment: {rules (Flagsmith's), overrides: {feature: {enabled, value}}}.",
+                 resource: "flags", request: Schema.object([:]), response: Schema.object([:])) { service, context in try await service.putSegment(context) },
+        APIRoute("DELETE", "/api/v1/flags/segments/{segment}", "deleteSegment", "Remove a segment.",
+                 resource: "flags", status: 204) { service, context in try await service.deleteSegment(context) },
+        APIRoute("GET", "/api/v1/flags/tenants/{tenant}", "getTenantFlags", "The tenant's flags as evaluated now, with the reason for each.",
+                 resource: "tenant-flags", response: Schema.array(Schema.flag)) { service, context in try service.tenantFlags(context) },
+        APIRoute("PUT", "/api/v1/flags/tenants/{tenant}/features/{feature}", "putTenantFlag",
+                 "Override a feature for the tenant: {enabled, value}.", resource: "tenant-flags",
+                 request: Schema.flagState, response: Schema.array(Schema.flag)) { service, context in try await service.putTenantFlag(context) },
+        APIRoute("DELETE", "/api/v1/flags/tenants/{tenant}/features/{feature}", "deleteTenantFlag",
+                 "Drop the tenant's override: the platform's definition applies again.", resource: "tenant-flags",
+                 response: Schema.array(Schema.flag)) { service, context in try await service.deleteTenantFlag(context) },
+        APIRoute("PUT", "/api/v1/flags/tenants/{tenant}/traits", "putTenantTraits",
+                 "Set the tenant's traits (plan, region, size…) that segments match on.", resource: "tenant-traits",
+                 request: Schema.object([:]), response: Schema.array(Schema.flag)) { service, context in try await service.putTraits(context) },
+    ]
+
+    // MARK: Loading
+
+    /// Loads the flags from storage into ``flags``: the platform's definitions (seeded from
+    /// `seed`, and stored, when the control plane has none yet), and every active tenant's
+    /// overrides and traits. Call once at start-up.
+    public func loadFlags(seed: FlagDefinitions?) async throws {
+        var definitions = seed ?? FlagDefinitions()
+        if let stored = try await platform.setting("flags") {
+            do { definitions = try FlagDefinitions(json: try Flags.JSONValue.parse(stored.rawValue)) } catch {
+                throw APIProblem(status: 500, title: "Bad stored flags", detail: "the control plane's flags setting is invalid: \(error)")
+            }
+        } else if let seed {
+            try await platform.setSetting("flags", to: try JSONText(validating: seed.json.serialized()), actor: "config", now: clock())
+        }
+        var overrides: [String: [String: FlagState]] = [:]
+        var traits: [String: OrderedMap<Flags.JSONValue>] = [:]
+        for tenant in try await platform.tenants() where tenant.status == .active {
+            let settings = try await tenantStore(tenant.id).settings()
+            if let o = settings["flags"], case .object(let map)? = try? Flags.JSONValue.parse(o.rawValue) {
+                overrides[tenant.id.rawValue] = Dictionary(uniqueKeysWithValues: map.compactMap { k, v in (try? FlagState(json: v, path: k)).map { (k, $0) } })
+            }
+            if let t = settings["traits"], case .object(let map)? = try? Flags.JSONValue.parse(t.rawValue) { traits[tenant.id.rawValue] = map }
+        }
+        await flags.update { $0 = FlagBook(definitions: definitions, overrides: overrides, traits: traits) }
+    }
+
+    // MARK: Conversions
+
+    static func identityJSON(_ v: Flags.JSONValue) -> Identity.JSONValue { (try? APIJSON.decode(Array(v.serialized().utf8))) ?? .null }
+
+    static func flagsJSON(_ v: Identity.JSONValue) throws -> Flags.JSONValue {
+        do { return try Flags.JSONValue.parse(String(decoding: APIJSON.encode(v), as: UTF8.self)) } catch {
+            throw APIProblem.badRequest("The body is not valid JSON.", code: "invalid_json")
+        }
+    }
+
+    static func flagView(_ f: FlagBook.Flag) -> Identity.JSONValue {
+        ["name": .string(f.name), "enabled": .bool(f.enabled), "value": identityJSON(f.value), "reason": .string(f.reason)]
+    }
+
+    // MARK: Definitions
+
+    /// Applies a change to the definitions: checks it, stores it (audited) and publishes it.
+    func changeDefinitions(_ context: RouteContext, _ change: (inout FlagDefinitions) throws -> Void) async throws {
+        var definitions = flags.book.definitions
+        try change(&definitions)
+        // Re-read through the checked JSON form, so an invalid result is refused, not stored.
+        do { definitions = try FlagDefinitions(json: definitions.json) } catch {
+            throw APIProblem.invalid("\(error)", code: "invalid_flag")
+        }
+        try await platform.setSetting("flags", to: try JSONText(validating: definitions.json.serialized()), actor: actor(context), now: clock())
+        await flags.update { $0.definitions = definitions }
+    }
+
+    func featureName(_ context: RouteContext) throws -> String {
+        let name = context.parameter("feature")
+        guard FlagDefinitions.isFeatureName(name) else { throw APIProblem.invalid("A feature name is 1–100 characters from a-z A-Z 0-9 . _ -.") }
+        return name
+    }
+
+    func putFlag(_ context: RouteContext) async throws -> APIResponse {
+        let name = try featureName(context)
+        var body = try bodyObject(context)
+        try checkFields(body, allowed: ["enabled", "value", "description", "variants", "rollout"])
+        body["name"] = .string(name)
+        let parsed: FlagDefinitions
+        do { parsed = try FlagDefinitions(json: .object(OrderedMap([("features", .array([try Self.flagsJSON(.object(body))]))])), path: "body") } catch let e as FlagDefinitionError {
+            throw APIProblem.invalid("\(e)", code: "invalid_flag")
+        }
+        try await changeDefinitions(context) { $0.put(parsed.features[0]) }
+        return .json(200, Self.identityJSON(flags.book.definitions.feature(named: name)?.json ?? .null))
+    }
+
+    func deleteFlag(_ context: RouteContext) async throws -> APIResponse {
+        let name = try featureName(context)
+        guard flags.book.definitions.feature(named: name) != nil else { throw APIProblem.notFound("No feature '\(name)'.") }
+        try await changeDefinitions(context) { d in
+            d.features.removeAll { $0.name == name }
+            for i in d.segments.indices { d.segments[i].overrides.removeAll { $0.feature == name } }
+        }
+        return .noContent
+    }
+
+    func putSegment(_ context: RouteContext) async throws -> APIResponse {
+        let name = context.parameter("segment")
+        guard FlagDefinitions.isFeatureName(name) else { throw APIProblem.invalid("A segment name is 1–100 characters from a-z A-Z 0-9 . _ -.") }
+        var body = try bodyObject(context)
+        try checkFields(body, allowed: ["rules", "overrides"])
+        body["name"] = .string(name)
+        var segment: FlagDefinitions.Segment?
+        try await changeDefinitions(context) { d in
+            let json = Flags.JSONValue.object(OrderedMap([
+                ("features", d.json["features"] ?? .array([])), ("segments", .array([try Self.flagsJSON(.object(body))])),
+            ]))
+            do { segment = try FlagDefinitions(json: json, path: "body").segments.first } catch {
+                throw APIProblem.invalid("\(error)", code: "invalid_flag")
+            }
+            if let segment { d.put(segment) }
+        }
+        return .json(200, Self.identityJSON(flags.book.definitions.json["segments"] ?? .null))
+    }
+
+    func deleteSegment(_ context: RouteContext) async throws -> APIResponse {
+        let name = context.parameter("segment")
+        guard flags.book.definitions.segments.contains(where: { $0.name == name }) else { throw APIProblem.notFound("No segment '\(name.prefix(80))'.") }
+        try await changeDefinitions(context) { $0.segments.removeAll { $0.name == name } }
+        return .noContent
+    }
+
+    // MARK: Tenants
+
+    func tenantFlags(_ context: RouteContext) throws -> APIResponse {
+        .json(200, .array(flags.book.evaluate(tenant: try tenantID(context).rawValue).map(Self.flagView)))
+    }
+
+    /// Stores the tenant's overrides and publishes them.
+    func saveOverrides(_ context: RouteContext, _ change: (inout [String: FlagState]) throws -> Void) async throws -> APIResponse {
+        let id = try tenantID(context)
+        let store = try await store(context)
+        var overrides = flags.book.overrides[id.rawValue] ?? [:]
+        let before = overrides
+        try change(&overrides)
+        let json = Flags.JSONValue.object(OrderedMap(overrides.keys.sorted().map { ($0, overrides[$0]!.json) }))
+        try await store.setSetting("flags", to: overrides.isEmpty ? nil : try JSONText(validating: json.serialized()), now: clock())
+        let feature = context.parameter("feature")
+        try await audit(context, "flag.override", "flag:\(feature)", old: before[feature].map { Self.identityJSON($0.json) },
+                        new: overrides[feature].map { Self.identityJSON($0.json) })
+        await flags.update { $0.overrides[id.rawValue] = overrides.isEmpty ? nil : overrides }
+        return try tenantFlags(context)
+    }
+
+    func putTenantFlag(_ context: RouteContext) async throws -> APIResponse {
+        let name = try featureName(context)
+        guard flags.book.definitions.feature(named: name) != nil else { throw APIProblem.notFound("No feature '\(name)'.") }
+        let body = try bodyObject(context)
+        let state: FlagState
+        do { state = try FlagState(json: try Self.flagsJSON(.object(body)), path: "body") } catch let e as FlagDefinitionError {
+            throw APIProblem.invalid("\(e)", code: "invalid_flag")
+        }
+        return try await saveOverrides(context) { $0[name] = state }
+    }
+
+    func deleteTenantFlag(_ context: RouteContext) async throws -> APIResponse {
+        let name = try featureName(context)
+        return try await saveOverrides(context) { $0[name] = nil }
+    }
+
+    func putTraits(_ context: RouteContext) async throws -> APIResponse {
+        let id = try tenantID(context)
+        let body = try bodyObject(context)
+        for (k, v) in body {
+            switch v {
+            case .string, .number, .bool: continue
+            default: throw APIProblem.invalid("Trait '\(k.prefix(60))' must be text, a number or true/false.")
+            }
+        }
+        let json = try Self.flagsJSON(.object(body))
+        guard case .object(let traits) = json else { throw APIProblem.badRequest("The body must be a JSON object.") }
+        let store = try await store(context)
+        let old = flags.book.traits[id.rawValue].map { Self.identityJSON(.object($0)) }
+        try await store.setSetting("traits", to: traits.isEmpty ? nil : try JSONText(validating: json.serialized()), now: clock())
+        try await audit(context, "traits.set", "traits", old: old, new: .object(body))
+        await flags.update { $0.traits[id.rawValue] = traits.isEmpty ? nil : traits }
+        return try tenantFlags(context)
+    }
+}
