@@ -128,7 +128,11 @@ public struct MockConnectorServer: Sendable {
                 let body = (try? await request.collectBody(upTo: 1 << 20)).map { Array(buffer: $0) } ?? []
                 var headers: [String: String] = [:]
                 for h in request.headers { headers[h.name.canonicalName] = h.value }
-                let url = URL(string: "http://127.0.0.1\(request.uri.path)\(request.uri.query.map { "?" + $0 } ?? "")")!
+                // Links the mock hands out (Graph's next pages, download redirects) point back at it.
+                let authority = request.head.authority ?? "127.0.0.1"
+                guard let url = URL(string: "http://\(authority)\(request.uri.path)\(request.uri.query.map { "?" + $0 } ?? "")") else {
+                    return Response(status: .badRequest)
+                }
                 let r = await services.handle(method: request.method.rawValue, url: url, headers: headers, body: body)
                 var fields = HTTPFields()
                 for (k, v) in r.headers { if let name = HTTPField.Name(k) { fields[name] = v } }

@@ -47,7 +47,7 @@ import Testing
     /// The Platform API's default policy, tested like code with the cases documented in Docs/access-control.md.
     @Test func theDefaultPlatformPolicyPassesItsCases() throws {
         let r = try CLI.run(["authz", "test", "Docs/examples/platform-policy-cases.jsonl"])
-        #expect(r.status == 0 && r.out.hasSuffix("14 passed, 0 failed\n"), "\(r.out)\(r.err)")
+        #expect(r.status == 0 && r.out.hasSuffix("18 passed, 0 failed\n"), "\(r.out)\(r.err)")
     }
 }
 

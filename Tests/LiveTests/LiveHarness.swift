@@ -74,6 +74,15 @@ struct TestClient {
         return try await send(request)
     }
 
+    func put(_ path: String, key: String?, json: String) async throws -> Reply {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = .PUT
+        request.headers.add(name: "content-type", value: "application/json")
+        if let key { request.headers.add(name: "authorization", value: "Bearer " + key) }
+        request.body = .bytes(ByteBuffer(string: json))
+        return try await send(request)
+    }
+
     func get(_ path: String, key: String? = nil) async throws -> Reply {
         var request = HTTPClientRequest(url: base + path)
         if let key { request.headers.add(name: "authorization", value: "Bearer " + key) }

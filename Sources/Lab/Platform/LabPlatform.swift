@@ -1,4 +1,5 @@
 import Crypto
+import Flags
 import Foundation
 import Identity
 import Platform
@@ -34,6 +35,10 @@ final class LabPlatform: @unchecked Sendable {
         var users: Int
     }
 
+    /// The Platform API's flags; the runner copies its book in before each Platform API step
+    /// and takes changes back after it.
+    let flags = FlagRegistry()
+
     init(seed: UInt64, streams: RandomStreams) async throws {
         let run = Self.runs.update { n -> Int in n += 1; return n }
         directory = FileManager.default.temporaryDirectory
@@ -56,7 +61,7 @@ final class LabPlatform: @unchecked Sendable {
         service = APIService(backend: backend, platform: platform, validator: validator, enforcer: try APIService.defaultEnforcer(),
                              secrets: secrets, clock: { time.get() }, random: { count in
                                  random.update { rng in (0..<count).map { _ in UInt8(truncatingIfNeeded: rng.next()) } }
-                             })
+                             }, flags: flags)
         flow = PlatformFlow(caller: service, idp: idp, audience: Self.audience)
     }
 

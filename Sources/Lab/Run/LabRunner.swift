@@ -178,8 +178,16 @@ public final class LabRunner {
                 case .platform(let action):
                     guard let platform else { break }
                     let now = platform.setTime(time)
+                    let book = flagBook
+                    await platform.flags.update { $0 = book }
                     let error = await platform.flow.perform(action, at: time, now: now)
                     stepLog.append(StepOutcome(at: time, description: step.description, error: error))
+                    // A flag changed through the API takes effect like a flag step.
+                    if platform.flags.book != flagBook {
+                        flagBook = platform.flags.book
+                        await syncPlugins()
+                        recordFlags(cause: step.description)
+                    }
                 case .setFlag, .setRollout:
                     await applyFlagStep(step)
                 default:

@@ -176,6 +176,39 @@ let repositoryRoot: String = {
         #expect(r.metrics.deliveries.filter { $0.plugin == "slack" }.allSatisfy { $0.tenant == "acme" && $0.at.nanoseconds >= 600_000_000_000 })
     }
 
+    /// A tenant owner turns a connector on through the Platform API in the Lab: the gateway's
+    /// later alerts reach the tenant's Slack, as with a `set_flag` step.
+    @Test func aFlagChangedThroughTheAPIRoutesAlerts() async throws {
+        let text = """
+        name: api-flag
+        duration: 10m
+        platform: {egress_allowlist: [api.openai.com, hooks.slack.com]}
+        flags: {features: {connectors.slack: false}}
+        tenants:
+          acme:
+            keys: [dk-acme]
+            providers: {openai: {key: sk-acme}}
+            models: {chat: openai/gpt-4o-mini}
+            budget: {monthly_usd: 0.000001}
+            integrations: {slack: {webhook_url: "https://hooks.slack.com/services/T/B/acme"}}
+        traffic:
+          - {tenant: acme, rate: 6/min, model: chat, from: 2m}
+        steps:
+          - {at: 0s, sign_in: {user: root, platform_roles: [platform-admin]}}
+          - {at: 1s, create_tenant: {as: root, id: acme}}
+          - {at: 2s, sign_in: {user: olga, tenant: acme, roles: [owner]}}
+          - {at: 1m, call: {as: olga, method: PUT, path: /api/v1/flags/tenants/acme/features/connectors.slack, body: {enabled: true}, expect: 200}}
+        expect:
+          - connector.received{service=slack,tenant=acme} == 3
+          - flag.enabled{feature=connectors.slack,tenant=acme} == 1
+        """
+        let r = try await LabRunner(scenario: ScenarioLoader.load(path: writeTemp(text))).run()
+        for e in r.expectations where !e.passed { Issue.record("\(e.message)") }
+        for c in r.checks where !c.passed { Issue.record("\(c.name): \(c.details)") }
+        #expect(r.passed)
+        #expect(r.metrics.flagSnapshots.map(\.cause).last?.contains("PUT /api/v1/flags/tenants/acme") == true)
+    }
+
     /// MD5 of the text as a big integer, mod 9999, over 9998, × 100 (Flagsmith's hashing).
     static func flagsmithBucket(_ text: String) -> Double {
         var remainder = 0

@@ -1,3 +1,4 @@
+import Flags
 import Foundation
 import Identity
 import PlatformAPI
@@ -66,7 +67,7 @@ import Testing
             let both = try await api.token("carol", tenant: nil, roles: [])
             _ = both
             let values = ["tenant": "globex", "user": ginaID, "role": "viewer", "provider": "openai", "quota": "requests_per_minute",
-                          "section": "features", "key": keyID]
+                          "section": "features", "key": keyID, "feature": "connectors.slack"]
             var checked = 0
             for route in APIService.routes where route.isTenantScoped {
                 var path = route.pattern
@@ -244,4 +245,59 @@ import Testing
             #expect(documented == APIService.routes.count)
         }
     }
+
+    /// Flags through the API: platform definitions by platform admins, tenant overrides by the
+    /// tenant's owners and admins, traits by platform admins; stored, audited, and live in the
+    /// shared registry at once.
+    @Test func flagsAreEditedThroughTheAPIAndTakeEffectAtOnce() async throws {
+        try await APIFixture.withSQLite { api in
+            let root = try await api.token("root", roles: ["platform-admin"])
+            for id in ["acme", "globex"] { _ = await api.call("POST", "/api/v1/tenants", token: root, body: #"{"id": "\#(id)"}"#) }
+            try await api.service.loadFlags(seed: nil)
+            let put = await api.call("PUT", "/api/v1/flags/features/connectors.slack", token: root, body: #"{"enabled": false, "description": "Slack alerts"}"#)
+            #expect(put.status == 200 && put.json?.objectValue?["id"] == 1, "\(put.text)")
+            #expect(await api.call("PUT", "/api/v1/flags/features/beta", token: root, body: #"{"enabled": false, "rollout": 100}"#).status == 200)
+            #expect(await api.call("PUT", "/api/v1/flags/features/beta", token: root, body: #"{"rollout": 140}"#).status == 422)
+            #expect(await api.call("PUT", "/api/v1/flags/features/bad%20name", token: root, body: #"{"enabled": true}"#).status == 422)
+            let segment = await api.call("PUT", "/api/v1/flags/segments/enterprise", token: root, body: """
+                {"rules": [{"type": "ALL", "conditions": [{"property": "plan", "operator": "EQUAL", "value": "enterprise"}]}],
+                 "overrides": {"connectors.slack": {"enabled": true}}}
+                """)
+            #expect(segment.status == 200, "\(segment.text)")
+            #expect(await api.call("PUT", "/api/v1/flags/segments/s2", token: root, body: #"{"rules": [], "overrides": {"ghost": true}}"#).status == 422)
+
+            let owner = try await api.token("olga", tenant: "acme", tenantRoles: ["owner"])
+            // Owners cannot define flags or set their own traits (plan), but can override their tenant's flags.
+            #expect(await api.call("PUT", "/api/v1/flags/features/x", token: owner, body: #"{"enabled": true}"#).status == 403)
+            #expect(await api.call("PUT", "/api/v1/flags/tenants/acme/traits", token: owner, body: #"{"plan": "enterprise"}"#).status == 403)
+            var flags = await api.call("GET", "/api/v1/flags/tenants/acme", token: owner)
+            #expect(flags.json?.arrayValue?.map { $0.objectValue?["enabled"] } == [false, true], "\(flags.text)")
+            // The platform admin puts acme on the enterprise plan: the segment turns Slack on.
+            flags = await api.call("PUT", "/api/v1/flags/tenants/acme/traits", token: root, body: #"{"plan": "enterprise", "seats": 120}"#)
+            #expect(flags.json?.arrayValue?.first?.objectValue?["reason"] == "TARGETING_MATCH; segment=enterprise", "\(flags.text)")
+            // The owner turns it off for acme alone; the registry has it at once.
+            flags = await api.call("PUT", "/api/v1/flags/tenants/acme/features/connectors.slack", token: owner, body: #"{"enabled": false}"#)
+            #expect(flags.json?.arrayValue?.first?.objectValue?["reason"] == "TENANT_OVERRIDE")
+            #expect(!api.service.flags.book.isEnabled("connectors.slack", tenant: "acme"))
+            #expect(await api.call("PUT", "/api/v1/flags/tenants/acme/features/nope", token: owner, body: #"{"enabled": true}"#).status == 404)
+            #expect(await api.call("PUT", "/api/v1/flags/tenants/acme/features/beta", token: owner, body: #"{"enabled": "yes"}"#).status == 422)
+            // Viewers read; they change nothing. Another tenant's owner is refused.
+            let viewer = try await api.token("vic", tenant: "acme", tenantRoles: ["viewer"])
+            #expect(await api.call("GET", "/api/v1/flags/tenants/acme", token: viewer).status == 200)
+            #expect(await api.call("DELETE", "/api/v1/flags/tenants/acme/features/connectors.slack", token: viewer).status == 403)
+            let gina = try await api.token("gina", tenant: "globex", tenantRoles: ["owner"])
+            #expect(await api.call("PUT", "/api/v1/flags/tenants/acme/features/beta", token: gina, body: #"{"enabled": false}"#).status == 403)
+            // Audited: who, old and new value.
+            let audit = await api.call("GET", "/api/v1/platform/audit?target=tenant:acme/flag:connectors.slack", token: root)
+            let entry = try #require(audit.json?.arrayValue?.last?.objectValue, "\(audit.text)")
+            #expect(entry["actor"] == "user:olga" && entry["new"] == ["enabled": false] && entry["old"] == .null)
+            #expect(await api.call("GET", "/api/v1/platform/audit?target=setting:flags", token: root).json?.arrayValue?.count == 3)  // two features, one segment; refused changes are not stored
+            // Stored: a fresh registry loads the same book.
+            let before = api.service.flags.book
+            await api.service.flags.update { $0 = FlagBook() }
+            try await api.service.loadFlags(seed: nil)
+            #expect(api.service.flags.book == before)
+        }
+    }
 }
+
