@@ -38,13 +38,16 @@ public final class LiveGateway: Sendable {
     public let flagRegistry: FlagRegistry
     /// Alert sinks and other plugins, when a tenant configures an integration.
     let plugins: LivePlugins?
+    /// The usage ledger's journal, when the server keeps a ledger (with the Platform API).
+    let journal: UsageJournal?
     let platformAPI: PlatformAPIRoutes?
 
     /// Builds the gateway from a configuration; refused accounts are logged as alerts.
     /// - Parameter accessLog: one JSON line per call (see ``AccessLog``).
     ///   - platformAPI: the Platform API's routes, when the configuration enables it.
     public init(config: ServeConfig, transport: ProviderHTTPTransport, logger: Logger, accessLog: AccessLog = AccessLog(enabled: false),
-                platformAPI: PlatformAPIRoutes? = nil, flags flagRegistry: FlagRegistry? = nil, plugins: LivePlugins? = nil) throws {
+                platformAPI: PlatformAPIRoutes? = nil, flags flagRegistry: FlagRegistry? = nil, plugins: LivePlugins? = nil,
+                journal: UsageJournal? = nil) throws {
         let allowlist: EgressAllowlist
         do { allowlist = try EgressAllowlist(config.platform.allowlist) } catch { throw LiveError("platform.egress_allowlist: \(error)") }
         var core = GatewayCore(configuration: .init(allowlist: allowlist, pricing: config.platform.pricing, upstreamTimeout: config.platform.upstreamTimeout))
@@ -65,6 +68,7 @@ public final class LiveGateway: Sendable {
         self.flags = config.flags
         self.flagRegistry = flagRegistry ?? FlagRegistry(FlagBook(definitions: config.flags?.definitions ?? FlagDefinitions()))
         self.plugins = plugins
+        self.journal = journal
         self.platformAPI = platformAPI
     }
 
@@ -113,18 +117,18 @@ public final class LiveGateway: Sendable {
             let e = tooLarge
                 ? GatewayError(.requestTooLarge, status: 413, message: "The request body is larger than \(maxRequestBytes) bytes.")
                 : GatewayError(.invalidRequest, status: 400, message: "The request body could not be read: \(error)")
-            return reject(e, request: request, requestID: requestID, started: started)
+            return await reject(e, request: request, requestID: requestID, started: started)
         }
         let bodyBytes = Array(buffer: body)
         let chat: ChatCompletionRequest
         do { chat = try WireJSON.decode(ChatCompletionRequest.self, from: bodyBytes) } catch {
-            return reject(GatewayError(.invalidRequest, status: 400, message: "The request body is not a valid chat completion request: \(Self.describe(error))"),
+            return await reject(GatewayError(.invalidRequest, status: 400, message: "The request body is not a valid chat completion request: \(Self.describe(error))"),
                           request: request, requestID: requestID, started: started)
         }
         let core = self.core.withLockedValue { $0 }  // a snapshot: copy-on-write, no lock held below
         switch core.admit(chat, body: bodyBytes, authorization: request.headers[.authorization], requestID: requestID, now: started) {
         case .reject(let r):
-            record(r.usage, alerts: r.alerts)
+            await record(r.usage, alerts: r.alerts)
             return Self.errorResponse(r.error, requestID: requestID)
         case .forward(let call):
             var limit = Limit(grant: nil, headers: [])
@@ -134,7 +138,7 @@ public final class LiveGateway: Sendable {
                 switch limiter.withLockedValue({ $0.acquire(scopes, promptTokens: promptTokens, now: started) }) {
                 case .refused(let reason, let retryAfter, let status):
                     let r = core.throttle(call.context, reason: reason, retryAfter: retryAfter, now: clock.now())
-                    record(r.usage, alerts: r.alerts)
+                    await record(r.usage, alerts: r.alerts)
                     return Self.errorResponse(r.error, requestID: requestID, extra: status.headers)
                 case .granted(let grant, let status):
                     limit = Limit(grant: grant, headers: status.headers)
@@ -144,19 +148,19 @@ public final class LiveGateway: Sendable {
             let sent = await transport.send(call.request, allowlist: core.configuration.allowlist, timeout: timeout, clock: clock)
             switch sent {
             case .failure(let f):
-                return finish(core.complete(call.context, result: .failure(f), now: clock.now()), requestID: requestID, limit: limit)
+                return await finish(core.complete(call.context, result: .failure(f), now: clock.now()), requestID: requestID, limit: limit)
             case .success(let answer):
                 if call.context.stream, answer.status < 400, answer.isEventStream {
                     return relay(call.context, answer, timeout: timeout, limit: limit)
                 }
                 let bytes: ByteBuffer
                 do { bytes = try await answer.body.collect(upTo: 64 * 1024 * 1024) } catch {
-                    return finish(core.complete(call.context, result: .failure(TransportFailure(reading: error, timeout: timeout)), now: clock.now()),
+                    return await finish(core.complete(call.context, result: .failure(TransportFailure(reading: error, timeout: timeout)), now: clock.now()),
                                   requestID: requestID, limit: limit)
                 }
                 let response = UpstreamResponse(status: answer.status, headers: answer.headers, body: .bytes(Array(buffer: bytes)),
                                                  timeToFirstByte: answer.timeToHead)
-                return finish(core.complete(call.context, result: .response(response), now: clock.now()), requestID: requestID, limit: limit)
+                return await finish(core.complete(call.context, result: .response(response), now: clock.now()), requestID: requestID, limit: limit)
             }
         }
     }
@@ -174,15 +178,15 @@ public final class LiveGateway: Sendable {
         limiter.withLockedValue { $0.release(grant, actualTokens: usage.promptTokens + usage.completionTokens, now: now) }
     }
 
-    private func reject(_ e: GatewayError, request: Request, requestID: String, started: Instant) -> Response {
+    private func reject(_ e: GatewayError, request: Request, requestID: String, started: Instant) async -> Response {
         let r = core.withLockedValue { $0 }.refuse(e, authorization: request.headers[.authorization], requestID: requestID, now: started)
-        record(r.usage, alerts: r.alerts)
+        await record(r.usage, alerts: r.alerts)
         return Self.errorResponse(r.error, requestID: requestID)
     }
 
-    private func finish(_ outcome: GatewayCore.Outcome, requestID: String, limit: Limit) -> Response {
+    private func finish(_ outcome: GatewayCore.Outcome, requestID: String, limit: Limit) async -> Response {
         release(limit, outcome.usage)
-        record(outcome.usage, alerts: outcome.alerts)
+        await record(outcome.usage, alerts: outcome.alerts)
         switch outcome.response {
         case .completion(let c):
             return Self.bytesResponse(status: .ok, contentType: "application/json", WireJSON.encode(c), requestID: requestID, extra: limit.headers)
@@ -219,7 +223,8 @@ public final class LiveGateway: Sendable {
             }
             let end = relay.finish(now: clock.now(), timeToFirstByte: answer.timeToHead, cut: cut)
             release(limit, end.outcome.usage)
-            record(end.outcome.usage, alerts: end.outcome.alerts)
+            // Journaled before the client sees the end of the stream.
+            await record(end.outcome.usage, alerts: end.outcome.alerts)
             guard !clientGone else { return }
             var tail = ""
             for c in end.chunks { tail += Self.sse(c) }
@@ -239,7 +244,14 @@ public final class LiveGateway: Sendable {
         return Response(status: .ok, headers: headers, body: body)
     }
 
-    private func record(_ usage: UsageRecord, alerts: [Alert]) {
+    /// Counts a finished call, raises its alerts, logs it, and — with a ledger — journals it
+    /// durably before returning (so before its answer completes).
+    private func record(_ usage: UsageRecord, alerts: [Alert]) async {
+        if let journal, let tenant = usage.tenant {
+            do { try await journal.append(tenant: tenant, entry: UsageJournal.entry(usage)) } catch {
+                logger.error("usage journal append failed", metadata: ["request_id": .string(usage.requestID), "error": .string("\(error)")])
+            }
+        }
         self.usage.add(usage)
         var alerts = alerts
         if anyBudget, usage.costMicros > 0, let tenant = usage.tenant, let budget = core.withLockedValue({ $0.tenants[tenant]?.budget }) {

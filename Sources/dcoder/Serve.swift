@@ -61,6 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
         let accessLog = AccessLog(enabled: logger.logLevel <= .info) { lines.append($0) }
         var services: [any Service] = [LineWriterService(lines), TransportService(transport)]
         var platformAPI: PlatformAPIRoutes?
+        var journal: UsageJournal?
         var flagRegistry = FlagRegistry(FlagBook(definitions: settings.flags?.definitions ?? FlagDefinitions()))
         var cleanups: [@Sendable () async throws -> Void] = []
         if let api = settings.platformAPI {
@@ -88,6 +89,13 @@ struct ServeCommand: AsyncParsableCommand {
                 // The stored flags (seeded from the file's on first start) are the process's flags.
                 try await service.loadFlags(seed: settings.flags?.definitions)
                 flagRegistry = service.flags
+                // The gateway's tenants get a database each, whose ledger the usage journal fills.
+                try await service.ensureTenants(settings.tenants.map(\.id))
+                let usageJournal = try UsageJournal(directory: URL(filePath: settings.dataDirectory, directoryHint: .isDirectory),
+                                                    ledger: { tenant, entries in try await service.recordUsage(tenant: tenant, entries) },
+                                                    logger: logger)
+                journal = usageJournal
+                services.append(UsageJournalService(usageJournal))
             } catch {
                 try? await transport.shutdown()
                 for cleanup in cleanups { try? await cleanup() }
@@ -104,7 +112,7 @@ struct ServeCommand: AsyncParsableCommand {
             plugins = try await LivePlugins.make(tenants: settings.tenants, flags: flagRegistry, transport: pluginHTTP, allowlist: allowlist, logger: logger)
             if let plugins { services.append(plugins) }
             gateway = try LiveGateway(config: settings, transport: transport, logger: logger, accessLog: accessLog, platformAPI: platformAPI,
-                                      flags: flagRegistry, plugins: plugins)
+                                      flags: flagRegistry, plugins: plugins, journal: journal)
         } catch let e as PluginError {
             try? await transport.shutdown()
             for cleanup in cleanups { try? await cleanup() }

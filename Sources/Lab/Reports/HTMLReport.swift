@@ -76,8 +76,13 @@ public enum HTMLReport {
             for (b, c) in m.timelineCost[i].enumerated() { total += c; pts.append((Double(b + 1) * m.bucketWidth.seconds / 3600, Double(total) / 1e6)) }
             return SVGChart.Series(name: t, points: pts)
         }
-        h += "<figure>" + SVGChart.lines(burn, title: "Cumulative spend per tenant (cost burn-down)", xLabel: "virtual time (hours)", yLabel: "USD",
-                                          markers: markers.map { ($0.x / 3600, $0.label) }) + "</figure>"
+        // Steps and budget alerts are marked on the spend chart: when each threshold fired.
+        let budgetMarks = m.alerts.filter { $0.kind == .budgetThreshold }.map {
+            (x: Double($0.at.nanoseconds) / 1e9 / 3600, label: "\(DurationFormat.format(Nanoseconds($0.at.nanoseconds))): \($0.tenant ?? "") \($0.message)")
+        }
+        h += "<figure>" + SVGChart.lines(burn, title: "Cumulative spend per tenant (cost burn-down; dashed lines: steps and budget alerts)",
+                                          xLabel: "virtual time (hours)", yLabel: "USD",
+                                          markers: markers.map { ($0.x / 3600, $0.label) } + budgetMarks) + "</figure>"
         let percentiles = [0.0, 10, 25, 50, 75, 90, 95, 99, 99.9]
         let lat = tenants.compactMap { t -> SVGChart.Series? in
             guard let hist = m.mergedHistogram([("tenant", t)], ttft: false), hist.totalCount > 0 else { return nil }
@@ -96,6 +101,7 @@ public enum HTMLReport {
             }
             h += "</tbody></table>"
         }
+        if !m.reconciliations.isEmpty { h += ledgerSection(m) }
         if !m.flagSnapshots.isEmpty || !m.deliveries.isEmpty || !m.connectorMessages.isEmpty { h += flagsSection(m) }
         if !m.platformTenants.isEmpty || !m.apiCalls.isEmpty { h += platformSection(m) }
         h += "<h3>Steps</h3>"
@@ -112,6 +118,26 @@ public enum HTMLReport {
             h += "<td class=\"n\">\(usd(rows.reduce(Int64(0)) { $0 + $1.value.billedMicros }))</td><td class=\"n\">\(rows.reduce(0) { $0 + $1.value.hallucinated })</td></tr>"
         }
         return h + "</tbody></table></section>\n"
+    }
+
+    /// The usage ledger against the gateway's counters: drift before and after each reconciliation.
+    static func ledgerSection(_ m: RunMetrics) -> String {
+        var h = "<h3>Usage ledger: reconciliation</h3><p class=\"muted\">Drift is the gateway's counters minus the ledger "
+            + "(positive: deliveries the ledger lacked; negative: counts the gateway lost). Repair replays the journal into the "
+            + "ledger and resets the gateway's counters and budget spend to it.</p>"
+        h += "<table><thead><tr><th>At</th><th>Tenant</th><th>Drift before (calls)</th><th>Drift before (cost)</th><th>Replayed</th>"
+            + "<th>Drift after (calls)</th><th>Drift after (cost)</th></tr></thead><tbody>"
+        for r in m.reconciliations {
+            let bad = !r.after.isZero
+            h += "<tr class=\"\(bad ? "bad" : "")\"><td>\(esc(DurationFormat.format(Nanoseconds(r.at.nanoseconds))))</td><td>\(esc(r.tenant))</td>"
+            h += "<td class=\"n\">\(r.before.calls)</td><td class=\"n\">\(r.before.costMicros) µ$</td><td class=\"n\">\(r.replayed)</td>"
+            h += "<td class=\"n\">\(r.after.calls)</td><td class=\"n\">\(r.after.costMicros) µ$</td></tr>"
+        }
+        h += "</tbody></table><table><thead><tr><th>Tenant</th><th>Ledger calls</th><th>Ledger cost</th><th>Deliveries lost (replayed)</th></tr></thead><tbody>"
+        for (tenant, t) in m.ledgerTotals.sorted(by: { $0.key < $1.key }) {
+            h += "<tr><td>\(esc(tenant))</td><td class=\"n\">\(t.calls)</td><td class=\"n\">\(usd(t.costMicros))</td><td class=\"n\">\(m.usageDropped[tenant] ?? 0)</td></tr>"
+        }
+        return h + "</tbody></table>"
     }
 
     /// Flag states over virtual time, and which alerts went where.

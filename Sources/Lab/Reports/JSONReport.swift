@@ -85,6 +85,18 @@ public enum JSONReport {
                          ("tenant", a.tenant.map(OrderedJSON.string) ?? .null), ("provider", a.provider.map { .string($0.rawValue) } ?? .null),
                          ("message", .string(a.message))])
             })),
+            ("usage_ledger", .object([
+                ("reconciliations", .array(m.reconciliations.map { r in
+                    .object([("at_seconds", .number(Double(r.at.nanoseconds) / 1e9)), ("tenant", .string(r.tenant)),
+                             ("before", .object([("calls", .int(r.before.calls)), ("tokens", .int(r.before.tokens)), ("cost_micros", .int(r.before.costMicros))])),
+                             ("replayed", .int(r.replayed)),
+                             ("after", .object([("calls", .int(r.after.calls)), ("tokens", .int(r.after.tokens)), ("cost_micros", .int(r.after.costMicros))]))])
+                })),
+                ("ledger", .object(m.ledgerTotals.sorted { $0.key < $1.key }.map { t, v in
+                    (t, .object([("calls", .int(v.calls)), ("tokens", .int(v.tokens)), ("cost_micros", .int(v.costMicros)),
+                                 ("deliveries_lost", .int(m.usageDropped[t] ?? 0))]))
+                })),
+            ])),
             ("flags_and_plugins", .object([
                 ("flag_timeline", .array(m.flagSnapshots.map { snap in
                     let features = Set(snap.states.values.flatMap(\.keys)).sorted()

@@ -15,6 +15,9 @@ public final class LabRunner {
         case arrival(traffic: Int32)
         case completion(slot: Int32)
         case step(index: Int32)
+        /// A journaled call reaches the ledger (index into ``journal``).
+        case ledger(index: Int32, generation: Int32)
+        case reconcile
     }
 
     struct TrafficState {
@@ -106,6 +109,10 @@ public final class LabRunner {
             }
         }
         for (i, step) in scenario.steps.enumerated() { queue.schedule(at: step.at, .step(index: Int32(i))) }
+        if let usage = scenario.usage {
+            usageRandom = streams.stream("usage/ledger-deliveries")
+            queue.schedule(at: Instant.zero + usage.reconcileEvery, .reconcile)
+        }
     }
 
     var tenantKeys: [String: [String]] = [:]
@@ -121,6 +128,18 @@ public final class LabRunner {
     var alertsDelivered = 0
     /// Tenants in order of appearance (for flag snapshots).
     var tenantOrder: [String] = []
+
+    // Usage ledger (when the scenario has `usage:`): the durable journal of every finished
+    // call, the ledger it feeds (deliveries may be delayed or lost), and the gateway's own
+    // in-memory counters, which a restart loses.
+    struct JournalEntry { var tenant: String; var requestID: String; var counters: UsageCounters }
+    var journal: [JournalEntry] = []
+    var ledgerIDs: Set<String> = []
+    var ledgerTotals: [String: UsageCounters] = [:]
+    var gatewayCounters: [String: UsageCounters] = [:]
+    var usageRandom = Xoshiro256StarStar(seed: 0)
+    /// Bumped by a restart: deliveries scheduled before it are lost with the process.
+    var generation: Int32 = 0
 
     func addTenant(_ t: Scenario.TenantSpec) throws {
         tenantOrder.append(t.id)
@@ -172,6 +191,10 @@ public final class LabRunner {
             switch event {
             case .arrival(let t): arrive(Int(t), end: end)
             case .completion(let slot): complete(Int(slot))
+            case .ledger(let i, let g): if g == generation { deliverToLedger(Int(i)) }
+            case .reconcile:
+                reconcile()
+                if let usage = scenario.usage, time + usage.reconcileEvery <= end { queue.schedule(at: time + usage.reconcileEvery, .reconcile) }
             case .step(let i):
                 let step = scenario.steps[Int(i)]
                 switch step.action {
@@ -190,6 +213,9 @@ public final class LabRunner {
                     }
                 case .setFlag, .setRollout:
                     await applyFlagStep(step)
+                case .restartGateway:
+                    restartGateway()
+                    stepLog.append(StepOutcome(at: time, description: step.description, error: nil))
                 default:
                     apply(step)
                     pluginAllowlist.set(core.configuration.allowlist)
@@ -201,6 +227,7 @@ public final class LabRunner {
                 nextReport += 0.02
             }
         }
+        if scenario.usage != nil { reconcile() }  // a last reconciliation at the end of the run
         await collectConnectorMessages()
         if let platform {
             metrics.apiCalls = platform.flow.records
@@ -297,6 +324,7 @@ public final class LabRunner {
     }
 
     func record(_ base: RunMetrics.CallKey, _ usage: UsageRecord, now: Instant) {
+        if let spec = scenario.usage, let tenant = usage.tenant { journalCall(tenant, usage, spec: spec, now: now) }
         var key = base
         key.status = Int16(usage.status)
         key.provider = usage.provider.map { Int8(RunMetrics.providerKindList.firstIndex(of: $0)!) } ?? -1
@@ -337,7 +365,7 @@ public final class LabRunner {
                 core.setAllowlist(list, at: now).forEach(metrics.raise)
             case .suspendTenant(let t): try core.setSuspended(tenant: t, true)
             case .resumeTenant(let t): try core.setSuspended(tenant: t, false)
-            case .platform, .setFlag, .setRollout: break  // run by `run` itself, which awaits them
+            case .platform, .setFlag, .setRollout, .restartGateway: break  // run by `run` itself
             }
         } catch {
             let text = "\(error)"
@@ -442,5 +470,62 @@ public final class LabRunner {
             }?.id ?? "-"
             metrics.connectorMessages.append(.init(service: r.service, tenant: owner, url: r.url))
         }
+    }
+
+    // MARK: Usage ledger and reconciliation
+
+    /// Journals a finished call (durable), counts it in the gateway's counters, and sends it
+    /// on to the ledger — unless the delivery is lost.
+    func journalCall(_ tenant: String, _ usage: UsageRecord, spec: Scenario.UsageSpec, now: Instant) {
+        var counters = UsageCounters()
+        counters.add(usage)
+        journal.append(JournalEntry(tenant: tenant, requestID: usage.requestID, counters: counters))
+        gatewayCounters[tenant, default: UsageCounters()].add(usage)
+        if spec.dropFraction > 0, usageRandom.nextUnit() < spec.dropFraction {
+            metrics.usageDropped[tenant, default: 0] += 1
+            return
+        }
+        queue.schedule(at: now + spec.delay, .ledger(index: Int32(journal.count - 1), generation: generation))
+    }
+
+    func deliverToLedger(_ i: Int) {
+        let e = journal[i]
+        guard ledgerIDs.insert(e.requestID).inserted else { return }
+        var t = ledgerTotals[e.tenant, default: UsageCounters()]
+        t.calls += e.counters.calls; t.tokens += e.counters.tokens; t.costMicros += e.counters.costMicros
+        ledgerTotals[e.tenant] = t
+    }
+
+    /// The gateway process dies and starts again: in-memory counters, budget spend and
+    /// rate-limit state are gone, deliveries in flight are lost; the journal is on disk.
+    func restartGateway() {
+        gatewayCounters = [:]
+        budgets = BudgetTracker()
+        limiter = RateLimiter()
+        generation += 1
+        // The live server reconciles when it starts; so does the Lab.
+        if scenario.usage != nil { queue.schedule(at: clock.now(), .reconcile) }
+    }
+
+    /// Measures the drift, replays what the ledger lacks from the journal, and resets the
+    /// gateway's counters and budget spend to the ledger (``UsageReconciliation``).
+    func reconcile() {
+        let now = clock.now()
+        let before = UsageReconciliation.drift(gateway: gatewayCounters, ledger: ledgerTotals)
+        var replayed: [String: Int] = [:]
+        for i in journal.indices where !ledgerIDs.contains(journal[i].requestID) {
+            deliverToLedger(i)
+            replayed[journal[i].tenant, default: 0] += 1
+        }
+        gatewayCounters = ledgerTotals
+        for (tenant, totals) in ledgerTotals {
+            budgets.restore(tenant: tenant, spentMicros: totals.costMicros, at: now, budget: core.tenants[tenant]?.budget)
+        }
+        let after = UsageReconciliation.drift(gateway: gatewayCounters, ledger: ledgerTotals)
+        for d in before where !d.isZero { metrics.raise(UsageReconciliation.alert(d, at: now)) }
+        for (b, a) in zip(before, after) {
+            metrics.reconciliations.append(.init(at: now, tenant: b.tenant, before: b, after: a, replayed: replayed[b.tenant] ?? 0))
+        }
+        metrics.ledgerTotals = ledgerTotals
     }
 }

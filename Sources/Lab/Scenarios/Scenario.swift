@@ -22,6 +22,21 @@ public struct Scenario: Sendable {
     public var expectations: [Expectation]
     /// The platform's feature flags (`flags:`), if the scenario declares any.
     public var flags: FlagDefinitions?
+    /// The usage ledger and its reconciliation (`usage:`), if the scenario turns them on.
+    public var usage: UsageSpec?
+
+    /// How usage reaches the ledger, and how often it is reconciled with the gateway's counters.
+    public struct UsageSpec: Sendable {
+        /// Reconciliation period (also run at the end and right after a gateway restart).
+        public var reconcileEvery: Nanoseconds
+        /// Fraction of ledger deliveries lost on the way (they stay in the journal).
+        public var dropFraction: Double
+        /// How long a journaled call takes to reach the ledger.
+        public var delay: Nanoseconds
+        public init(reconcileEvery: Nanoseconds, dropFraction: Double = 0, delay: Nanoseconds = .seconds(1)) {
+            self.reconcileEvery = reconcileEvery; self.dropFraction = dropFraction; self.delay = delay
+        }
+    }
 
     /// Whether any step acts on the Platform API (the Lab then starts one for the run).
     public var usesPlatformAPI: Bool { steps.contains { if case .platform = $0.action { true } else { false } } }
@@ -140,6 +155,9 @@ public struct Scenario: Sendable {
             case setFlag(feature: String, tenant: String?, state: FlagState?)
             /// Sets (or, with nil, removes) a feature's rollout percentage.
             case setRollout(feature: String, percent: Double?)
+            /// Restarts the gateway: its in-memory counters, budgets' spend and rate-limit state
+            /// are lost; the journal survives and the ledger is reconciled at start-up.
+            case restartGateway
         }
 
         public var description: String {
@@ -156,6 +174,7 @@ public struct Scenario: Sendable {
             case .setFlag(let f, let t, let state):
                 let what = state.map { $0.enabled ? "on" : "off" } ?? "back to the platform's value"
                 return t.map { "flag \(f) \(what) for \($0)" } ?? "flag \(f) \(what) by default"
+            case .restartGateway: return "restart the gateway (in-memory counters lost)"
             case .setRollout(let f, let p): return p.map { "roll \(f) out to \(Expectation.trim($0))% of tenants" } ?? "stop the rollout of \(f)"
             }
         }

@@ -9,7 +9,7 @@ import Plugins
 /// Every problem is reported as `file:line:column: what was expected`, unknown keys
 /// included, so a typo never silently changes what a run tests.
 public enum ScenarioLoader {
-    static let topKeys = ["name", "description", "seed", "duration", "lab", "platform", "providers", "tenants", "traffic", "steps", "expect", "flags"]
+    static let topKeys = ["name", "description", "seed", "duration", "lab", "platform", "providers", "tenants", "traffic", "steps", "expect", "flags", "usage"]
 
     /// Loads a scenario file. `seedOverride` replaces the file's seed (`--seed`).
     public static func load(path: String, seedOverride: UInt64? = nil) throws -> Scenario {
@@ -127,6 +127,13 @@ public enum ScenarioLoader {
             seed: seed, duration: duration, wire: wire, buckets: buckets, platform: platform, providers: providers,
             tenants: tenants, traffic: traffic, steps: steps.sorted { $0.at < $1.at }, expectations: expectations)
         if let fl = f["flags"] { scenario.flags = try parseFlags(fl).0 }
+        if let u = f["usage"] {
+            let uf = try u.fields(["reconcile_every", "drop", "delay"])
+            let every = try uf.required("reconcile_every").duration()
+            guard every.value >= 1_000_000_000 else { throw try uf.required("reconcile_every").error("reconcile at most once a second") }
+            scenario.usage = Scenario.UsageSpec(reconcileEvery: every, dropFraction: try uf["drop"]?.fraction() ?? 0,
+                                                delay: try uf["delay"]?.duration() ?? .seconds(1))
+        }
         // Flag steps must name declared features and tenants.
         let tenantIDs = Set(allTenants.map(\.id))
         for node in try f["steps"]?.list() ?? [] {
@@ -434,7 +441,7 @@ public enum ScenarioLoader {
 
     static func parseStep(_ node: YAMLNode, providers: [MockProviderProfile], duration: Nanoseconds) throws -> Scenario.Step {
         let actions = ["switch_provider", "outage", "set_key", "add_tenant", "allowlist_add", "allowlist_remove", "suspend_tenant", "resume_tenant"]
-            + platformActions + ["set_flag", "set_rollout"]
+            + platformActions + ["set_flag", "set_rollout", "restart_gateway"]
         let f = try node.fields(["at"] + actions)
         let at = Instant.zero + (try f.required("at").duration())
         let present = f.keys.filter { $0 != "at" }
@@ -477,6 +484,8 @@ public enum ScenarioLoader {
                 action = .setFlag(feature: feature, tenant: tenant,
                                   state: FlagState(enabled: try s.required("enabled").bool(), value: s["value"].map { flagJSON($0.yams) }))
             }
+        case "restart_gateway":
+            action = .restartGateway
         case "set_rollout":
             let s = try body.fields(["feature", "percent"])
             var percent: Double?

@@ -82,6 +82,20 @@ public final class RunMetrics {
         public var states: [String: [String: Bool]]
     }
     public internal(set) var flagSnapshots: [FlagSnapshot] = []
+    /// Each reconciliation of the gateway's counters with the usage ledger, per tenant.
+    public struct Reconciliation: Sendable {
+        public var at: Instant
+        public var tenant: String
+        public var before: UsageDrift
+        public var after: UsageDrift
+        /// Journaled calls the ledger lacked, replayed into it.
+        public var replayed: Int
+    }
+    public internal(set) var reconciliations: [Reconciliation] = []
+    /// Ledger deliveries lost on the way, per tenant (replayed from the journal later).
+    public internal(set) var usageDropped: [String: Int] = [:]
+    /// The ledger's totals per tenant after the last reconciliation.
+    public internal(set) var ledgerTotals: [String: UsageCounters] = [:]
     /// Platform API calls made by scenario steps, in order.
     public internal(set) var apiCalls: [APICallRecord] = []
     /// The Platform API's tenants at the end of the run.
@@ -192,9 +206,10 @@ public final class RunMetrics {
         "tokens.prompt", "tokens.completion", "tokens.total", "cost.usd", "cost.micros",
         "alerts", "upstream.calls", "upstream.billed_micros", "upstream.hallucinations", "violations",
         "api.calls", "tenants", "flag.enabled", "alert.deliveries", "connector.received",
+        "drift.calls", "drift.cost_micros", "ledger.calls", "ledger.cost_micros", "usage.replayed", "usage.dropped",
     ]
     static let knownLabels: Set<String> = ["tenant", "provider", "model", "status", "stream", "kind", "key", "checker", "user", "result",
-                                           "feature", "plugin", "service"]
+                                           "feature", "plugin", "service", "phase"]
 
     func labelValue(_ key: CallKey, _ label: String) -> String? {
         switch label {
@@ -235,6 +250,30 @@ public final class RunMetrics {
     public func value(of metric: String, labels: [(key: String, value: String)]) -> Double? {
         switch metric {
         case "requests": return Double(matchingCalls(labels).reduce(0) { $0 + $1.1.count })
+        case "drift.calls", "drift.cost_micros", "usage.replayed":
+            // Summed over reconciliations: |drift| before or after repair (`phase`), or replays.
+            let rows = reconciliations.filter { r in labels.allSatisfy { l in
+                switch l.key {
+                case "tenant": return r.tenant == l.value
+                case "phase": return l.value == "before" || l.value == "after"
+                default: return false
+                }
+            } }
+            guard !rows.isEmpty else { return nil }
+            let after = labels.contains { $0.key == "phase" && $0.value == "after" }
+            return Double(rows.reduce(Int64(0)) { sum, r in
+                let d = after ? r.after : r.before
+                switch metric {
+                case "drift.calls": return sum + Int64(abs(d.calls))
+                case "drift.cost_micros": return sum + abs(d.costMicros)
+                default: return sum + Int64(r.replayed)
+                }
+            })
+        case "ledger.calls", "ledger.cost_micros":
+            let tenants = ledgerTotals.filter { t in labels.allSatisfy { $0.key == "tenant" && $0.value == t.key } }
+            return Double(tenants.values.reduce(Int64(0)) { $0 + (metric == "ledger.calls" ? Int64($1.calls) : $1.costMicros) })
+        case "usage.dropped":
+            return Double(usageDropped.filter { t in labels.allSatisfy { $0.key == "tenant" && $0.value == t.key } }.values.reduce(0, +))
         case "flag.enabled":
             // (tenant, feature) pairs on at the end of the run.
             guard let last = flagSnapshots.last else { return nil }

@@ -31,6 +31,10 @@ enum Schema {
     static let apiKey = object(["id": string, "name": string, "roles": strings, "created_by": string, "created_at": string,
                                 "revoked_at": nullableString, "key": ["type": "string", "description": "Only in the answer to its creation."]])
     static let createAPIKey = object(["name": string, "roles": strings], required: ["name", "roles"])
+    static let usageTotals = object(["calls": ["type": "integer"], "errors": ["type": "integer"], "prompt_tokens": ["type": "integer"],
+                                     "completion_tokens": ["type": "integer"], "cost_micros": ["type": "integer"], "cost_usd": string])
+    static let usage = object(["tenant": string, "window": object(["name": string, "from": string, "to": string]), "source": string,
+                               "totals": usageTotals, "by_model": object([:]), "by_key": object([:]), "by_status": object([:])])
     static let flagState = object(["enabled": ["type": "boolean"], "value": [:]], required: ["enabled"])
     static let putFlag = object(["enabled": ["type": "boolean"], "value": [:], "description": string,
                                  "variants": array(object(["value": [:], "weight": ["type": "number"]])),

@@ -43,6 +43,23 @@ public struct BudgetTracker: Sendable {
         return alerts
     }
 
+    /// Sets a tenant's month-to-date spend to `spentMicros` (from the usage ledger, after a
+    /// restart lost it or reconciliation found drift). Thresholds already at or below that
+    /// spend count as crossed — their alerts were raised when the spend first got there — so
+    /// restoring never raises an alert again.
+    public mutating func restore(tenant: String, spentMicros: Int64, at now: Instant, budget: Budget?) {
+        var ledger = Ledger(month: Self.month(of: now), spentMicros: max(0, spentMicros))
+        if let budget, budget.monthlyMicros > 0 {
+            ledger.crossed = Set(budget.thresholds.filter { ledger.spentMicros * 100 >= budget.monthlyMicros * Int64($0) })
+        }
+        ledgers[tenant] = ledger
+    }
+
+    /// The tenant's month-to-date spend as the tracker has it.
+    public func spent(tenant: String, at now: Instant) -> Int64 {
+        ledgers[tenant].flatMap { $0.month == Self.month(of: now) ? $0.spentMicros : nil } ?? 0
+    }
+
     /// Where a tenant stands in the month of `now`.
     public struct Status: Hashable, Sendable {
         public var spentMicros: Int64

@@ -117,5 +117,33 @@ extension StorageBackendTests {
             #expect(try await store.settings().keys.sorted() == ["integrations"])
         }
     }
+
+    /// The usage ledger: idempotent by request id, summed per window with breakdowns.
+    @Test(arguments: BackendKind.available)
+    func keepsTheUsageLedger(kind: BackendKind) async throws {
+        try await StorageFixture.with(kind) { fixture in
+            let provisioner = try await fixture.provisioner()
+            let id = try TenantID("acme")
+            try await provisioner.createTenant(id: id, name: "Acme", now: StorageFixture.t0)
+            let store = try await provisioner.openTenantStore(id, now: StorageFixture.t0)
+            func entry(_ n: Int, model: String = "chat", key: String? = "acme-key-1", status: Int = 200, at: Double = 10) -> UsageEntry {
+                UsageEntry(requestID: "chatcmpl-\(n)", at: StorageFixture.t0 + at, keyID: key, model: model, provider: "openai",
+                           upstreamModel: "gpt-4o-mini", stream: n % 2 == 0, status: status, errorKind: status == 200 ? nil : "rate_limited",
+                           promptTokens: status == 200 ? 10 : 0, completionTokens: status == 200 ? 5 : 0,
+                           costMicros: status == 200 ? 1_234 : 0, latencyMicros: 800, usageSource: status == 200 ? "reported" : "none")
+            }
+            let batch = [entry(1), entry(2, model: "embed"), entry(3, key: "acme-key-2"), entry(4, status: 429), entry(5, at: 7200)]
+            #expect(try await store.recordUsage(batch) == 5)
+            #expect(try await store.recordUsage(batch + [entry(6)]) == 1)  // a replay adds only what is new
+            let summary = try await store.usageSummary(from: StorageFixture.t0, to: StorageFixture.t0 + 3600)
+            #expect(summary.totals == UsageTotals(calls: 5, errors: 1, promptTokens: 40, completionTokens: 20, costMicros: 4_936))
+            #expect(summary.byModel["embed"]?.calls == 1 && summary.byModel["chat"]?.calls == 4)
+            #expect(summary.byKey["acme-key-2"]?.costMicros == 1_234)
+            #expect(summary.byStatus == [200: 4, 429: 1])
+            #expect(try await store.recordedUsageIDs(among: ["chatcmpl-1", "chatcmpl-9", "chatcmpl-5"]) == ["chatcmpl-1", "chatcmpl-5"])
+            let empty = try await store.usageSummary(from: StorageFixture.t0 + 9000, to: StorageFixture.t0 + 9999)
+            #expect(empty.totals == UsageTotals())
+        }
+    }
 }
 

@@ -55,5 +55,25 @@ extension Migrator {
                 .column("updated_at", type: .bigint, .notNull)
                 .run()
         },
+        Migration(version: 6, name: "create_usage_events") { db in
+            // The usage ledger: one row per gateway call, keyed by request id (replays are no-ops).
+            try await db.create(table: "usage_events")
+                .column("request_id", type: .text, .primaryKey(autoIncrement: false))
+                .column("at", type: .bigint, .notNull)
+                .column("key_id", type: .text)
+                .column("model", type: .text, .notNull)
+                .column("provider", type: .text)
+                .column("upstream_model", type: .text)
+                .column("stream", type: .bigint, .notNull)
+                .column("status", type: .bigint, .notNull)
+                .column("error_kind", type: .text)
+                .column("prompt_tokens", type: .bigint, .notNull)
+                .column("completion_tokens", type: .bigint, .notNull)
+                .column("cost_micros", type: .bigint, .notNull)
+                .column("latency_micros", type: .bigint, .notNull)
+                .column("usage_source", type: .text, .notNull)
+                .run()
+            try await db.create(index: "usage_events_at_idx").on("usage_events").column("at").run()
+        },
     ])
 }

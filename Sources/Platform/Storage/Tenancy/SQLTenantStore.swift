@@ -227,6 +227,85 @@ public struct SQLTenantStore: TenantStore {
         }
     }
 
+    // MARK: Usage ledger
+
+    private static let usageColumns = [
+        "request_id", "at", "key_id", "model", "provider", "upstream_model", "stream", "status", "error_kind",
+        "prompt_tokens", "completion_tokens", "cost_micros", "latency_micros", "usage_source",
+    ]
+
+    @discardableResult
+    public func recordUsage(_ entries: [UsageEntry]) async throws -> Int {
+        guard !entries.isEmpty else { return 0 }
+        return try await self.wrapping("recording \(entries.count) usage entries") {
+            try await self.database.transaction { db in
+                var inserted = 0
+                // Rows in chunks, well under SQLite's and PostgreSQL's bind limits.
+                for start in stride(from: 0, to: entries.count, by: 200) {
+                    let chunk = entries[start..<min(start + 200, entries.count)]
+                    let query = db.insert(into: "usage_events").columns(Self.usageColumns)
+                    for e in chunk {
+                        query.values(
+                            e.requestID, e.at.storageMicroseconds, e.keyID, e.model, e.provider, e.upstreamModel, e.stream ? 1 : 0,
+                            e.status, e.errorKind, e.promptTokens, e.completionTokens, e.costMicros, e.latencyMicros, e.usageSource
+                        )
+                    }
+                    inserted += try await query.ignoringConflicts(with: ["request_id"]).returning("request_id").all().count
+                }
+                return inserted
+            }
+        }
+    }
+
+    public func usageSummary(from: Date, to: Date) async throws -> UsageSummary {
+        try await self.wrapping("summing usage") {
+            // Grouped in SQL by (model, key, status); the breakdowns are folded from those groups.
+            let rows = try await self.database.select()
+                .column("model").column("key_id").column("status")
+                .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "calls")
+                .column(SQLFunction("SUM", args: SQLIdentifier("prompt_tokens")), as: "prompt")
+                .column(SQLFunction("SUM", args: SQLIdentifier("completion_tokens")), as: "completion")
+                .column(SQLFunction("SUM", args: SQLIdentifier("cost_micros")), as: "cost")
+                .from("usage_events")
+                .where("at", .greaterThanOrEqual, from.storageMicroseconds)
+                .where("at", .lessThan, to.storageMicroseconds)
+                .groupBy("model").groupBy("key_id").groupBy("status")
+                .all()
+            var summary = UsageSummary(from: from, to: to)
+            for row in rows {
+                let calls = Int(try row.decode(column: "calls", as: Int64.self))
+                let status = Int(try row.decode(column: "status", as: Int64.self))
+                let t = UsageTotals(
+                    calls: calls, errors: status == 200 ? 0 : calls,
+                    promptTokens: Int(try row.decode(column: "prompt", as: Int64?.self) ?? 0),
+                    completionTokens: Int(try row.decode(column: "completion", as: Int64?.self) ?? 0),
+                    costMicros: try row.decode(column: "cost", as: Int64?.self) ?? 0)
+                let model = try row.decode(column: "model", as: String.self)
+                let key = try row.decode(column: "key_id", as: String?.self) ?? "-"
+                summary.totals.merge(t)
+                summary.byModel[model, default: UsageTotals()].merge(t)
+                summary.byKey[key, default: UsageTotals()].merge(t)
+                summary.byStatus[status, default: 0] += calls
+            }
+            return summary
+        }
+    }
+
+    public func recordedUsageIDs(among requestIDs: [String]) async throws -> Set<String> {
+        guard !requestIDs.isEmpty else { return [] }
+        return try await self.wrapping("looking up usage entries") {
+            var found = Set<String>()
+            for start in stride(from: 0, to: requestIDs.count, by: 500) {
+                let chunk = Array(requestIDs[start..<min(start + 500, requestIDs.count)])
+                for id in try await self.database.select().column("request_id").from("usage_events")
+                    .where("request_id", .in, chunk).all(decodingColumn: "request_id", as: String.self) {
+                    found.insert(id)
+                }
+            }
+            return found
+        }
+    }
+
     // MARK: Helpers
 
     private var label: String {

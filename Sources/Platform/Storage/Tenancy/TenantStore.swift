@@ -78,4 +78,19 @@ public protocol TenantStore: Sendable {
 
     /// Sets (or, with nil, removes) the tenant setting `key`.
     func setSetting(_ key: String, to value: JSONText?, now: Date) async throws
+
+    // MARK: Usage ledger
+
+    /// Records usage entries in one transaction; entries whose request id is already recorded
+    /// are skipped, so replaying a batch is harmless.
+    ///
+    /// - Returns: How many entries were new.
+    @discardableResult
+    func recordUsage(_ entries: [UsageEntry]) async throws -> Int
+
+    /// Totals and breakdowns of the entries that started in `[from, to)`.
+    func usageSummary(from: Date, to: Date) async throws -> UsageSummary
+
+    /// Which of `requestIDs` the ledger has.
+    func recordedUsageIDs(among requestIDs: [String]) async throws -> Set<String>
 }
