@@ -299,5 +299,31 @@ import Testing
             #expect(api.service.flags.book == before)
         }
     }
+
+    /// The usage route reads the tenant's ledger, over a window, with breakdowns.
+    @Test func usageComesFromTheLedger() async throws {
+        try await APIFixture.withSQLite { api in
+            let root = try await api.token("root", roles: ["platform-admin"])
+            _ = await api.call("POST", "/api/v1/tenants", token: root, body: #"{"id": "acme"}"#)
+            let now = APIFixture.t0
+            func entry(_ n: Int, ago: Double, model: String = "chat", key: String = "acme-key-1", status: Int = 200) -> UsageEntry {
+                UsageEntry(requestID: "r\(n)", at: now.addingTimeInterval(-ago), keyID: key, model: model, provider: "openai", upstreamModel: "m",
+                           stream: false, status: status, errorKind: nil, promptTokens: 100, completionTokens: 20, costMicros: 150,
+                           latencyMicros: 1_000, usageSource: "reported")
+            }
+            try await api.service.recordUsage(tenant: "acme", [entry(1, ago: 60), entry(2, ago: 120, model: "embed"),
+                                                              entry(3, ago: 7200, key: "acme-key-2", status: 429), entry(4, ago: 40 * 86_400)])
+            let viewer = try await api.token("vic", tenant: "acme", tenantRoles: ["viewer"])
+            let hour = await api.call("GET", "/api/v1/tenants/acme/usage?window=1h", token: viewer)
+            let h = try #require(hour.json?.objectValue, "\(hour.text)")
+            #expect(h["totals"]?.objectValue?["calls"] == 2 && h["totals"]?.objectValue?["cost_micros"] == 300)
+            #expect(h["by_model"]?.objectValue?.keys.sorted() == ["chat", "embed"])
+            let day = await api.call("GET", "/api/v1/tenants/acme/usage?window=24h", token: viewer).json?.objectValue
+            #expect(day?["by_status"] == ["200": 2, "429": 1] && day?["by_key"]?.objectValue?["acme-key-2"]?.objectValue?["errors"] == 1)
+            let custom = await api.call("GET", "/api/v1/tenants/acme/usage?from=2026-01-01T00:00:00Z&to=2026-12-31T00:00:00Z", token: viewer)
+            #expect(custom.json?.objectValue?["totals"]?.objectValue?["calls"] == 4, "\(custom.text)")
+            #expect(await api.call("GET", "/api/v1/tenants/acme/usage?window=forever", token: viewer).status == 422)
+        }
+    }
 }
 
