@@ -265,6 +265,37 @@ public final class LiveGateway: Sendable {
         accessLog.record(usage, at: clock.now())
     }
 
+    // MARK: Reconciliation
+
+    /// The gateway's tenants.
+    public var tenantIDs: [String] { core.withLockedValue { $0.tenants.keys.sorted() } }
+
+    /// Compares each tenant's month-to-date spend as the gateway counts it (its budgets)
+    /// with the ledger's, and resets the gateway's to the ledger's (``UsageReconciliation``).
+    /// Non-zero drift raises a `usage_drift` alert.
+    ///
+    /// - Returns: The drift found, per tenant, before the repair.
+    @discardableResult
+    public func reconcile(ledgerMonthToDate ledger: [String: Int64]) -> [UsageDrift] {
+        let now = clock.now()
+        let gateway = Dictionary(uniqueKeysWithValues: ledger.keys.map { t in
+            (t, UsageCounters(costMicros: budgets.withLockedValue { $0.spent(tenant: t, at: now) }))
+        })
+        let drift = UsageReconciliation.drift(gateway: gateway, ledger: ledger.mapValues { UsageCounters(costMicros: $0) })
+        let tenants = core.withLockedValue { $0.tenants }
+        budgets.withLockedValue { b in
+            for (t, spent) in ledger { b.restore(tenant: t, spentMicros: spent, at: now, budget: tenants[t]?.budget) }
+        }
+        for d in drift where !d.isZero {
+            let alert = UsageReconciliation.alert(d, at: now)
+            if alerts.add(alert) {
+                logger.warning("alert", metadata: Self.metadata(alert))
+                plugins?.enqueue(alert)
+            }
+        }
+        return drift
+    }
+
     // MARK: Framing
 
     static let requestIDHeader = HTTPField.Name("x-request-id")!

@@ -40,6 +40,8 @@ public struct ServeConfig: Sendable {
         public var secretKey: String
         /// The key's id, recorded with every sealed secret (rotate by changing both).
         public var secretKeyID: String
+        /// How often the gateway's counters are reconciled with the usage ledger.
+        public var reconcileEvery: Duration = .seconds(300)
         /// An access model and policy replacing the defaults (paths relative to the config file).
         public var policyModel: String?
         public var policyFile: String?
@@ -71,7 +73,8 @@ public struct ServeConfig: Sendable {
         }
         if let fl = f["flags"] { config.flags = try FlagsConfig.parse(fl) { try expand($0, environment) } }
         if let api = f["platform_api"] {
-            let af = try api.fields(["oidc_issuer", "oidc_audience", "database_url", "secret_key", "secret_key_id", "policy_model", "policy"])
+            let af = try api.fields(["oidc_issuer", "oidc_audience", "database_url", "secret_key", "secret_key_id", "policy_model", "policy",
+                                     "reconcile_every"])
             let base = (path as NSString).deletingLastPathComponent
             func relative(_ node: YAMLNode?) throws -> String? {
                 try node.map { n in
@@ -91,6 +94,11 @@ public struct ServeConfig: Sendable {
                 secretKey: try expand(try af.required("secret_key"), environment),
                 secretKeyID: try af["secret_key_id"]?.nonEmptyString() ?? "platform-1",
                 policyModel: model, policyFile: policy)
+            if let r = af["reconcile_every"] {
+                let d = try r.duration()
+                guard d.value >= 1_000_000_000 else { throw r.error("reconcile at most once a second") }
+                config.platformAPI?.reconcileEvery = d.duration
+            }
         }
         return config
     }

@@ -163,3 +163,46 @@ public struct UsageJournalService: Service {
         await journal.flush()
     }
 }
+
+/// Reconciles the gateway's counters with the usage ledger at start-up and then every
+/// `every`: flushes the journal (so the ledger has every journaled call), reads each
+/// tenant's month-to-date spend from its ledger, and hands it to
+/// ``LiveGateway/reconcile(ledgerMonthToDate:)``, which reports and repairs the drift.
+public struct UsageReconcilerService: Service {
+    let gateway: LiveGateway
+    let journal: UsageJournal
+    let monthToDate: @Sendable (_ tenant: String) async throws -> Int64
+    let every: Duration
+    let logger: Logger
+
+    public init(gateway: LiveGateway, journal: UsageJournal, every: Duration, logger: Logger,
+                monthToDate: @escaping @Sendable (_ tenant: String) async throws -> Int64) {
+        self.gateway = gateway; self.journal = journal; self.every = every; self.logger = logger; self.monthToDate = monthToDate
+    }
+
+    /// One reconciliation; the drift found per tenant.
+    @discardableResult
+    public func reconcileOnce() async -> [UsageDrift] {
+        await journal.flush()
+        var ledger: [String: Int64] = [:]
+        for tenant in gateway.tenantIDs {
+            do { ledger[tenant] = try await monthToDate(tenant) } catch {
+                logger.warning("usage reconciliation skipped a tenant", metadata: ["tenant": .string(tenant), "error": .string("\(error)")])
+            }
+        }
+        let drift = gateway.reconcile(ledgerMonthToDate: ledger)
+        for d in drift {
+            logger.info("usage reconciliation", metadata: ["tenant": .string(d.tenant), "drift_cost_micros": .stringConvertible(d.costMicros)])
+        }
+        return drift
+    }
+
+    public func run() async throws {
+        await reconcileOnce()
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            try? await Task.sleep(for: every)
+            if Task.isShuttingDownGracefully { break }
+            await reconcileOnce()
+        }
+    }
+}

@@ -62,6 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
         var services: [any Service] = [LineWriterService(lines), TransportService(transport)]
         var platformAPI: PlatformAPIRoutes?
         var journal: UsageJournal?
+        var apiService: APIService?
         var flagRegistry = FlagRegistry(FlagBook(definitions: settings.flags?.definitions ?? FlagDefinitions()))
         var cleanups: [@Sendable () async throws -> Void] = []
         if let api = settings.platformAPI {
@@ -95,6 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
                                                     ledger: { tenant, entries in try await service.recordUsage(tenant: tenant, entries) },
                                                     logger: logger)
                 journal = usageJournal
+                apiService = service
                 services.append(UsageJournalService(usageJournal))
             } catch {
                 try? await transport.shutdown()
@@ -113,6 +115,11 @@ struct ServeCommand: AsyncParsableCommand {
             if let plugins { services.append(plugins) }
             gateway = try LiveGateway(config: settings, transport: transport, logger: logger, accessLog: accessLog, platformAPI: platformAPI,
                                       flags: flagRegistry, plugins: plugins, journal: journal)
+            if let journal, let apiService, let every = settings.platformAPI?.reconcileEvery {
+                services.append(UsageReconcilerService(gateway: gateway, journal: journal, every: every, logger: logger) { tenant in
+                    try await apiService.monthToDateCost(tenant: tenant)
+                })
+            }
         } catch let e as PluginError {
             try? await transport.shutdown()
             for cleanup in cleanups { try? await cleanup() }

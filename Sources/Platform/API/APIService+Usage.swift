@@ -41,6 +41,12 @@ extension APIService {
         try await tenantStore(try TenantID(tenant)).recordUsage(entries)
     }
 
+    /// A tenant's spend so far this calendar month (UTC), from its ledger.
+    public func monthToDateCost(tenant: String) async throws -> Int64 {
+        let window = try Self.usageWindow(["window": "month"], now: clock())
+        return try await tenantStore(try TenantID(tenant)).usageSummary(from: window.from, to: window.to).totals.costMicros
+    }
+
     /// Records the tenants of the serve file in the control plane, each with its database,
     /// so that their usage has a ledger; existing tenants are left as they are.
     public func ensureTenants(_ ids: [String]) async throws {
