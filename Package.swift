@@ -117,6 +117,7 @@ let package = Package(
                 "Storage",
                 "PlatformAPI",
                 "Plugins",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(

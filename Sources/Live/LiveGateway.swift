@@ -28,6 +28,9 @@ public final class LiveGateway: Sendable {
     /// Alerts raised while serving, each condition once (the alert sinks arrive with budgets' API).
     public let alerts = AlertLog()
     let limiter = NIOLockedValueBox(RateLimiter())
+    /// The `redis` counter policy, when configured; the local limiter is its fallback while
+    /// Redis cannot be reached.
+    let sharedLimiter: RedisRateLimiter?
     let budgets = NIOLockedValueBox(BudgetTracker())
     /// Whether any tenant has rate limits or a budget: calls of a platform without them
     /// skip those lookups (tenants change only at start-up so far).
@@ -47,7 +50,7 @@ public final class LiveGateway: Sendable {
     ///   - platformAPI: the Platform API's routes, when the configuration enables it.
     public init(config: ServeConfig, transport: ProviderHTTPTransport, logger: Logger, accessLog: AccessLog = AccessLog(enabled: false),
                 platformAPI: PlatformAPIRoutes? = nil, flags flagRegistry: FlagRegistry? = nil, plugins: LivePlugins? = nil,
-                journal: UsageJournal? = nil) throws {
+                journal: UsageJournal? = nil, sharedLimiter: RedisRateLimiter? = nil) throws {
         let allowlist: EgressAllowlist
         do { allowlist = try EgressAllowlist(config.platform.allowlist) } catch { throw LiveError("platform.egress_allowlist: \(error)") }
         var core = GatewayCore(configuration: .init(allowlist: allowlist, pricing: config.platform.pricing, upstreamTimeout: config.platform.upstreamTimeout))
@@ -69,6 +72,7 @@ public final class LiveGateway: Sendable {
         self.flagRegistry = flagRegistry ?? FlagRegistry(FlagBook(definitions: config.flags?.definitions ?? FlagDefinitions()))
         self.plugins = plugins
         self.journal = journal
+        self.sharedLimiter = sharedLimiter
         self.platformAPI = platformAPI
     }
 
@@ -135,13 +139,14 @@ public final class LiveGateway: Sendable {
             let scopes = anyLimits ? core.rateLimitScopes(tenant: call.context.tenant, keyID: call.context.keyID) : RateLimiter.Scopes([])
             if !scopes.entries.isEmpty {
                 let promptTokens = TokenEstimate.promptTokens(call.context.promptText)
-                switch limiter.withLockedValue({ $0.acquire(scopes, promptTokens: promptTokens, now: started) }) {
+                let (decision, local) = await acquire(scopes, promptTokens: promptTokens, now: started)
+                switch decision {
                 case .refused(let reason, let retryAfter, let status):
                     let r = core.throttle(call.context, reason: reason, retryAfter: retryAfter, now: clock.now())
                     await record(r.usage, alerts: r.alerts)
                     return Self.errorResponse(r.error, requestID: requestID, extra: status.headers)
                 case .granted(let grant, let status):
-                    limit = Limit(grant: grant, headers: status.headers)
+                    limit = Limit(grant: grant, headers: status.headers, local: local)
                 }
             }
             let timeout = core.configuration.upstreamTimeout
@@ -170,12 +175,32 @@ public final class LiveGateway: Sendable {
     struct Limit {
         var grant: RateLimiter.Grant?
         var headers: [HTTPHeader]
+        /// Whether the grant came from this process's counters (not Redis).
+        var local = true
     }
 
-    private func release(_ limit: Limit, _ usage: UsageRecord) {
+    private func release(_ limit: Limit, _ usage: UsageRecord) async {
         guard let grant = limit.grant else { return }
         let now = clock.now()
-        limiter.withLockedValue { $0.release(grant, actualTokens: usage.promptTokens + usage.completionTokens, now: now) }
+        let tokens = usage.promptTokens + usage.completionTokens
+        if let shared = sharedLimiter, !limit.local {
+            do { try await shared.release(grant, actualTokens: tokens, now: now); return } catch {
+                logger.warning("redis counters unreachable on release", metadata: ["error": .string("\(error)")])
+                return
+            }
+        }
+        limiter.withLockedValue { $0.release(grant, actualTokens: tokens, now: now) }
+    }
+
+    /// Takes a call's place in its limits: in Redis with the `redis` policy (falling back to
+    /// this process's counters, with a warning, while Redis cannot be reached), else locally.
+    private func acquire(_ scopes: RateLimiter.Scopes, promptTokens: Int, now: Instant) async -> (RateLimiter.Decision, local: Bool) {
+        if let shared = sharedLimiter {
+            do { return (try await shared.acquire(scopes, promptTokens: promptTokens, now: now), false) } catch {
+                logger.warning("redis counters unreachable; limiting in this process", metadata: ["error": .string("\(error)")])
+            }
+        }
+        return (limiter.withLockedValue { $0.acquire(scopes, promptTokens: promptTokens, now: now) }, true)
     }
 
     private func reject(_ e: GatewayError, request: Request, requestID: String, started: Instant) async -> Response {
@@ -185,7 +210,7 @@ public final class LiveGateway: Sendable {
     }
 
     private func finish(_ outcome: GatewayCore.Outcome, requestID: String, limit: Limit) async -> Response {
-        release(limit, outcome.usage)
+        await release(limit, outcome.usage)
         await record(outcome.usage, alerts: outcome.alerts)
         switch outcome.response {
         case .completion(let c):
@@ -222,7 +247,7 @@ public final class LiveGateway: Sendable {
                 cut = "\(TransportFailure(reading: error, timeout: timeout))"
             }
             let end = relay.finish(now: clock.now(), timeToFirstByte: answer.timeToHead, cut: cut)
-            release(limit, end.outcome.usage)
+            await release(limit, end.outcome.usage)
             // Journaled before the client sees the end of the stream.
             await record(end.outcome.usage, alerts: end.outcome.alerts)
             guard !clientGone else { return }

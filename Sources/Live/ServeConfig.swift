@@ -23,6 +23,9 @@ public struct ServeConfig: Sendable {
     public var port = 18000
     public var maxRequestBytes = 4 * 1024 * 1024
     public var dataDirectory = ".dcoder"
+    /// Where rate-limit counters live: nil for `local` (in process), else a Redis URL
+    /// (replicas sharing it enforce one limit).
+    public var counters: String?
     public var platform: Scenario.PlatformSpec
     public var tenants: [Scenario.TenantSpec] = []
     /// Platform feature flags, served with Flagsmith's read API (see ``FlagsConfig``).
@@ -60,7 +63,12 @@ public struct ServeConfig: Sendable {
         let f = try root.fields(["server", "platform", "tenants", "flags", "platform_api"])
         var config = ServeConfig(platform: try ScenarioLoader.parsePlatform(f["platform"], context: &context))
         if let s = f["server"] {
-            let sf = try s.fields(["host", "port", "max_request_bytes", "data"])
+            let sf = try s.fields(["host", "port", "max_request_bytes", "data", "counters"])
+            if let c = sf["counters"] {
+                let v = try expand(c, environment)
+                guard v == "local" || v.hasPrefix("redis://") else { throw c.error("expected 'local' or a redis://host:port/db URL") }
+                config.counters = v == "local" ? nil : v
+            }
             if let h = sf["host"] { config.host = try h.nonEmptyString() }
             if let p = sf["port"] { config.port = try p.int(min: 0, max: 65535) }
             if let m = sf["max_request_bytes"] { config.maxRequestBytes = try m.int(min: 1024, max: 1 << 30) }

@@ -113,13 +113,19 @@ struct ServeCommand: AsyncParsableCommand {
             let allowlist = try EgressAllowlist(settings.platform.allowlist)
             plugins = try await LivePlugins.make(tenants: settings.tenants, flags: flagRegistry, transport: pluginHTTP, allowlist: allowlist, logger: logger)
             if let plugins { services.append(plugins) }
+            let shared = try settings.counters.map { RedisRateLimiter(client: try RedisClient(url: $0)) }
             gateway = try LiveGateway(config: settings, transport: transport, logger: logger, accessLog: accessLog, platformAPI: platformAPI,
-                                      flags: flagRegistry, plugins: plugins, journal: journal)
+                                      flags: flagRegistry, plugins: plugins, journal: journal, sharedLimiter: shared)
             if let journal, let apiService, let every = settings.platformAPI?.reconcileEvery {
                 services.append(UsageReconcilerService(gateway: gateway, journal: journal, every: every, logger: logger) { tenant in
                     try await apiService.monthToDateCost(tenant: tenant)
                 })
             }
+        } catch let e as RedisError {
+            try? await transport.shutdown()
+            for cleanup in cleanups { try? await cleanup() }
+            FileHandle.standardError.write(Data("error: server.counters: \(e)\n".utf8))
+            throw ExitCode(2)
         } catch let e as PluginError {
             try? await transport.shutdown()
             for cleanup in cleanups { try? await cleanup() }

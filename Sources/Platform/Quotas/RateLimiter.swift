@@ -67,6 +67,7 @@ public struct RateLimiter: Sendable {
     public struct Grant: Hashable, Sendable {
         public var scopes: Scopes
         public var reservedTokens: Int
+        public init(scopes: Scopes, reservedTokens: Int) { self.scopes = scopes; self.reservedTokens = reservedTokens }
     }
 
     /// The state of the tightest request limit and of the token limit, for OpenAI's
@@ -101,30 +102,64 @@ public struct RateLimiter: Sendable {
         case refused(reason: String, retryAfter: Nanoseconds, Status)
     }
 
+    /// One limit of one scope: what the state keeps a theoretical arrival time for.
+    public struct Cell: Hashable, Sendable {
+        public var scope: String
+        public var unit: Unit
+        public var window: Nanoseconds
+        public var limit: Int
+        /// Time between two units at the limit's rate.
+        public var interval: Int64 { window.value / Int64(max(1, limit)) }
+        /// A stable name for the cell (the Redis policy's key suffix).
+        public var name: String { "\(scope)|\(unit.rawValue)|\(window.value)" }
+    }
+
+    /// Every windowed limit of the scopes, in a fixed order (scope, then window).
+    public static func cells(_ scopes: Scopes) -> [Cell] {
+        scopes.entries.flatMap { scope in
+            scope.limits.windows.map { Cell(scope: scope.id, unit: $0.unit, window: $0.window, limit: $0.limit) }
+        }
+    }
+
+    /// What a call costs in a cell: one request, or its prompt tokens.
+    public static func cost(_ cell: Cell, promptTokens: Int) -> Int { cell.unit == .requests ? 1 : max(0, promptTokens) }
+
+    /// Why a call that would push a cell's time to `newTAT` is refused, and when to retry.
+    public static func refusal(_ cell: Cell, cost: Int, newTAT: Int64, now: Instant) -> (reason: String, retryAfter: Nanoseconds) {
+        if cell.unit == .tokens, cost > cell.limit {
+            return ("the request's \(cost) prompt tokens exceed the limit of \(cell.limit) tokens per \(DurationFormat.format(cell.window)) for \(cell.scope)",
+                    cell.window)
+        }
+        return ("\(cell.limit) \(cell.unit.rawValue) per \(DurationFormat.format(cell.window)) for \(cell.scope)",
+                Nanoseconds(newTAT - now.nanoseconds - cell.window.value))
+    }
+
+    /// Why a call over an in-flight limit is refused.
+    public static func concurrencyRefusal(scope: String, max: Int) -> (reason: String, retryAfter: Nanoseconds) {
+        ("\(max) calls in flight at once for \(scope)", .seconds(1))
+    }
+
     /// Checks a call against every limit of its scopes and counts it in all of them if it
     /// fits (one request, and `promptTokens` tokens).
     public mutating func acquire(_ scopes: Scopes, promptTokens: Int, now: Instant) -> Decision {
         let t = now.nanoseconds
-        var updates: [(CellKey, Int64)] = []
         for scope in scopes.entries {
             if let max = scope.limits.concurrent, inFlight[scope.id, default: 0] >= max {
-                return .refused(reason: "\(max) calls in flight at once for \(scope.id)", retryAfter: .seconds(1), status(scopes, now: now))
+                let r = Self.concurrencyRefusal(scope: scope.id, max: max)
+                return .refused(reason: r.reason, retryAfter: r.retryAfter, status(scopes, now: now))
             }
-            for w in scope.limits.windows {
-                let cost = w.unit == .requests ? 1 : max(0, promptTokens)
-                let key = CellKey(scope: scope.id, window: w.window.value, unit: w.unit)
-                let interval = w.window.value / Int64(max(1, w.limit))
-                let newTAT = Swift.max(tat[key] ?? t, t) + Int64(cost) * interval
-                if newTAT - t > w.window.value {
-                    if w.unit == .tokens, cost > w.limit {
-                        return .refused(reason: "the request's \(cost) prompt tokens exceed the limit of \(w.limit) tokens per \(DurationFormat.format(w.window)) for \(scope.id)",
-                                        retryAfter: w.window, status(scopes, now: now))
-                    }
-                    return .refused(reason: "\(w.limit) \(w.unit.rawValue) per \(DurationFormat.format(w.window)) for \(scope.id)",
-                                    retryAfter: Nanoseconds(newTAT - t - w.window.value), status(scopes, now: now))
-                }
-                updates.append((key, newTAT))
+        }
+        let cells = Self.cells(scopes)
+        var updates: [(CellKey, Int64)] = []
+        for cell in cells {
+            let cost = Self.cost(cell, promptTokens: promptTokens)
+            let key = CellKey(scope: cell.scope, window: cell.window.value, unit: cell.unit)
+            let newTAT = Swift.max(tat[key] ?? t, t) + Int64(cost) * cell.interval
+            if newTAT - t > cell.window.value {
+                let r = Self.refusal(cell, cost: cost, newTAT: newTAT, now: now)
+                return .refused(reason: r.reason, retryAfter: r.retryAfter, status(scopes, now: now))
             }
+            updates.append((key, newTAT))
         }
         for (key, value) in updates { tat[key] = value }
         for scope in scopes.entries where scope.limits.concurrent != nil { inFlight[scope.id, default: 0] += 1 }
@@ -135,35 +170,36 @@ public struct RateLimiter: Sendable {
     /// the prompt tokens reserved to the tokens actually used.
     public mutating func release(_ grant: Grant, actualTokens: Int, now: Instant) {
         let delta = Int64(max(0, actualTokens) - grant.reservedTokens)
-        for scope in grant.scopes.entries {
-            if scope.limits.concurrent != nil, let n = inFlight[scope.id] { inFlight[scope.id] = n > 1 ? n - 1 : nil }
-            for w in scope.limits.windows where w.unit == .tokens && delta != 0 {
-                let key = CellKey(scope: scope.id, window: w.window.value, unit: .tokens)
-                let interval = w.window.value / Int64(max(1, w.limit))
-                let current = Swift.max(tat[key] ?? now.nanoseconds, now.nanoseconds)
-                tat[key] = Swift.max(now.nanoseconds, current + delta * interval)
-            }
+        for scope in grant.scopes.entries where scope.limits.concurrent != nil {
+            if let n = inFlight[scope.id] { inFlight[scope.id] = n > 1 ? n - 1 : nil }
+        }
+        for cell in Self.cells(grant.scopes) where cell.unit == .tokens && delta != 0 {
+            let key = CellKey(scope: cell.scope, window: cell.window.value, unit: .tokens)
+            let current = Swift.max(tat[key] ?? now.nanoseconds, now.nanoseconds)
+            tat[key] = Swift.max(now.nanoseconds, current + delta * cell.interval)
         }
     }
 
     /// The tightest request limit and the token limit across the scopes, at `now`.
     public func status(_ scopes: Scopes, now: Instant) -> Status {
+        let cells = Self.cells(scopes)
+        return Self.status(cells, tats: cells.map { tat[CellKey(scope: $0.scope, window: $0.window.value, unit: $0.unit)] }, now: now)
+    }
+
+    /// The status for cells whose theoretical arrival times are `tats` (nil: never used).
+    public static func status(_ cells: [Cell], tats: [Int64?], now: Instant) -> Status {
         var s = Status()
         var tightest: Int?
-        for scope in scopes.entries {
-            for w in scope.limits.windows {
-                let key = CellKey(scope: scope.id, window: w.window.value, unit: w.unit)
-                let interval = w.window.value / Int64(max(1, w.limit))
-                let backlog = Swift.max(0, (tat[key] ?? now.nanoseconds) - now.nanoseconds)
-                let remaining = Swift.max(0, Int((w.window.value - backlog) / Swift.max(1, interval)))
-                switch w.unit {
-                case .requests where tightest == nil || remaining < tightest!:
-                    tightest = remaining
-                    s.limitRequests = w.limit; s.remainingRequests = remaining; s.resetRequests = Nanoseconds(backlog)
-                case .tokens where s.remainingTokens == nil || remaining < s.remainingTokens!:
-                    s.limitTokens = w.limit; s.remainingTokens = remaining; s.resetTokens = Nanoseconds(backlog)
-                default: break
-                }
+        for (cell, tat) in zip(cells, tats) {
+            let backlog = Swift.max(0, (tat ?? now.nanoseconds) - now.nanoseconds)
+            let remaining = Swift.max(0, Int((cell.window.value - backlog) / Swift.max(1, cell.interval)))
+            switch cell.unit {
+            case .requests where tightest == nil || remaining < tightest!:
+                tightest = remaining
+                s.limitRequests = cell.limit; s.remainingRequests = remaining; s.resetRequests = Nanoseconds(backlog)
+            case .tokens where s.remainingTokens == nil || remaining < s.remainingTokens!:
+                s.limitTokens = cell.limit; s.remainingTokens = remaining; s.resetTokens = Nanoseconds(backlog)
+            default: break
             }
         }
         return s
