@@ -122,6 +122,17 @@ let repositoryRoot: String = {
         #expect((r.metrics.value(of: "requests", labels: [("tenant", "acme"), ("status", "200")]) ?? 0) > 500)  // never blocking
     }
 
+    /// The usage conformance run: the billing and ledger checks hold to the micro-dollar
+    /// across streamed, non-streamed and failed calls on all four providers.
+    @Test func acceptanceUsageConformanceScenarioPasses() async throws {
+        let r = try await LabRunner(scenario: ScenarioLoader.load(path: repositoryRoot + "/Scenarios/acceptance/usage-conformance.yaml")).run()
+        for e in r.expectations where !e.passed { Issue.record("\(e.message)") }
+        for c in r.checks where !c.passed { Issue.record("\(c.name): \(c.details)") }
+        #expect(r.passed && Set(r.checks.map(\.name)).isSuperset(of: ["billing", "ledger"]))
+        let billed = r.metrics.upstream.values.reduce(Int64(0)) { $0 + $1.billedMicros }
+        #expect(billed > 0 && r.metrics.ledgerTotals.values.reduce(Int64(0)) { $0 + $1.costMicros } == billed)
+    }
+
     @Test func acceptanceTenancyScenarioPasses() async throws {
         let r = try await LabRunner(scenario: ScenarioLoader.load(path: repositoryRoot + "/Scenarios/acceptance/tenancy.yaml")).run()
         for e in r.expectations where !e.passed { Issue.record("\(e.message)") }
