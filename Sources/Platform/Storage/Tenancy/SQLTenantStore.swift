@@ -263,9 +263,10 @@ public struct SQLTenantStore: TenantStore {
             let rows = try await self.database.select()
                 .column("model").column("key_id").column("status")
                 .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "calls")
-                .column(SQLFunction("SUM", args: SQLIdentifier("prompt_tokens")), as: "prompt")
-                .column(SQLFunction("SUM", args: SQLIdentifier("completion_tokens")), as: "completion")
-                .column(SQLFunction("SUM", args: SQLIdentifier("cost_micros")), as: "cost")
+                // PostgreSQL sums BIGINTs as NUMERIC: cast back, on both backends.
+                .column(SQLRaw("CAST(SUM(prompt_tokens) AS BIGINT)"), as: "prompt")
+                .column(SQLRaw("CAST(SUM(completion_tokens) AS BIGINT)"), as: "completion")
+                .column(SQLRaw("CAST(SUM(cost_micros) AS BIGINT)"), as: "cost")
                 .from("usage_events")
                 .where("at", .greaterThanOrEqual, from.storageMicroseconds)
                 .where("at", .lessThan, to.storageMicroseconds)
