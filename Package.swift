@@ -95,6 +95,7 @@ let package = Package(
                 "Storage",
                 "Flags",
                 "Plugins",
+                "Retrieval",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),

@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
+import Lab
 import Retrieval
 
 struct RagCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rag",
-        abstract: "Retrieval for RAG: measure BM25, dense and hybrid retrieval.",
-        subcommands: [Eval.self])
+        abstract: "RAG: measure retrieval and grounded answers on data sets.",
+        subcommands: [Eval.self, EvalRetrieval.self, EvalQA.self])
 
     struct Eval: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -69,3 +70,127 @@ struct RagCommand: ParsableCommand {
         }
     }
 }
+
+extension RagCommand {
+    struct EvalRetrieval: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "eval-retrieval",
+            abstract: "nDCG@10, Recall@10 and Recall@100 of one retrieval mode on a BEIR folder; JSON on the last line.",
+            discussion: """
+            Dense and hybrid need recorded embeddings (--embeddings: cassette folders, tried in \
+            order; DATASET/embeddings by default). A text missing from every cassette is an error \
+            that names it.
+            """)
+
+        @Option(help: "The BEIR data set folder (corpus.jsonl, queries.jsonl, qrels/).", completion: .directory)
+        var dataset: String
+
+        @Option(help: "Another queries.jsonl.") var queries: String?
+        @Option(help: "Another qrels TSV.") var qrels: String?
+        @Option(help: "bm25, dense or hybrid.") var mode: String = "hybrid"
+        @Option(parsing: .upToNextOption, help: "Embedding cassette folders.") var embeddings: [String] = []
+        @Option(help: "The qrels split when --qrels is not given.") var split = "test"
+
+        func run() throws {
+            guard let method: BEIRBenchmark.Method = ["bm25": .bm25, "dense": .dense, "hybrid": .hybrid][mode] else {
+                throw ValidationError("--mode must be bm25, dense or hybrid")
+            }
+            let folder = URL(filePath: dataset, directoryHint: .isDirectory)
+            do {
+                let data = try BEIRDataset(directory: folder, split: split, queriesFile: queries.map { URL(filePath: $0) },
+                                           qrelsFile: qrels.map { URL(filePath: $0) })
+                let dirs = embeddings.isEmpty ? [folder.appending(path: "embeddings")] : embeddings.map { URL(filePath: $0, directoryHint: .isDirectory) }
+                let cassettes = try dirs.map { try EmbeddingCassette(directory: $0) }
+                var benchmark = BEIRBenchmark(dataset: data, cassette: cassettes[0])
+                benchmark.moreCassettes = Array(cassettes.dropFirst())
+                let r = try benchmark.evaluate(method, with: try benchmark.buildSearcher())
+                print("\(method.rawValue) on \(dataset): \(r.queryCount) judged queries, \(data.documents.count) documents")
+                print(String(format: "{\"mode\": \"%@\", \"queries\": %d, \"ndcg@10\": %.4f, \"recall@10\": %.4f, \"recall@100\": %.4f}",
+                             mode, r.queryCount, r.ndcgAt10, r.recallAt10, r.recallAt100))
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+    }
+
+    struct EvalQA: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "eval-qa",
+            abstract: "Grounded QA through the Lab (mock reader model); scores as JSON on the last line.",
+            discussion: """
+            CORPUS holds one text file per article (title line, blank line, paragraphs separated by \
+            blank lines) as ../shared/corpora/squad-dev-v1.1/docs; QA is a JSON-lines file of \
+            {id, question, answers, context_doc_id, context_offset, context}. Each paragraph is one \
+            chunk, indexed as "title paragraph" (the text the cassettes recorded). With --embeddings, \
+            retrieval is hybrid over BM25 and the recorded vectors; without, BM25 only.
+            """)
+
+        @Option(help: "The folder of article text files.", completion: .directory) var corpus: String
+        @Option(help: "The questions (JSON lines).") var qa: String
+        @Option(parsing: .upToNextOption, help: "Embedding cassette folders.") var embeddings: [String] = []
+        @Option(help: "Passages given to the reader.") var topK: Int = 4
+
+        func run() throws {
+            do {
+                let cassettes = try embeddings.map { try EmbeddingCassette(directory: URL(filePath: $0, directoryHint: .isDirectory)) }
+                let dimension = cassettes.first?.dimension ?? 16
+                let embed: KnowledgeBase.Embed = { texts, query in
+                    guard !cassettes.isEmpty else { return texts.map { _ in [Float](repeating: 0, count: dimension) } }
+                    return try texts.map { t in
+                        let kind: EmbeddingCassette.Kind = query ? .query : .document
+                        for c in cassettes where c.entry(for: t, kind: kind) != nil { return try c.vector(for: t, kind: kind) }
+                        return try cassettes[0].vector(for: t, kind: kind)
+                    }
+                }
+                var knowledge = KnowledgeBase(dimension: dimension, embed: embed)
+                let files = try FileManager.default.contentsOfDirectory(atPath: corpus).filter { $0.hasSuffix(".txt") }.sorted()
+                for file in files {
+                    let text = try String(contentsOfFile: (corpus as NSString).appendingPathComponent(file), encoding: .utf8)
+                    let id = String(file.dropLast(4))
+                    try knowledge.ingest(document: id, hash: String(text.hashValue), chunks: Self.paragraphs(text, document: id))
+                }
+                var questions: [RAGQuestion] = []
+                for line in try String(contentsOfFile: qa, encoding: .utf8).split(separator: "\n") where !line.isEmpty {
+                    let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
+                    guard let id = o["id"] as? String, let q = o["question"] as? String, let answers = o["answers"] as? [String],
+                          let doc = o["context_doc_id"] as? String, let offset = o["context_offset"] as? Int, let context = o["context"] as? String else {
+                        throw ValidationError("a line of \(qa) lacks id, question, answers, context_doc_id, context_offset or context")
+                    }
+                    questions.append(RAGQuestion(id: id, question: q, answers: answers,
+                                                 gold: [.init(document: doc, span: offset..<(offset + context.unicodeScalars.count))]))
+                }
+                let mode: KnowledgeBase.Mode = cassettes.isEmpty ? .bm25 : .hybrid
+                let answers = try RAGEvaluation.ask(questions, of: knowledge, topK: topK, mode: mode)
+                var results = RAGResults()
+                results.answers = answers
+                print("\(answers.count) questions over \(files.count) articles, \(mode.rawValue) retrieval, top \(topK), reader: the Lab's extractive reader")
+                print(results.summaryJSON)
+            } catch let e as ValidationError {
+                throw e
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+
+        /// One chunk per paragraph: the text the SQuAD cassette recorded ("title paragraph",
+        /// stripped), with the paragraph's offsets in the file.
+        static func paragraphs(_ text: String, document: String) -> [DocumentChunk] {
+            var body = text
+            while body.hasSuffix("\n") { body.removeLast() }
+            let pieces = body.components(separatedBy: "\n\n")
+            guard let title = pieces.first else { return [] }
+            var out: [DocumentChunk] = []
+            var offset = title.unicodeScalars.count + 2
+            for (i, p) in pieces.dropFirst().enumerated() {
+                let n = p.unicodeScalars.count
+                let text = (title + " " + p).trimmingCharacters(in: .whitespacesAndNewlines)
+                out.append(DocumentChunk(document: document, index: i, text: text, section: [], start: offset, end: offset + n))
+                offset += n + 2
+            }
+            return out
+        }
+    }
+}
+

@@ -101,6 +101,7 @@ public enum HTMLReport {
             }
             h += "</tbody></table>"
         }
+        if let rag = m.rag { h += ragSection(rag) }
         if !m.reconciliations.isEmpty { h += ledgerSection(m) }
         if !m.flagSnapshots.isEmpty || !m.deliveries.isEmpty || !m.connectorMessages.isEmpty { h += flagsSection(m) }
         if !m.platformTenants.isEmpty || !m.apiCalls.isEmpty { h += platformSection(m) }
@@ -118,6 +119,30 @@ public enum HTMLReport {
             h += "<td class=\"n\">\(usd(rows.reduce(Int64(0)) { $0 + $1.value.billedMicros }))</td><td class=\"n\">\(rows.reduce(0) { $0 + $1.value.hallucinated })</td></tr>"
         }
         return h + "</tbody></table></section>\n"
+    }
+
+    /// Grounded answers: each question, the answer with its unsupported sentences marked,
+    /// its citations and its scores; and how the corpus was ingested.
+    static func ragSection(_ r: RAGResults) -> String {
+        func f(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "–" }
+        var h = "<h3>RAG: grounded answers</h3><p>F1 \(f(r.f1)) · exact match \(f(r.exactMatch)) · hit@k \(f(r.hitAtK)) · "
+            + "citation precision \(f(r.citationPrecision)) · citation recall \(f(r.citationRecall)) · groundedness \(f(r.groundedness))</p>"
+        h += "<table><thead><tr><th>Document</th><th>Chunks</th><th>Outcome</th></tr></thead><tbody>"
+        for d in r.documents {
+            h += "<tr class=\"\(d.error == nil ? "" : "bad")\"><td>\(esc(d.name))</td><td class=\"n\">\(d.chunks)</td><td>\(esc(d.error ?? "indexed"))</td></tr>"
+        }
+        h += "</tbody></table><table><thead><tr><th>Question</th><th>Answer (unsupported sentences marked)</th><th>Citations</th>"
+            + "<th>F1</th><th>Grounded</th><th>Cit. P/R</th></tr></thead><tbody>"
+        for a in r.answers {
+            var answer = esc(a.answer)
+            for u in a.unsupported where !u.isEmpty { answer = answer.replacingOccurrences(of: esc(u), with: "<mark>\(esc(u))</mark>") }
+            let cites = a.citations.map { c in
+                "[\(c.number)] \(esc(c.document)) · \(esc(c.section.joined(separator: " > "))) · chars \(c.start)–\(c.end)" + (c.page.map { " · page \($0)" } ?? "")
+            }.joined(separator: "<br>")
+            h += "<tr class=\"\(a.unsupported.isEmpty ? "" : "bad")\"><td>\(esc(a.question))</td><td>\(answer)</td><td>\(cites.isEmpty ? "<span class=\"muted\">none</span>" : cites)</td>"
+            h += "<td class=\"n\">\(f(a.f1))</td><td class=\"n\">\(f(a.groundedness))</td><td class=\"n\">\(f(a.citationPrecision))/\(f(a.citationRecall))</td></tr>"
+        }
+        return h + "</tbody></table>"
     }
 
     /// The usage ledger against the gateway's counters: drift before and after each reconciliation.

@@ -85,47 +85,10 @@ public enum JSONReport {
                          ("tenant", a.tenant.map(OrderedJSON.string) ?? .null), ("provider", a.provider.map { .string($0.rawValue) } ?? .null),
                          ("message", .string(a.message))])
             })),
-            ("usage_ledger", .object([
-                ("reconciliations", .array(m.reconciliations.map { r in
-                    .object([("at_seconds", .number(Double(r.at.nanoseconds) / 1e9)), ("tenant", .string(r.tenant)),
-                             ("before", .object([("calls", .int(r.before.calls)), ("tokens", .int(r.before.tokens)), ("cost_micros", .int(r.before.costMicros))])),
-                             ("replayed", .int(r.replayed)),
-                             ("after", .object([("calls", .int(r.after.calls)), ("tokens", .int(r.after.tokens)), ("cost_micros", .int(r.after.costMicros))]))])
-                })),
-                ("ledger", .object(m.ledgerTotals.sorted { $0.key < $1.key }.map { t, v in
-                    (t, .object([("calls", .int(v.calls)), ("tokens", .int(v.tokens)), ("cost_micros", .int(v.costMicros)),
-                                 ("deliveries_lost", .int(m.usageDropped[t] ?? 0))]))
-                })),
-            ])),
-            ("flags_and_plugins", .object([
-                ("flag_timeline", .array(m.flagSnapshots.map { snap in
-                    let features = Set(snap.states.values.flatMap(\.keys)).sorted()
-                    return .object([
-                        ("at_seconds", .number(Double(snap.at.nanoseconds) / 1e9)), ("cause", .string(snap.cause)),
-                        ("enabled_for", .object(features.map { f in
-                            (f, .array(snap.states.keys.sorted().filter { snap.states[$0]?[f] == true }.map(OrderedJSON.string)))
-                        })),
-                    ])
-                })),
-                ("deliveries", .array(m.deliveries.map { d in
-                    .object([("at_seconds", .number(Double(d.at.nanoseconds) / 1e9)), ("plugin", .string(d.plugin)), ("tenant", .string(d.tenant)),
-                             ("alert", .string(d.alertKind)), ("failure", d.failure.map(OrderedJSON.string) ?? .null)])
-                })),
-                ("connector_messages", .array(m.connectorMessageCounts.map { c in
-                    .object([("service", .string(c.service)), ("tenant", .string(c.tenant)), ("count", .int(c.count))])
-                })),
-            ])),
-            ("platform_api", .object([
-                ("tenants", .array(m.platformTenants.sorted { $0.id < $1.id }.map { t in
-                    .object([("id", .string(t.id)), ("status", .string(t.status)), ("database", .string(t.database)),
-                             ("schema_version", .int(t.schemaVersion)), ("users", .int(t.users))])
-                })),
-                ("calls", .array(m.apiCalls.map { c in
-                    .object([("at_seconds", .number(Double(c.at.nanoseconds) / 1e9)), ("caller", .string(c.caller)),
-                             ("method", .string(c.method)), ("path", .string(c.path)), ("status", .int(c.status)),
-                             ("expected", .int(c.expected))])
-                })),
-            ])),
+            ("rag", m.rag.map(rag) ?? .null),
+            ("usage_ledger", usageLedger(m)),
+            ("flags_and_plugins", flagsAndPlugins(m)),
+            ("platform_api", platformAPI(m)),
             ("steps", .array(r.steps.map { st in
                 .object([("at_seconds", .number(Double(st.at.nanoseconds) / 1e9)), ("step", .string(st.description)),
                          ("error", st.error.map(OrderedJSON.string) ?? .null)])
@@ -142,5 +105,84 @@ public enum JSONReport {
                 })),
             ])),
         ])
+    }
+
+    static func rag(_ r: RAGResults) -> OrderedJSON {
+        let scores: OrderedJSON = .object([
+            ("f1", r.f1.map(OrderedJSON.number) ?? .null), ("exact_match", r.exactMatch.map(OrderedJSON.number) ?? .null),
+            ("hit_at_k", r.hitAtK.map(OrderedJSON.number) ?? .null),
+            ("citation_precision", r.citationPrecision.map(OrderedJSON.number) ?? .null),
+            ("citation_recall", r.citationRecall.map(OrderedJSON.number) ?? .null),
+            ("groundedness", r.groundedness.map(OrderedJSON.number) ?? .null),
+        ])
+        let documents: [OrderedJSON] = r.documents.map { d in
+            .object([("name", .string(d.name)), ("chunks", .int(d.chunks)), ("error", d.error.map(OrderedJSON.string) ?? .null)])
+        }
+        return .object([("documents", .array(documents)), ("scores", scores), ("answers", .array(r.answers.map(ragAnswer)))])
+    }
+
+    static func ragAnswer(_ a: RAGAnswer) -> OrderedJSON {
+        let citations: [OrderedJSON] = a.citations.map { c in
+            .object([("n", .int(c.number)), ("document", .string(c.document)), ("chunk", .string(c.chunk)),
+                     ("section", .string(c.section.joined(separator: " > "))), ("start", .int(c.start)), ("end", .int(c.end)),
+                     ("page", c.page.map(OrderedJSON.int) ?? .null)])
+        }
+        return .object([
+            ("id", .string(a.id)), ("question", .string(a.question)), ("answer", .string(a.answer)),
+            ("citations", .array(citations)), ("retrieved", .array(a.retrieved.map(OrderedJSON.string))),
+            ("f1", .number(a.f1)), ("exact_match", .number(a.exactMatch)), ("groundedness", .number(a.groundedness)),
+            ("unsupported", .array(a.unsupported.map(OrderedJSON.string))),
+            ("citation_precision", .number(a.citationPrecision)), ("citation_recall", .number(a.citationRecall)), ("hit", .bool(a.hit)),
+        ])
+    }
+
+    static func usageLedger(_ m: RunMetrics) -> OrderedJSON {
+        .object([
+                ("reconciliations", .array(m.reconciliations.map { r in
+                    .object([("at_seconds", .number(Double(r.at.nanoseconds) / 1e9)), ("tenant", .string(r.tenant)),
+                             ("before", .object([("calls", .int(r.before.calls)), ("tokens", .int(r.before.tokens)), ("cost_micros", .int(r.before.costMicros))])),
+                             ("replayed", .int(r.replayed)),
+                             ("after", .object([("calls", .int(r.after.calls)), ("tokens", .int(r.after.tokens)), ("cost_micros", .int(r.after.costMicros))]))])
+                })),
+                ("ledger", .object(m.ledgerTotals.sorted { $0.key < $1.key }.map { t, v in
+                    (t, .object([("calls", .int(v.calls)), ("tokens", .int(v.tokens)), ("cost_micros", .int(v.costMicros)),
+                                 ("deliveries_lost", .int(m.usageDropped[t] ?? 0))]))
+                })),
+            ])
+    }
+
+    static func flagsAndPlugins(_ m: RunMetrics) -> OrderedJSON {
+        .object([
+                ("flag_timeline", .array(m.flagSnapshots.map { snap in
+                    let features = Set(snap.states.values.flatMap(\.keys)).sorted()
+                    return .object([
+                        ("at_seconds", .number(Double(snap.at.nanoseconds) / 1e9)), ("cause", .string(snap.cause)),
+                        ("enabled_for", .object(features.map { f in
+                            (f, .array(snap.states.keys.sorted().filter { snap.states[$0]?[f] == true }.map(OrderedJSON.string)))
+                        })),
+                    ])
+                })),
+                ("deliveries", .array(m.deliveries.map { d in
+                    .object([("at_seconds", .number(Double(d.at.nanoseconds) / 1e9)), ("plugin", .string(d.plugin)), ("tenant", .string(d.tenant)),
+                             ("alert", .string(d.alertKind)), ("failure", d.failure.map(OrderedJSON.string) ?? .null)])
+                })),
+                ("connector_messages", .array(m.connectorMessageCounts.map { c in
+                    .object([("service", .string(c.service)), ("tenant", .string(c.tenant)), ("count", .int(c.count))])
+                })),
+            ])
+    }
+
+    static func platformAPI(_ m: RunMetrics) -> OrderedJSON {
+        .object([
+                ("tenants", .array(m.platformTenants.sorted { $0.id < $1.id }.map { t in
+                    .object([("id", .string(t.id)), ("status", .string(t.status)), ("database", .string(t.database)),
+                             ("schema_version", .int(t.schemaVersion)), ("users", .int(t.users))])
+                })),
+                ("calls", .array(m.apiCalls.map { c in
+                    .object([("at_seconds", .number(Double(c.at.nanoseconds) / 1e9)), ("caller", .string(c.caller)),
+                             ("method", .string(c.method)), ("path", .string(c.path)), ("status", .int(c.status)),
+                             ("expected", .int(c.expected))])
+                })),
+            ])
     }
 }

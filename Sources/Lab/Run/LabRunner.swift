@@ -182,6 +182,11 @@ public final class LabRunner {
         } catch {
             throw ScenarioError(file: scenario.file, line: 1, column: 1, message: "cannot start the Lab's Platform API: \(error)")
         }
+        if let rag = scenario.rag {
+            do { metrics.rag = try ScenarioLoader.runRAG(rag) } catch {
+                stepLog.append(StepOutcome(at: .zero, description: "answer the RAG questions", error: "\(error)"))
+            }
+        }
         flagBook.definitions = scenario.flags ?? FlagDefinitions()
         pluginAllowlist.set(core.configuration.allowlist)
         try await startPlugins()

@@ -24,6 +24,8 @@ public struct Scenario: Sendable {
     public var flags: FlagDefinitions?
     /// The usage ledger and its reconciliation (`usage:`), if the scenario turns them on.
     public var usage: UsageSpec?
+    /// A corpus and questions for grounded answers (`rag:`).
+    public var rag: RAGSpec?
 
     /// How usage reaches the ledger, and how often it is reconciled with the gateway's counters.
     public struct UsageSpec: Sendable {

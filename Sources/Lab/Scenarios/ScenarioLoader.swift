@@ -9,7 +9,7 @@ import Plugins
 /// Every problem is reported as `file:line:column: what was expected`, unknown keys
 /// included, so a typo never silently changes what a run tests.
 public enum ScenarioLoader {
-    static let topKeys = ["name", "description", "seed", "duration", "lab", "platform", "providers", "tenants", "traffic", "steps", "expect", "flags", "usage"]
+    static let topKeys = ["name", "description", "seed", "duration", "lab", "platform", "providers", "tenants", "traffic", "steps", "expect", "flags", "usage", "rag"]
 
     /// Loads a scenario file. `seedOverride` replaces the file's seed (`--seed`).
     public static func load(path: String, seedOverride: UInt64? = nil) throws -> Scenario {
@@ -127,6 +127,7 @@ public enum ScenarioLoader {
             seed: seed, duration: duration, wire: wire, buckets: buckets, platform: platform, providers: providers,
             tenants: tenants, traffic: traffic, steps: steps.sorted { $0.at < $1.at }, expectations: expectations)
         if let fl = f["flags"] { scenario.flags = try parseFlags(fl).0 }
+        if let r = f["rag"] { scenario.rag = try parseRAG(r, context: &context) }
         if let u = f["usage"] {
             let uf = try u.fields(["reconcile_every", "drop", "delay"])
             let every = try uf.required("reconcile_every").duration()

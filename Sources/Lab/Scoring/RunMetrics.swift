@@ -82,6 +82,8 @@ public final class RunMetrics {
         public var states: [String: [String: Bool]]
     }
     public internal(set) var flagSnapshots: [FlagSnapshot] = []
+    /// Grounded answers of the scenario's `rag:` questions, and the ingestion of its corpus.
+    public internal(set) var rag: RAGResults?
     /// Each reconciliation of the gateway's counters with the usage ledger, per tenant.
     public struct Reconciliation: Sendable {
         public var at: Instant
@@ -207,6 +209,8 @@ public final class RunMetrics {
         "alerts", "upstream.calls", "upstream.billed_micros", "upstream.hallucinations", "violations",
         "api.calls", "tenants", "flag.enabled", "alert.deliveries", "connector.received",
         "drift.calls", "drift.cost_micros", "ledger.calls", "ledger.cost_micros", "usage.replayed", "usage.dropped",
+        "rag.f1", "rag.exact_match", "rag.groundedness", "rag.citation_precision", "rag.citation_recall", "rag.hit_at_k",
+        "rag.documents", "rag.questions",
     ]
     static let knownLabels: Set<String> = ["tenant", "provider", "model", "status", "stream", "kind", "key", "checker", "user", "result",
                                            "feature", "plugin", "service", "phase"]
@@ -274,6 +278,18 @@ public final class RunMetrics {
             return Double(tenants.values.reduce(Int64(0)) { $0 + (metric == "ledger.calls" ? Int64($1.calls) : $1.costMicros) })
         case "usage.dropped":
             return Double(usageDropped.filter { t in labels.allSatisfy { $0.key == "tenant" && $0.value == t.key } }.values.reduce(0, +))
+        case "rag.f1": return rag?.f1
+        case "rag.exact_match": return rag?.exactMatch
+        case "rag.groundedness": return rag?.groundedness
+        case "rag.citation_precision": return rag?.citationPrecision
+        case "rag.citation_recall": return rag?.citationRecall
+        case "rag.hit_at_k": return rag?.hitAtK
+        case "rag.questions": return rag.map { Double($0.answers.count) }
+        case "rag.documents":
+            // Documents ingested, optionally only those that failed (`result=failed`) or succeeded.
+            return rag.map { r in Double(r.documents.filter { d in labels.allSatisfy { l in
+                l.key == "result" && (l.value == "failed") == (d.error != nil)
+            } }.count) }
         case "flag.enabled":
             // (tenant, feature) pairs on at the end of the run.
             guard let last = flagSnapshots.last else { return nil }

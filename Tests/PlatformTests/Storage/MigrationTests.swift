@@ -39,7 +39,7 @@ extension StorageBackendTests {
             let first = Array(Migrator.tenant.migrations.prefix(2))
             try await Migrator(name: "tenant", migrations: first).migrate(database, label: "scratch", now: StorageFixture.t0)
             let applied = try await Migrator.tenant.migrate(database, label: "scratch", now: StorageFixture.t0 + 1)
-            #expect(applied == [3, 4, 5])
+            #expect(applied == Array(Migrator.tenant.migrations.map(\.version).dropFirst(2)))
         }
     }
 

@@ -32,12 +32,16 @@ public struct BEIRBenchmark: Sendable {
         public var ndcgAt10: Double
         /// Mean Recall@100.
         public var recallAt100: Double
+        /// Mean Recall@10.
+        public var recallAt10: Double = 0
     }
 
     /// The data set.
     public let dataset: BEIRDataset
     /// The recorded document and query embeddings.
     public let cassette: EmbeddingCassette
+    /// Further cassettes, tried in order when the first lacks a text (held-out queries…).
+    public var moreCassettes: [EmbeddingCassette] = []
     /// How the hybrid searcher is configured (analyzer, BM25 parameters, fusion).
     public var searcherConfiguration: HybridSearcher.Configuration
     /// The BM25 index template (its analyzer and parameters are used).
@@ -61,7 +65,7 @@ public struct BEIRBenchmark: Sendable {
                                       configuration: searcherConfiguration)
         for document in dataset.documents {
             let text = document.combinedText
-            let vector = try cassette.vector(for: text, kind: .document)
+            let vector = try vector(for: text, kind: .document)
             try searcher.upsert(Chunk(id: document.id, text: text), vector: vector)
         }
         return searcher
@@ -74,14 +78,17 @@ public struct BEIRBenchmark: Sendable {
         let queries = dataset.judgedQueries
         var ndcgSum = 0.0
         var recallSum = 0.0
+        var recall10Sum = 0.0
         for query in queries {
             let ranking = try rank(query, method: method, searcher: searcher, depth: 100)
             let judgments = dataset.qrels[query.id]
             ndcgSum += RankingMetrics.ndcg(ranking: ranking, judgments: judgments, k: 10)
             recallSum += RankingMetrics.recall(ranking: ranking, judgments: judgments, k: 100)
+            recall10Sum += RankingMetrics.recall(ranking: ranking, judgments: judgments, k: 10)
         }
         let count = Double(max(queries.count, 1))
-        return Result(method: method, queryCount: queries.count, ndcgAt10: ndcgSum / count, recallAt100: recallSum / count)
+        return Result(method: method, queryCount: queries.count, ndcgAt10: ndcgSum / count, recallAt100: recallSum / count,
+                      recallAt10: recall10Sum / count)
     }
 
     /// The ids of the best `depth` documents for a query under a method.
@@ -90,11 +97,17 @@ public struct BEIRBenchmark: Sendable {
         case .bm25:
             return searcher.keyword.search(query.text, k: depth).map(\.id)
         case .dense:
-            let vector = try cassette.vector(for: query.text, kind: .query)
+            let vector = try vector(for: query.text, kind: .query)
             return try searcher.vectors.search(vector, k: depth).map(\.id)
         case .hybrid:
-            let vector = try cassette.vector(for: query.text, kind: .query)
+            let vector = try vector(for: query.text, kind: .query)
             return try searcher.search(text: query.text, vector: vector, k: depth).map(\.id)
         }
+    }
+
+    /// The recorded vector of a text, from the first cassette that has it.
+    func vector(for text: String, kind: EmbeddingCassette.Kind) throws -> [Float] {
+        for c in [cassette] + moreCassettes where c.entry(for: text, kind: kind) != nil { return try c.vector(for: text, kind: kind) }
+        return try cassette.vector(for: text, kind: kind)  // the miss, as an error naming the text
     }
 }

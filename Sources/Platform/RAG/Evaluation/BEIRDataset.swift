@@ -66,10 +66,12 @@ public struct BEIRDataset: Sendable {
     ///   - directory: The folder holding `corpus.jsonl`, `queries.jsonl` and `qrels/`.
     ///   - split: The qrels file to read, `qrels/<split>.tsv`.
     /// - Throws: ``DatasetError`` if a file is missing or malformed, or ids repeat.
-    public init(directory: URL, split: String = "test") throws {
+    ///   - queriesFile: Another queries file (BEIR `queries.jsonl` format) instead of the folder's.
+    ///   - qrelsFile: Another qrels file (BEIR TSV) instead of `qrels/<split>.tsv`.
+    public init(directory: URL, split: String = "test", queriesFile: URL? = nil, qrelsFile: URL? = nil) throws {
         let corpus: [RawRecord] = try Self.readJSONLines(directory.appending(path: "corpus.jsonl"))
-        let queries: [RawRecord] = try Self.readJSONLines(directory.appending(path: "queries.jsonl"))
-        let qrels = try Qrels(contentsOf: directory.appending(path: "qrels").appending(path: "\(split).tsv"))
+        let queries: [RawRecord] = try Self.readJSONLines(queriesFile ?? directory.appending(path: "queries.jsonl"))
+        let qrels = try Qrels(contentsOf: qrelsFile ?? directory.appending(path: "qrels").appending(path: "\(split).tsv"))
         try Self.checkUnique(corpus.map(\.id), what: "corpus.jsonl")
         try Self.checkUnique(queries.map(\.id), what: "queries.jsonl")
         self.init(

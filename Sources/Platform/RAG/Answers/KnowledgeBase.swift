@@ -1,0 +1,144 @@
+import Crypto
+import Foundation
+
+/// A tenant's knowledge: documents parsed and chunked, chunks indexed for hybrid
+/// retrieval (BM25 + dense, fused by RRF), and what a grounded answer needs — numbered
+/// passages for the prompt and citations back to document, chunk and offsets.
+///
+/// Pure and deterministic: embeddings come through the `embed` closure (the tenant's
+/// provider live; the mock embedder or a cassette in the Lab), and re-ingesting a document
+/// with the same content changes nothing, while a changed one replaces its chunks.
+public struct KnowledgeBase: Sendable {
+    /// Embeds texts: passages (`query` false) or a question (`query` true), for embedders
+    /// (and cassettes) that treat them differently.
+    public typealias Embed = @Sendable (_ texts: [String], _ query: Bool) throws -> [[Float]]
+
+    public var searcher: HybridSearcher
+    public private(set) var chunks: [String: DocumentChunk] = [:]
+    /// Document id → (SHA-256 of its bytes, ids of its chunks).
+    public private(set) var documents: [String: (hash: String, chunks: [String])] = [:]
+    public var parser: DocumentParser
+    public var chunker: Chunker
+    let embed: Embed
+
+    public init(dimension: Int, parser: DocumentParser = DocumentParser(), chunker: Chunker = Chunker(),
+                configuration: HybridSearcher.Configuration = .init(), embed: @escaping Embed) {
+        searcher = HybridSearcher(dimension: dimension, configuration: configuration)
+        self.parser = parser
+        self.chunker = chunker
+        self.embed = embed
+    }
+
+    /// What ingesting one document did.
+    public enum Outcome: Sendable, Hashable {
+        case added(chunks: Int)
+        case replaced(chunks: Int)
+        case unchanged
+    }
+
+    /// Parses, chunks, embeds and indexes a document (idempotent by content).
+    ///
+    /// - Throws: ``DocumentError`` for a document that cannot be parsed or has no text;
+    ///   the knowledge base is unchanged then.
+    @discardableResult
+    public mutating func ingest(document id: String, bytes: [UInt8], format: DocumentFormat) throws -> Outcome {
+        let hash = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        if documents[id]?.hash == hash { return .unchanged }
+        let elements = try parser.parse(bytes, name: id, format: format)
+        return try ingest(document: id, hash: hash, chunks: chunker.chunks(elements, document: id))
+    }
+
+    /// Indexes chunks made elsewhere (a data set's own passages), idempotent by `hash`.
+    @discardableResult
+    public mutating func ingest(document id: String, hash: String, chunks pieces: [DocumentChunk]) throws -> Outcome {
+        if documents[id]?.hash == hash { return .unchanged }
+        guard !pieces.isEmpty else { throw DocumentError(id, "no text to index") }
+        let vectors: [[Float]]
+        do { vectors = try embed(pieces.map(\.indexText), false) } catch { throw DocumentError(id, "embedding failed: \(error)") }
+        guard vectors.count == pieces.count else { throw DocumentError(id, "the embedder returned \(vectors.count) vectors for \(pieces.count) chunks") }
+        let replaced = documents[id] != nil
+        remove(document: id)
+        for (chunk, vector) in zip(pieces, vectors) {
+            do {
+                try searcher.upsert(Chunk(id: chunk.id, text: chunk.indexText, metadata: ["document": id]), vector: vector)
+            } catch {
+                throw DocumentError(id, "indexing failed: \(error)")
+            }
+            chunks[chunk.id] = chunk
+        }
+        documents[id] = (hash, pieces.map(\.id))
+        return replaced ? .replaced(chunks: pieces.count) : .added(chunks: pieces.count)
+    }
+
+    /// Removes a document and its chunks.
+    public mutating func remove(document id: String) {
+        for c in documents[id]?.chunks ?? [] {
+            _ = searcher.remove(id: c)
+            chunks[c] = nil
+        }
+        documents[id] = nil
+    }
+
+    /// How to retrieve.
+    public enum Mode: String, Sendable, CaseIterable { case bm25, dense, hybrid }
+
+    /// A retrieved passage.
+    public struct Passage: Sendable, Hashable {
+        public var number: Int
+        public var chunk: DocumentChunk
+        public var score: Double
+    }
+
+    /// The top `k` chunks for a question.
+    public func retrieve(_ question: String, k: Int, mode: Mode = .hybrid, questionVector: [Float]? = nil) throws -> [Passage] {
+        let ids: [(String, Double)]
+        switch mode {
+        case .bm25:
+            ids = searcher.keyword.search(question, k: k).map { ($0.id, $0.score) }
+        case .dense:
+            let v = try questionVector ?? embed([question], true)[0]
+            ids = try searcher.vectors.search(v, k: k).map { ($0.id, $0.score) }
+        case .hybrid:
+            let v = try questionVector ?? embed([question], true)[0]
+            ids = try searcher.search(text: question, vector: v, k: k).map { ($0.id, $0.score) }
+        }
+        return ids.enumerated().compactMap { i, hit in chunks[hit.0].map { Passage(number: i + 1, chunk: $0, score: hit.1) } }
+    }
+
+    /// The document text of a chunk, as it was indexed.
+    public func chunk(_ id: String) -> DocumentChunk? { chunks[id] }
+
+    /// The prompt of a grounded answer: instructions, numbered passages, the question.
+    public static func prompt(question: String, passages: [Passage]) -> (system: String, user: String) {
+        let system = "Answer the question using only the numbered passages below, in one sentence, and cite the passages you used as [n]. "
+            + "If the passages do not contain the answer, say so."
+        var user = "Context:\n"
+        for p in passages { user += "[\(p.number)] " + p.chunk.text.replacingOccurrences(of: "\n", with: " ") + "\n" }
+        user += "\nQuestion: \(question)"
+        return (system, user)
+    }
+
+    /// A citation of a grounded answer.
+    public struct Citation: Sendable, Hashable {
+        public var number: Int
+        public var document: String
+        public var chunk: String
+        public var section: [String]
+        public var start: Int
+        public var end: Int
+        public var page: Int?
+    }
+
+    /// The citations an answer's `[n]` markers make, in order of first mention; markers
+    /// that name no passage are dropped.
+    public static func citations(in answer: String, passages: [Passage]) -> [Citation] {
+        var seen: [Int] = []
+        for s in AnswerScoring.sentences(answer) { for n in s.citations where !seen.contains(n) { seen.append(n) } }
+        return seen.compactMap { n in
+            passages.first { $0.number == n }.map {
+                Citation(number: n, document: $0.chunk.document, chunk: $0.chunk.id, section: $0.chunk.section,
+                         start: $0.chunk.start, end: $0.chunk.end, page: $0.chunk.page)
+            }
+        }
+    }
+}
