@@ -134,9 +134,10 @@ extension RagCommand {
         func run() throws {
             do {
                 let cassettes = try embeddings.map { try EmbeddingCassette(directory: URL(filePath: $0, directoryHint: .isDirectory)) }
-                let dimension = cassettes.first?.dimension ?? 16
+                let dimension = cassettes.first?.dimension ?? 256
                 let embed: KnowledgeBase.Embed = { texts, query in
-                    guard !cassettes.isEmpty else { return texts.map { _ in [Float](repeating: 0, count: dimension) } }
+                    // Without cassettes the Lab's mock embedder fills the dense index (retrieval is BM25 then).
+                    guard !cassettes.isEmpty else { return texts.map { MockEmbedder.embed($0, dimensions: dimension) } }
                     return try texts.map { t in
                         let kind: EmbeddingCassette.Kind = query ? .query : .document
                         for c in cassettes where c.entry(for: t, kind: kind) != nil { return try c.vector(for: t, kind: kind) }
