@@ -156,9 +156,12 @@ public struct UsageJournalService: Service {
 
     public func run() async throws {
         await journal.flush()
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            try? await Task.sleep(for: .seconds(1))
-            await journal.flush()
+        // The sleep is cancelled by a graceful shutdown; the last flush then runs.
+        try? await cancelWhenGracefulShutdown {
+            while true {
+                try await Task.sleep(for: .seconds(1))
+                await journal.flush()
+            }
         }
         await journal.flush()
     }
@@ -199,10 +202,11 @@ public struct UsageReconcilerService: Service {
 
     public func run() async throws {
         await reconcileOnce()
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            try? await Task.sleep(for: every)
-            if Task.isShuttingDownGracefully { break }
-            await reconcileOnce()
+        try? await cancelWhenGracefulShutdown {
+            while true {
+                try await Task.sleep(for: every)
+                await reconcileOnce()
+            }
         }
     }
 }
