@@ -82,7 +82,7 @@ let package = Package(
         // configuration model. The Lab drives it directly; `dcoder serve` mounts it on Hummingbird.
         .target(
             name: "PlatformAPI",
-            dependencies: ["Casbin", "Identity", "Storage", "Flags", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Casbin", "Identity", "Storage", "Flags", "Retrieval", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/Platform/API",
             resources: [.copy("Policies")]
         ),
@@ -118,6 +118,7 @@ let package = Package(
                 "Storage",
                 "PlatformAPI",
                 "Plugins",
+                "Retrieval",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -154,9 +155,9 @@ let package = Package(
         .testTarget(name: "IdentityTests", dependencies: ["Identity", .product(name: "Crypto", package: "swift-crypto")],
                     path: "Tests/PlatformTests/Identity"),
         .testTarget(name: "CasbinTests", dependencies: ["Casbin"], path: "Tests/PlatformTests/Access/Casbin"),
-        .testTarget(name: "LabTests", dependencies: ["Lab", "Platform", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "Platform", "Storage", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "LiveTests", dependencies: [
-            "Live", "Platform", "Lab", "Flags", "Identity", "Storage", "PlatformAPI", "TestSupport", "Plugins",
+            "Live", "Platform", "Lab", "Flags", "Identity", "Storage", "PlatformAPI", "TestSupport", "Plugins", "Retrieval",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

@@ -290,6 +290,44 @@ public final class LiveGateway: Sendable {
         accessLog.record(usage, at: clock.now())
     }
 
+    // MARK: Grounded answers
+
+    /// A completion the platform makes for a tenant (the RAG API's grounded answers): the
+    /// tenant's first model alias, through the same admission, routing, transport and
+    /// accounting as a client's call (key id `platform`; not rate-limited).
+    public func complete(tenant: String, system: String, user: String) async throws -> String {
+        let started = clock.now()
+        let requestID = ids.withLockedValue { $0.make(prefix: "chatcmpl-") }
+        let core = self.core.withLockedValue { $0 }
+        guard let alias = core.tenants[tenant]?.aliases.keys.sorted().first else {
+            throw LiveError("tenant '\(tenant)' has no model to answer with")
+        }
+        let chat = ChatCompletionRequest(model: alias, messages: [ChatMessage(role: "system", content: system), ChatMessage(role: "user", content: user)])
+        switch core.admitInternal(chat, tenant: tenant, requestID: requestID, now: started) {
+        case .reject(let r):
+            await record(r.usage, alerts: r.alerts)
+            throw LiveError(r.error.message)
+        case .forward(let call):
+            let outcome: GatewayCore.Outcome
+            switch await transport.send(call.request, allowlist: core.configuration.allowlist, timeout: core.configuration.upstreamTimeout, clock: clock) {
+            case .failure(let f):
+                outcome = core.complete(call.context, result: .failure(f), now: clock.now())
+            case .success(let answer):
+                let bytes = try await answer.body.collect(upTo: 16 << 20)
+                let response = UpstreamResponse(status: answer.status, headers: answer.headers, body: .bytes(Array(buffer: bytes)),
+                                                timeToFirstByte: answer.timeToHead)
+                outcome = core.complete(call.context, result: .response(response), now: clock.now())
+            }
+            await record(outcome.usage, alerts: outcome.alerts)
+            switch outcome.response {
+            case .completion(let c): return c.choices.first?.message.content ?? ""
+            case .passthrough(let bytes): return try WireJSON.decode(ChatCompletion.self, from: bytes).choices.first?.message.content ?? ""
+            case .error(let e): throw LiveError(e.message)
+            case .stream: throw LiveError("the provider streamed an answer the platform asked for whole")
+            }
+        }
+    }
+
     // MARK: Reconciliation
 
     /// The gateway's tenants.

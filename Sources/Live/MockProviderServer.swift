@@ -7,6 +7,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import Platform
+import Retrieval
 
 /// `dcoder mock-providers`: the Lab's four mock providers behind one HTTP port, each at
 /// the paths the real provider (and its official SDK) uses.
@@ -211,7 +212,7 @@ public final class MockProviderServer: Sendable {
         var items: [EmbeddingResponse.Item] = []
         var tokens = 0
         for (i, t) in texts.enumerated() {
-            let v = MockEmbedder.embed(t, dimensions: dims)
+            let v = HashingEmbedder.embed(t, dimensions: dims)
             tokens += TokenEstimate.tokens(t)
             if parsed.encodingFormat == "base64" {
                 var bytes: [UInt8] = []

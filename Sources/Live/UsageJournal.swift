@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Platform
+import PlatformAPI
 import ServiceLifecycle
 import Storage
 
@@ -206,6 +207,23 @@ public struct UsageReconcilerService: Service {
             while true {
                 try await Task.sleep(for: every)
                 await reconcileOnce()
+            }
+        }
+    }
+}
+
+/// Runs the Platform API's pending ingestion jobs at start-up (resuming any a restart
+/// interrupted) and then every second.
+public struct IngestionService: Service {
+    let service: APIService
+    public init(_ service: APIService) { self.service = service }
+
+    public func run() async throws {
+        await service.runIngestion()
+        try? await cancelWhenGracefulShutdown {
+            while true {
+                try await Task.sleep(for: .seconds(1))
+                await service.runIngestion()
             }
         }
     }

@@ -2,12 +2,14 @@ import ArgumentParser
 import Foundation
 import Lab
 import Retrieval
+import Storage
+import PlatformAPI
 
-struct RagCommand: ParsableCommand {
+struct RagCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rag",
         abstract: "RAG: measure retrieval and grounded answers on data sets.",
-        subcommands: [Eval.self, EvalRetrieval.self, EvalQA.self])
+        subcommands: [Eval.self, EvalRetrieval.self, EvalQA.self, Ingest.self])
 
     struct Eval: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -137,7 +139,7 @@ extension RagCommand {
                 let dimension = cassettes.first?.dimension ?? 256
                 let embed: KnowledgeBase.Embed = { texts, query in
                     // Without cassettes the Lab's mock embedder fills the dense index (retrieval is BM25 then).
-                    guard !cassettes.isEmpty else { return texts.map { MockEmbedder.embed($0, dimensions: dimension) } }
+                    guard !cassettes.isEmpty else { return texts.map { HashingEmbedder.embed($0, dimensions: dimension) } }
                     return try texts.map { t in
                         let kind: EmbeddingCassette.Kind = query ? .query : .document
                         for c in cassettes where c.entry(for: t, kind: kind) != nil { return try c.vector(for: t, kind: kind) }
@@ -195,3 +197,54 @@ extension RagCommand {
     }
 }
 
+
+extension RagCommand {
+    struct Ingest: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ingest documents into a tenant's knowledge base as one tracked job.",
+            discussion: """
+            Files (.md, .html, .pdf, .txt) and folders (every such file in them) are submitted as one \\
+            job and processed at once: each document is parsed, chunked, embedded (the hashing \\
+            embedder) and stored in the tenant's database; unchanged documents are skipped, changed \\
+            ones replaced. Prints each document's outcome and the job's state; exit 1 if any failed.
+            """)
+
+        @Option(help: "The tenant.") var tenant: String
+        @Argument(help: "Files and folders.") var paths: [String]
+        @OptionGroup var store: TenantCommand.StoreOptions
+
+        func run() async throws {
+            let id = try TenantCommand.tenantID(tenant)
+            var documents: [SubmittedDocument] = []
+            for path in paths {
+                var isDir: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw ValidationError("no file or folder '\(path)'") }
+                let files = isDir.boolValue
+                    ? try FileManager.default.contentsOfDirectory(atPath: path).sorted().map { (path as NSString).appendingPathComponent($0) }
+                    : [path]
+                for file in files {
+                    guard let format = DocumentFormat.of(fileName: file) else {
+                        if !isDir.boolValue { throw ValidationError("'\(file)': not .md, .html, .pdf or .txt") }
+                        continue
+                    }
+                    guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read '\(file)'") }
+                    documents.append(SubmittedDocument(name: (file as NSString).lastPathComponent, format: format.rawValue, content: Array(data)))
+                }
+            }
+            guard !documents.isEmpty else { throw ValidationError("no documents to ingest") }
+            let job: IngestionJob = try await store.withProvisioner { provisioner, _ in
+                let tenantStore = try await provisioner.openTenantStore(id, now: Date())
+                let knowledge = KnowledgeService(settings: .init(parser: DocumentParser(pdf: PopplerPDFExtractor())), clock: { Date() })
+                let jobID = "job_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+                let submitted = try await knowledge.submit(id.rawValue, store: tenantStore, id: String(jobID), documents: documents)
+                let done = try await knowledge.runPending(id.rawValue, store: tenantStore)
+                return done.first { $0.id == submitted.id } ?? submitted
+            }
+            for o in job.outcomes {
+                print("\(o.document)\t\(o.result.rawValue)\t\(o.chunks) chunks" + (o.error.map { "\t\($0)" } ?? ""))
+            }
+            print("job \(job.id): \(job.status.rawValue)")
+            if job.status != .succeeded { throw ExitCode(1) }
+        }
+    }
+}

@@ -13,6 +13,7 @@ import Logging
 import Platform
 import PlatformAPI
 import Plugins
+import Retrieval
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -63,6 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
         var platformAPI: PlatformAPIRoutes?
         var journal: UsageJournal?
         var apiService: APIService?
+        var gatewayBox: GatewayBox?
         var flagRegistry = FlagRegistry(FlagBook(definitions: settings.flags?.definitions ?? FlagDefinitions()))
         var cleanups: [@Sendable () async throws -> Void] = []
         if let api = settings.platformAPI {
@@ -81,8 +83,15 @@ struct ServeCommand: AsyncParsableCommand {
                 let idpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
                 let validator = OIDCTokenValidator(config: OIDCProviderConfig(issuer: api.issuer, audiences: [api.audience]),
                                                    fetcher: LiveHTTPFetcher(client: idpClient))
+                let answerer = GatewayBox()
                 let service = APIService(backend: backend, platform: platform, validator: validator, enforcer: enforcer, secrets: secrets,
-                                         clock: { Date() }, random: APIService.systemRandom)
+                                         clock: { Date() }, random: APIService.systemRandom,
+                                         knowledge: KnowledgeService(settings: .init(parser: DocumentParser(pdf: PopplerPDFExtractor())), clock: { Date() }),
+                                         answerer: { tenant, system, user in
+                                             guard let gateway = answerer.gateway else { throw LiveError("the gateway is not serving yet") }
+                                             return try await gateway.complete(tenant: tenant, system: system, user: user)
+                                         })
+                gatewayBox = answerer
                 platformAPI = PlatformAPIRoutes(service: service, accessLog: accessLog)
                 let cleanup: @Sendable () async throws -> Void = { try await idpClient.shutdown(); try await backend.shutdown() }
                 cleanups.append(cleanup)
@@ -98,6 +107,7 @@ struct ServeCommand: AsyncParsableCommand {
                 journal = usageJournal
                 apiService = service
                 services.append(UsageJournalService(usageJournal))
+                services.append(IngestionService(service))
             } catch {
                 try? await transport.shutdown()
                 for cleanup in cleanups { try? await cleanup() }
@@ -116,6 +126,7 @@ struct ServeCommand: AsyncParsableCommand {
             let shared = try settings.counters.map { RedisRateLimiter(client: try RedisClient(url: $0)) }
             gateway = try LiveGateway(config: settings, transport: transport, logger: logger, accessLog: accessLog, platformAPI: platformAPI,
                                       flags: flagRegistry, plugins: plugins, journal: journal, sharedLimiter: shared)
+            gatewayBox?.gateway = gateway
             if let journal, let apiService, let every = settings.platformAPI?.reconcileEvery {
                 services.append(UsageReconcilerService(gateway: gateway, journal: journal, every: every, logger: logger) { tenant in
                     try await apiService.monthToDateCost(tenant: tenant)
@@ -224,6 +235,16 @@ struct MockIdentityProviderCommand: AsyncParsableCommand {
             onServerRunning: { _ in announce("dcoder mock-idp listening; issuer http://\(host):\(port)/oidc") },
             logger: logger)
         try await app.runService()
+    }
+}
+
+/// The gateway, once built, for the Platform API's grounded answers (built before it).
+final class GatewayBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: LiveGateway?
+    var gateway: LiveGateway? {
+        get { lock.withLock { value } }
+        set { lock.withLock { value = newValue } }
     }
 }
 

@@ -36,4 +36,18 @@ import Testing
         }
         #expect((json["hit_at_k"] as? Double ?? 0) > 0.85 && (json["citation_precision"] as? Double ?? 0) > 0.7)
     }
+
+    @Test func ingestIsATrackedIdempotentJob() throws {
+        let data = CLI.tempDir()
+        #expect(try CLI.run(["tenant", "create", "acme", "--data", data]).status == 0)
+        let first = try CLI.run(["rag", "ingest", "--tenant", "acme", "Corpora/handbook", "--data", data])
+        #expect(first.status == 0 && first.out.contains("oncall.pdf\tindexed") && first.out.hasSuffix("succeeded\n"), "\(first.out)\(first.err)")
+        let again = try CLI.run(["rag", "ingest", "--tenant", "acme", "Corpora/handbook/expenses.md", "--data", data])
+        #expect(again.status == 0 && again.out.contains("expenses.md\tunchanged"), "\(again.out)")
+        let bad = CLI.tempDir() + "/broken.pdf"
+        try Data("not a pdf".utf8).write(to: URL(fileURLWithPath: bad))
+        let failed = try CLI.run(["rag", "ingest", "--tenant", "acme", bad, "--data", data])
+        #expect(failed.status == 1 && failed.out.contains("broken.pdf\tfailed") && failed.out.contains("%PDF"), "\(failed.out)")
+    }
 }
+

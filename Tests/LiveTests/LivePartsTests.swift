@@ -3,6 +3,7 @@ import Foundation
 import Lab
 @testable import Live
 import Platform
+import Retrieval
 import Testing
 
 struct ServeConfigTests {
@@ -141,13 +142,13 @@ struct MockServerPartsTests {
     }
 
     @Test func mockEmbeddingsAreDeterministicNormalisedAndShareWords() {
-        let a = MockEmbedder.embed("The refund policy allows returns", dimensions: 64)
-        let b = MockEmbedder.embed("the REFUND policy allows returns", dimensions: 64)
-        let c = MockEmbedder.embed("Quarterly revenue grew in Europe", dimensions: 64)
+        let a = HashingEmbedder.embed("The refund policy allows returns", dimensions: 64)
+        let b = HashingEmbedder.embed("the REFUND policy allows returns", dimensions: 64)
+        let c = HashingEmbedder.embed("Quarterly revenue grew in Europe", dimensions: 64)
         #expect(a == b && a.count == 64)
         let norm = a.reduce(0) { $0 + $1 * $1 }
         #expect(abs(norm - 1) < 1e-5)
-        let related = zip(a, MockEmbedder.embed("refund policy", dimensions: 64)).reduce(0) { $0 + $1.0 * $1.1 }
+        let related = zip(a, HashingEmbedder.embed("refund policy", dimensions: 64)).reduce(0) { $0 + $1.0 * $1.1 }
         let unrelated = zip(a, c).reduce(0) { $0 + $1.0 * $1.1 }
         #expect(related > unrelated)
     }

@@ -3,6 +3,7 @@ import Flags
 import Foundation
 import Identity
 import Platform
+import Retrieval
 import PlatformAPI
 import Storage
 
@@ -61,7 +62,9 @@ final class LabPlatform: @unchecked Sendable {
         service = APIService(backend: backend, platform: platform, validator: validator, enforcer: try APIService.defaultEnforcer(),
                              secrets: secrets, clock: { time.get() }, random: { count in
                                  random.update { rng in (0..<count).map { _ in UInt8(truncatingIfNeeded: rng.next()) } }
-                             }, flags: flags)
+                             }, flags: flags,
+                             knowledge: KnowledgeService(settings: .init(parser: DocumentParser(pdf: PopplerPDFExtractor())), clock: { time.get() }),
+                             answerer: { _, system, user in Reader.answer(Reader.parse(system: system, user: user)).text })
         flow = PlatformFlow(caller: service, idp: idp, audience: Self.audience)
     }
 

@@ -68,7 +68,7 @@ extension ScenarioLoader {
         let dims = spec.dimensions
         var knowledge = KnowledgeBase(dimension: dims, parser: DocumentParser(pdf: PopplerPDFExtractor()),
                                       chunker: Chunker(maxTokens: spec.chunkTokens, overlapTokens: spec.overlapTokens)) { texts, _ in
-            texts.map { MockEmbedder.embed($0, dimensions: dims) }
+            texts.map { HashingEmbedder.embed($0, dimensions: dims) }
         }
         var results = RAGResults()
         for (path, format) in spec.files {

@@ -210,6 +210,8 @@ public final class LabRunner {
                     await platform.flags.update { $0 = book }
                     let error = await platform.flow.perform(action, at: time, now: now)
                     stepLog.append(StepOutcome(at: time, description: step.description, error: error))
+                    // Documents submitted by the step are ingested now, in virtual time.
+                    await platform.service.runIngestion()
                     // A flag changed through the API takes effect like a flag step.
                     if platform.flags.book != flagBook {
                         flagBook = platform.flags.book

@@ -6,15 +6,16 @@ import Storage
 // `APIService.dispatch`); tenant-scoped ones only ever open the tenant named by the route.
 extension APIService {
     static let maximumBodyBytes = 64 * 1024
-    /// The most a driver needs to read of a body: one byte over the limit proves it too large.
-    public static let maximumRequestBytes = maximumBodyBytes + 1
+    /// The most a driver needs to read of a body (the largest route's limit, documents): one
+    /// byte over proves it too large.
+    public static let maximumRequestBytes = maximumDocumentsBodyBytes + 1
 
     // MARK: Helpers
 
     /// The request body as a JSON object.
-    func bodyObject(_ context: RouteContext) throws -> [String: JSONValue] {
-        guard context.request.body.count <= Self.maximumBodyBytes else {
-            throw APIProblem(status: 413, title: "Body too large", detail: "The body is over \(Self.maximumBodyBytes) bytes.", code: "body_too_large")
+    func bodyObject(_ context: RouteContext, limit: Int = APIService.maximumBodyBytes) throws -> [String: JSONValue] {
+        guard context.request.body.count <= limit else {
+            throw APIProblem(status: 413, title: "Body too large", detail: "The body is over \(limit) bytes.", code: "body_too_large")
         }
         guard let value = try? APIJSON.decode(context.request.body) else {
             throw APIProblem.badRequest("The body is not valid JSON.", code: "invalid_json")

@@ -33,6 +33,11 @@ public final class APIService: Sendable {
     let stores: TenantStoreCache
     /// The process's flags, shared with the gateway and the Flagsmith read API.
     public let flags: FlagRegistry
+    /// Documents, ingestion jobs and retrieval.
+    public let knowledge: KnowledgeService
+    /// Answers a grounded-answer prompt with the tenant's model (system, user → text), when
+    /// the driver provides one: the Lab's reader, or the live gateway.
+    public let answerer: (@Sendable (_ tenant: String, _ system: String, _ user: String) async throws -> String)?
 
     /// Creates the service.
     ///
@@ -47,7 +52,8 @@ public final class APIService: Sendable {
     public init(
         backend: any StorageBackend, platform: any PlatformStore, validator: OIDCTokenValidator, enforcer: Enforcer,
         secrets: SecretBox, clock: @escaping @Sendable () -> Date, random: @escaping @Sendable (Int) -> [UInt8],
-        flags: FlagRegistry = FlagRegistry()
+        flags: FlagRegistry = FlagRegistry(), knowledge: KnowledgeService? = nil,
+        answerer: (@Sendable (_ tenant: String, _ system: String, _ user: String) async throws -> String)? = nil
     ) {
         self.backend = backend
         self.platform = platform
@@ -59,6 +65,8 @@ public final class APIService: Sendable {
         self.random = random
         self.stores = TenantStoreCache()
         self.flags = flags
+        self.knowledge = knowledge ?? KnowledgeService(clock: clock)
+        self.answerer = answerer
     }
 
     /// Cryptographically secure random bytes from the system, for the live server.

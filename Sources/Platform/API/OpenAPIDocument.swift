@@ -35,6 +35,14 @@ enum Schema {
                                      "completion_tokens": ["type": "integer"], "cost_micros": ["type": "integer"], "cost_usd": string])
     static let usage = object(["tenant": string, "window": object(["name": string, "from": string, "to": string]), "source": string,
                                "totals": usageTotals, "by_model": object([:]), "by_key": object([:]), "by_status": object([:])])
+    static let submitDocuments = object(["documents": array(object(["name": string, "format": ["type": "string", "enum": ["text", "markdown", "html", "pdf"]],
+                                                                     "content": string, "content_base64": string], required: ["name"]))],
+                                        required: ["documents"])
+    static let job = object(["id": string, "status": ["type": "string", "enum": ["queued", "running", "succeeded", "partially_failed", "failed"]],
+                             "documents": strings, "outcomes": array(object([:])), "counts": object([:]), "attempts": ["type": "integer"],
+                             "submitted_at": string, "started_at": nullableString, "finished_at": nullableString])
+    static let ragQuery = object(["question": string, "top_k": ["type": "integer", "minimum": 1, "maximum": 50],
+                                  "mode": ["type": "string", "enum": ["bm25", "dense", "hybrid"]]], required: ["question"])
     static let flagState = object(["enabled": ["type": "boolean"], "value": [:]], required: ["enabled"])
     static let putFlag = object(["enabled": ["type": "boolean"], "value": [:], "description": string,
                                  "variants": array(object(["value": [:], "weight": ["type": "number"]])),

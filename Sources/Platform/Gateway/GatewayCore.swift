@@ -210,6 +210,26 @@ public struct GatewayCore: Sendable {
         case .failure(let e): return reject(e)
         case .success(let o): owner = o
         }
+        return admit(request, body: body, owner: owner, requestID: requestID, now: now)
+    }
+
+    /// Admits a call the platform itself makes for a tenant (grounded answers of the RAG
+    /// API): no virtual key, the key id `platform`; otherwise exactly a client's call —
+    /// suspension, aliases, credentials, the allowlist, and the same accounting.
+    public func admitInternal(_ request: ChatCompletionRequest, tenant: String, requestID: String, now: Instant) -> Admission {
+        admit(request, body: nil, owner: (tenant, "platform"), requestID: requestID, now: now)
+    }
+
+    private func admit(_ request: ChatCompletionRequest, body: [UInt8]?, owner: (tenant: String, keyID: String), requestID: String,
+                       now: Instant) -> Admission {
+        func reject(_ e: GatewayError, tenant: String? = nil, keyID: String? = nil, provider: ProviderKind? = nil,
+                    model: String? = nil, alerts: [Alert] = []) -> Admission {
+            .reject(Rejection(error: e, usage: UsageRecord(
+                requestID: requestID, tenant: tenant, keyID: keyID, modelAlias: request.model, provider: provider,
+                upstreamModel: model, stream: request.isStream, status: e.status, errorKind: e.kind, promptTokens: 0,
+                completionTokens: 0, costMicros: 0, usageSource: .none, startedAt: now, latency: .zero, timeToFirstToken: nil),
+                alerts: alerts))
+        }
         guard let tenant = state.tenants[owner.tenant] else {
             return reject(GatewayError(.invalidAPIKey, status: 401, message: "Incorrect API key provided."))
         }

@@ -17,7 +17,8 @@ final class APIFixture: Sendable {
     private let time = Locked<Date>(APIFixture.t0)
     private let counter = Locked<UInt64>(0)
 
-    init(backend: any StorageBackend) async throws {
+    init(backend: any StorageBackend,
+         answerer: (@Sendable (_ tenant: String, _ system: String, _ user: String) async throws -> String)? = nil) async throws {
         self.backend = backend
         idp = try MockIdentityProvider(issuer: "https://idp.dcoder.test/oidc")
         platform = try await SQLPlatformStore.open(backend: backend, now: Self.t0)
@@ -29,7 +30,7 @@ final class APIFixture: Sendable {
                                  counter.withLock { c in
                                      (0..<n).map { _ in c &+= 0x9E37_79B9_7F4A_7C15; return UInt8(truncatingIfNeeded: (c >> 29) ^ c) }
                                  }
-                             })
+                             }, answerer: answerer)
     }
 
     /// Runs `body` against a fresh SQLite data folder, removed afterwards.

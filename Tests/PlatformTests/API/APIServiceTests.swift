@@ -325,5 +325,66 @@ import Testing
             #expect(await api.call("GET", "/api/v1/tenants/acme/usage?window=forever", token: viewer).status == 422)
         }
     }
+
+    /// Documents through tracked jobs: partial failure, idempotent re-ingestion, replacement,
+    /// resumption after a restart, and grounded answers from the stored chunks.
+    @Test func documentsAreIngestedByTrackedJobsAndAnswered() async throws {
+        try await APIFixture.withSQLite { api in
+            let root = try await api.token("root", roles: ["platform-admin"])
+            _ = await api.call("POST", "/api/v1/tenants", token: root, body: #"{"id": "acme"}"#)
+            let dev = try await api.token("dev", tenant: "acme", tenantRoles: ["developer"])
+            let body = ##"{"documents": [{"name": "expenses.md", "content": "# Expenses\n\nClaims are filed within 30 days of the purchase.\n"},"##
+                + #" {"name": "bad.txt", "content_base64": "AAEC"}, {"name": "keys.html", "content": "<h1>Keys</h1><p>Keys rotate every 90 days.</p>"}]}"#
+            let submitted = await api.call("POST", "/api/v1/tenants/acme/documents", token: dev, body: body)
+            #expect(submitted.status == 202 && submitted.json?.objectValue?["status"] == "queued", "\(submitted.text)")
+            let jobID = try #require(submitted.json?.objectValue?["id"]?.stringValue)
+            await api.service.runIngestion()
+            let job = await api.call("GET", "/api/v1/tenants/acme/ingestion-jobs/\(jobID)", token: dev).json?.objectValue
+            #expect(job?["status"] == "partially_failed" && job?["counts"]?.objectValue?["failed"] == 1 && job?["counts"]?.objectValue?["indexed"] == 2)
+            #expect(job?["outcomes"]?.arrayValue?[1].objectValue?["error"]?.stringValue?.contains("binary") == true)
+            // The same content again changes nothing; changed content replaces the document's chunks.
+            let again = await api.call("POST", "/api/v1/tenants/acme/documents", token: dev,
+                                       body: ##"{"documents": [{"name": "expenses.md", "content": "# Expenses\n\nClaims are filed within 30 days of the purchase.\n"}]}"##)
+            let changed = await api.call("POST", "/api/v1/tenants/acme/documents", token: dev,
+                                         body: #"{"documents": [{"name": "keys.html", "content": "<h1>Keys</h1><p>Keys rotate every 60 days.</p>"}]}"#)
+            await api.service.runIngestion()
+            for (reply, result) in [(again, "unchanged"), (changed, "replaced")] {
+                let id = try #require(reply.json?.objectValue?["id"]?.stringValue)
+                let j = await api.call("GET", "/api/v1/tenants/acme/ingestion-jobs/\(id)", token: dev).json?.objectValue
+                #expect(j?["status"] == "succeeded" && j?["outcomes"]?.arrayValue?.first?.objectValue?["result"] == .string(result), "\(String(describing: j))")
+            }
+            #expect(await api.call("GET", "/api/v1/tenants/acme/documents", token: dev).json?.arrayValue?.count == 2)
+
+            // A job left running by a crash is resumed by a new process, whose index is rebuilt from the database.
+            let pending = await api.call("POST", "/api/v1/tenants/acme/documents", token: dev,
+                                         body: #"{"documents": [{"name": "oncall.txt", "content": "On-call\n\nPages are acknowledged within 15 minutes.\n"}]}"#)
+            let pendingID = try #require(pending.json?.objectValue?["id"]?.stringValue)
+            let store = try await SQLTenantStore.open(database: try await api.backend.tenantDatabase(
+                at: try #require(try await api.platform.tenant(TenantID("acme"))).databaseLocator), tenant: TenantID("acme"))
+            var interrupted = try #require(try await store.job(id: pendingID))
+            interrupted.status = .running
+            interrupted.attempts = 1
+            try await store.updateJob(interrupted)
+            let restarted = try await APIFixture(backend: api.backend, answerer: { _, _, user in
+                // A reader that answers with the first passage's sentence, citing it.
+                let line = user.split(separator: "\n").first { $0.hasPrefix("[1] ") }.map { String($0.dropFirst(4)) } ?? ""
+                return line.trimmingCharacters(in: CharacterSet(charactersIn: ".")) + " [1]."
+            })
+            await restarted.service.runIngestion()
+            let resumed = await restarted.call("GET", "/api/v1/tenants/acme/ingestion-jobs/\(pendingID)", token: dev).json?.objectValue
+            #expect(resumed?["status"] == "succeeded" && resumed?["attempts"] == 2)
+            let answer = await restarted.call("POST", "/api/v1/tenants/acme/rag/query", token: dev,
+                                              body: #"{"question": "How quickly are pages acknowledged?", "top_k": 2, "mode": "bm25"}"#)
+            let a = try #require(answer.json?.objectValue, "\(answer.text)")
+            #expect(a["passages"]?.arrayValue?.first?.objectValue?["document"] == "oncall.txt")
+            #expect(a["answer"]?.stringValue?.contains("15 minutes") == true && a["citations"]?.arrayValue?.first?.objectValue?["document"] == "oncall.txt")
+            // Bad requests.
+            #expect(await api.call("POST", "/api/v1/tenants/acme/documents", token: dev, body: #"{"documents": []}"#).status == 422)
+            #expect(await api.call("POST", "/api/v1/tenants/acme/documents", token: dev, body: #"{"documents": [{"name": "x.bin", "content": "x"}]}"#).status == 422)
+            #expect(await api.call("POST", "/api/v1/tenants/acme/rag/query", token: dev, body: #"{"question": ""}"#).status == 422)
+            let viewer = try await api.token("vic", tenant: "acme", tenantRoles: ["viewer"])
+            #expect(await api.call("POST", "/api/v1/tenants/acme/documents", token: viewer, body: body).status == 403)
+        }
+    }
 }
 

@@ -145,5 +145,36 @@ extension StorageBackendTests {
             #expect(empty.totals == UsageTotals())
         }
     }
+
+    /// Jobs with their documents, and documents' chunks with float vectors, round-trip.
+    @Test(arguments: BackendKind.available)
+    func keepsDocumentsChunksAndJobs(kind: BackendKind) async throws {
+        try await StorageFixture.with(kind) { fixture in
+            let provisioner = try await fixture.provisioner()
+            let id = try TenantID("acme")
+            try await provisioner.createTenant(id: id, name: "Acme", now: StorageFixture.t0)
+            let store = try await provisioner.openTenantStore(id, now: StorageFixture.t0)
+            let docs = [SubmittedDocument(name: "a.md", format: "markdown", content: Array("# A\n\ntext".utf8)),
+                        SubmittedDocument(name: "b.pdf", format: "pdf", content: [0x25, 0x50, 0x00, 0xff])]
+            var job = IngestionJob(id: "job_1", status: .queued, submittedAt: StorageFixture.t0, documents: docs.map(\.name))
+            try await store.createJob(job, documents: docs)
+            #expect(try await store.jobDocuments("job_1") == docs)
+            job.status = .partiallyFailed
+            job.outcomes = [.init(document: "a.md", result: .indexed, chunks: 1), .init(document: "b.pdf", result: .failed, chunks: 0, error: "bad")]
+            try await store.updateJob(job)
+            #expect(try await store.job(id: "job_1") == job)
+            #expect(try await store.jobs(in: [.queued, .running]).isEmpty)
+            let chunk = StoredChunk(id: "a.md#0", document: "a.md", index: 0, text: "text", section: ["A"], start: 5, end: 9, page: nil,
+                                    vector: [0.25, -1.5, .pi, 0])
+            try await store.replaceDocument("a.md", format: "markdown", sha256: "h1", chunks: [chunk], now: StorageFixture.t0)
+            try await store.replaceDocument("a.md", format: "markdown", sha256: "h2", chunks: [chunk, StoredChunk(
+                id: "a.md#1", document: "a.md", index: 1, text: "more", section: [], start: 9, end: 13, page: 2, vector: [1, 2, 3, 4])],
+                now: StorageFixture.t0 + 1)
+            #expect(try await store.documentHash("a.md") == "h2")
+            let stored = try await store.storedChunks()
+            #expect(stored.map(\.id) == ["a.md#0", "a.md#1"] && stored[0] == chunk && stored[1].page == 2)
+            #expect(try await store.documents().map(\.chunks) == [2])
+        }
+    }
 }
 

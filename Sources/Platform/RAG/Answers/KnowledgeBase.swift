@@ -36,38 +36,74 @@ public struct KnowledgeBase: Sendable {
         case unchanged
     }
 
-    /// Parses, chunks, embeds and indexes a document (idempotent by content).
+    /// A document parsed, chunked and embedded, ready to be stored and indexed.
+    public struct Prepared: Sendable {
+        public var document: String
+        public var hash: String
+        public var chunks: [DocumentChunk]
+        public var vectors: [[Float]]
+        public init(document: String, hash: String, chunks: [DocumentChunk], vectors: [[Float]]) {
+            self.document = document; self.hash = hash; self.chunks = chunks; self.vectors = vectors
+        }
+    }
+
+    /// The SHA-256 (hex) of a document's bytes: its identity for idempotent ingestion.
+    public static func contentHash(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Whether the knowledge base already has this document with this content.
+    public func has(document id: String, hash: String) -> Bool { documents[id]?.hash == hash }
+
+    /// Parses, chunks and embeds a document without indexing it.
     ///
-    /// - Throws: ``DocumentError`` for a document that cannot be parsed or has no text;
-    ///   the knowledge base is unchanged then.
+    /// - Throws: ``DocumentError`` for a document that cannot be parsed, has no text or
+    ///   cannot be embedded.
+    public func prepare(document id: String, bytes: [UInt8], format: DocumentFormat) throws -> Prepared {
+        let elements = try parser.parse(bytes, name: id, format: format)
+        return try prepare(document: id, hash: Self.contentHash(bytes), chunks: chunker.chunks(elements, document: id))
+    }
+
+    /// Embeds chunks made elsewhere.
+    public func prepare(document id: String, hash: String, chunks pieces: [DocumentChunk]) throws -> Prepared {
+        guard !pieces.isEmpty else { throw DocumentError(id, "no text to index") }
+        let vectors: [[Float]]
+        do { vectors = try embed(pieces.map(\.indexText), false) } catch { throw DocumentError(id, "embedding failed: \(error)") }
+        guard vectors.count == pieces.count else { throw DocumentError(id, "the embedder returned \(vectors.count) vectors for \(pieces.count) chunks") }
+        return Prepared(document: id, hash: hash, chunks: pieces, vectors: vectors)
+    }
+
+    /// Indexes a prepared document, replacing its earlier chunks.
+    @discardableResult
+    public mutating func index(_ p: Prepared) throws -> Outcome {
+        if documents[p.document]?.hash == p.hash { return .unchanged }
+        let replaced = documents[p.document] != nil
+        remove(document: p.document)
+        for (chunk, vector) in zip(p.chunks, p.vectors) {
+            do {
+                try searcher.upsert(Chunk(id: chunk.id, text: chunk.indexText, metadata: ["document": p.document]), vector: vector)
+            } catch {
+                throw DocumentError(p.document, "indexing failed: \(error)")
+            }
+            chunks[chunk.id] = chunk
+        }
+        documents[p.document] = (p.hash, p.chunks.map(\.id))
+        return replaced ? .replaced(chunks: p.chunks.count) : .added(chunks: p.chunks.count)
+    }
+
+    /// Parses, chunks, embeds and indexes a document (idempotent by content: the same
+    /// bytes change nothing; changed bytes replace the document's chunks).
     @discardableResult
     public mutating func ingest(document id: String, bytes: [UInt8], format: DocumentFormat) throws -> Outcome {
-        let hash = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-        if documents[id]?.hash == hash { return .unchanged }
-        let elements = try parser.parse(bytes, name: id, format: format)
-        return try ingest(document: id, hash: hash, chunks: chunker.chunks(elements, document: id))
+        if has(document: id, hash: Self.contentHash(bytes)) { return .unchanged }
+        return try index(prepare(document: id, bytes: bytes, format: format))
     }
 
     /// Indexes chunks made elsewhere (a data set's own passages), idempotent by `hash`.
     @discardableResult
     public mutating func ingest(document id: String, hash: String, chunks pieces: [DocumentChunk]) throws -> Outcome {
-        if documents[id]?.hash == hash { return .unchanged }
-        guard !pieces.isEmpty else { throw DocumentError(id, "no text to index") }
-        let vectors: [[Float]]
-        do { vectors = try embed(pieces.map(\.indexText), false) } catch { throw DocumentError(id, "embedding failed: \(error)") }
-        guard vectors.count == pieces.count else { throw DocumentError(id, "the embedder returned \(vectors.count) vectors for \(pieces.count) chunks") }
-        let replaced = documents[id] != nil
-        remove(document: id)
-        for (chunk, vector) in zip(pieces, vectors) {
-            do {
-                try searcher.upsert(Chunk(id: chunk.id, text: chunk.indexText, metadata: ["document": id]), vector: vector)
-            } catch {
-                throw DocumentError(id, "indexing failed: \(error)")
-            }
-            chunks[chunk.id] = chunk
-        }
-        documents[id] = (hash, pieces.map(\.id))
-        return replaced ? .replaced(chunks: pieces.count) : .added(chunks: pieces.count)
+        if has(document: id, hash: hash) { return .unchanged }
+        return try index(prepare(document: id, hash: hash, chunks: pieces))
     }
 
     /// Removes a document and its chunks.

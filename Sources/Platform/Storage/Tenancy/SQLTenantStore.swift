@@ -307,6 +307,122 @@ public struct SQLTenantStore: TenantStore {
         }
     }
 
+    // MARK: Knowledge
+
+    public func createJob(_ job: IngestionJob, documents: [SubmittedDocument]) async throws {
+        try await self.wrapping("recording ingestion job '\(job.id)'") {
+            let record = try JSONText(encoding: job).rawValue
+            try await self.database.transaction { db in
+                try await db.insert(into: "ingestion_jobs").columns("id", "status", "record", "submitted_at")
+                    .values(job.id, job.status.rawValue, record, job.submittedAt.storageMicroseconds).run()
+                for (i, d) in documents.enumerated() {
+                    try await db.insert(into: "job_documents").columns("job_id", "position", "name", "format", "content")
+                        .values(job.id, i, d.name, d.format, Data(d.content)).run()
+                }
+            }
+        }
+    }
+
+    public func updateJob(_ job: IngestionJob) async throws {
+        try await self.wrapping("updating ingestion job '\(job.id)'") {
+            try await self.database.update("ingestion_jobs")
+                .set("status", to: job.status.rawValue)
+                .set("record", to: try JSONText(encoding: job).rawValue)
+                .where("id", .equal, job.id)
+                .run()
+        }
+    }
+
+    public func job(id: String) async throws -> IngestionJob? {
+        try await self.wrapping("reading ingestion job '\(id)'") {
+            try await self.database.select().column("record").from("ingestion_jobs").where("id", .equal, id)
+                .first(decodingColumn: "record", as: String.self)
+                .map { try JSONText(trusted: $0).decode(IngestionJob.self) }
+        }
+    }
+
+    public func jobs(in states: Set<IngestionJob.Status>) async throws -> [IngestionJob] {
+        try await self.wrapping("listing ingestion jobs") {
+            try await self.database.select().column("record").from("ingestion_jobs")
+                .where("status", .in, states.map(\.rawValue).sorted())
+                .orderBy("submitted_at").orderBy("id")
+                .all(decodingColumn: "record", as: String.self)
+                .map { try JSONText(trusted: $0).decode(IngestionJob.self) }
+        }
+    }
+
+    public func jobDocuments(_ jobID: String) async throws -> [SubmittedDocument] {
+        try await self.wrapping("reading the documents of ingestion job '\(jobID)'") {
+            try await self.database.select().columns("name", "format", "content").from("job_documents")
+                .where("job_id", .equal, jobID).orderBy("position").all().map { row in
+                    SubmittedDocument(name: try row.decode(column: "name", as: String.self), format: try row.decode(column: "format", as: String.self),
+                                      content: Array(try row.decode(column: "content", as: Data.self)))
+                }
+        }
+    }
+
+    public func documentHash(_ name: String) async throws -> String? {
+        try await self.wrapping("reading document '\(name)'") {
+            try await self.database.select().column("sha256").from("documents").where("name", .equal, name)
+                .first(decodingColumn: "sha256", as: String.self)
+        }
+    }
+
+    public func replaceDocument(_ name: String, format: String, sha256: String, chunks: [StoredChunk], now: Date) async throws {
+        try await self.wrapping("storing document '\(name)'") {
+            try await self.database.transaction { db in
+                try await db.delete(from: "chunks").where("document", .equal, name).run()
+                for c in chunks {
+                    var vector = Data(capacity: c.vector.count * 4)
+                    for f in c.vector { withUnsafeBytes(of: f.bitPattern.littleEndian) { vector.append(contentsOf: $0) } }
+                    try await db.insert(into: "chunks")
+                        .columns("id", "document", "position", "text", "section", "start_offset", "end_offset", "page", "vector")
+                        .values(c.id, name, c.index, c.text, try JSONText(encoding: c.section).rawValue, c.start, c.end, c.page, vector)
+                        .run()
+                }
+                try await db.insert(into: "documents").columns("name", "format", "sha256", "chunk_count", "updated_at")
+                    .values(name, format, sha256, chunks.count, now.storageMicroseconds)
+                    .onConflict(with: ["name"]) {
+                        $0.set(excludedValueOf: "format").set(excludedValueOf: "sha256").set(excludedValueOf: "chunk_count").set(excludedValueOf: "updated_at")
+                    }
+                    .run()
+            }
+        }
+    }
+
+    public func storedChunks() async throws -> [StoredChunk] {
+        try await self.wrapping("reading chunks") {
+            try await self.database.select()
+                .columns("id", "document", "position", "text", "section", "start_offset", "end_offset", "page", "vector")
+                .from("chunks").orderBy("document").orderBy("position").all().map { row in
+                    let bytes = try row.decode(column: "vector", as: Data.self)
+                    var vector: [Float] = []
+                    vector.reserveCapacity(bytes.count / 4)
+                    bytes.withUnsafeBytes { raw in
+                        for i in stride(from: 0, to: raw.count - 3, by: 4) {
+                            vector.append(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self))))
+                        }
+                    }
+                    return StoredChunk(
+                        id: try row.decode(column: "id", as: String.self), document: try row.decode(column: "document", as: String.self),
+                        index: Int(try row.decode(column: "position", as: Int64.self)), text: try row.decode(column: "text", as: String.self),
+                        section: try JSONText(trusted: try row.decode(column: "section", as: String.self)).decode([String].self),
+                        start: Int(try row.decode(column: "start_offset", as: Int64.self)), end: Int(try row.decode(column: "end_offset", as: Int64.self)),
+                        page: try row.decode(column: "page", as: Int64?.self).map(Int.init), vector: vector)
+                }
+        }
+    }
+
+    public func documents() async throws -> [(name: String, format: String, chunks: Int, updatedAt: Date)] {
+        try await self.wrapping("listing documents") {
+            try await self.database.select().columns("name", "format", "chunk_count", "updated_at").from("documents").orderBy("name").all().map { row in
+                (try row.decode(column: "name", as: String.self), try row.decode(column: "format", as: String.self),
+                 Int(try row.decode(column: "chunk_count", as: Int64.self)),
+                 Date(storageMicroseconds: try row.decode(column: "updated_at", as: Int64.self)))
+            }
+        }
+    }
+
     // MARK: Helpers
 
     private var label: String {

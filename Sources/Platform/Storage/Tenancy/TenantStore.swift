@@ -93,4 +93,32 @@ public protocol TenantStore: Sendable {
 
     /// Which of `requestIDs` the ledger has.
     func recordedUsageIDs(among requestIDs: [String]) async throws -> Set<String>
+
+    // MARK: Knowledge
+
+    /// Records a job and the documents it was given, in one transaction.
+    func createJob(_ job: IngestionJob, documents: [SubmittedDocument]) async throws
+
+    /// Saves a job's status and outcomes.
+    func updateJob(_ job: IngestionJob) async throws
+
+    func job(id: String) async throws -> IngestionJob?
+
+    /// Jobs in the given states, oldest first.
+    func jobs(in states: Set<IngestionJob.Status>) async throws -> [IngestionJob]
+
+    /// The documents a job was given, in order.
+    func jobDocuments(_ jobID: String) async throws -> [SubmittedDocument]
+
+    /// The SHA-256 of a stored document's bytes, or nil.
+    func documentHash(_ name: String) async throws -> String?
+
+    /// Replaces a document's chunks (and records its hash) in one transaction.
+    func replaceDocument(_ name: String, format: String, sha256: String, chunks: [StoredChunk], now: Date) async throws
+
+    /// Every stored chunk, by document and position (to rebuild the indexes at start-up).
+    func storedChunks() async throws -> [StoredChunk]
+
+    /// Stored documents: name, format, chunk count, last update.
+    func documents() async throws -> [(name: String, format: String, chunks: Int, updatedAt: Date)]
 }

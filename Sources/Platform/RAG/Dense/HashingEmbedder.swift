@@ -1,4 +1,3 @@
-import Platform
 
 /// Deterministic text embeddings for the mock providers (OpenAI `/v1/embeddings`).
 ///
@@ -8,13 +7,13 @@ import Platform
 /// gets the same vector, and nothing depends on a model. It is a stand-in for wire and
 /// pipeline tests, not a semantic model: retrieval quality is measured with recorded
 /// embeddings (embedding cassettes), not with these.
-public enum MockEmbedder {
+public enum HashingEmbedder {
     public static func embed(_ text: String, dimensions: Int) -> [Float] {
         var v = [Float](repeating: 0, count: max(1, dimensions))
         var word: [UInt8] = []
         func flush() {
             guard !word.isEmpty else { return }
-            let h = StableHash.fnv1a64(word)
+            let h = fnv1a64(word)
             v[Int(h % UInt64(v.count))] += (h >> 63) == 0 ? 1 : -1
             word.removeAll(keepingCapacity: true)
         }
@@ -28,5 +27,12 @@ public enum MockEmbedder {
         flush()
         let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
         return norm > 0 ? v.map { $0 / norm } : v
+    }
+
+    /// 64-bit FNV-1a (stable across runs and platforms, unlike `Hasher`).
+    static func fnv1a64(_ bytes: [UInt8]) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        return h
     }
 }

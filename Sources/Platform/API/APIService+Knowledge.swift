@@ -1,0 +1,144 @@
+import Foundation
+import Identity
+import Retrieval
+import Storage
+
+/// Documents, tracked ingestion jobs and grounded answers (RAG).
+extension APIService {
+    /// Documents arrive in one request, up to this many bytes.
+    static let maximumDocumentsBodyBytes = 32 << 20
+
+    static let knowledgeRoutes: [APIRoute] = [
+        APIRoute("POST", "/api/v1/tenants/{tenant}/documents", "submitDocuments",
+                 "Submit documents for ingestion: {documents: [{name, format (text|markdown|html|pdf, else from the name), content | content_base64}]}; answers 202 with the queued job.",
+                 resource: "documents", status: 202, request: Schema.submitDocuments, response: Schema.job) { s, c in try await s.submitDocuments(c) },
+        APIRoute("GET", "/api/v1/tenants/{tenant}/documents", "listDocuments", "The tenant's documents and their chunk counts.",
+                 resource: "documents", response: Schema.array(Schema.object([:]))) { s, c in try await s.listDocuments(c) },
+        APIRoute("GET", "/api/v1/tenants/{tenant}/ingestion-jobs/{job}", "getIngestionJob",
+                 "An ingestion job: its state, each document's outcome and error, counts and timings.",
+                 resource: "documents", response: Schema.job) { s, c in try await s.showJob(c) },
+        APIRoute("POST", "/api/v1/tenants/{tenant}/rag/query", "ragQuery",
+                 "Retrieve passages for {question, top_k, mode} and, where a model is configured, a grounded answer with citations.",
+                 resource: "rag", request: Schema.ragQuery, response: Schema.object([:])) { s, c in try await s.ragQuery(c) },
+    ]
+
+    static func jobView(_ j: IngestionJob) -> JSONValue {
+        let f = ISO8601DateFormatter()
+        var v: [String: JSONValue] = [
+            "id": .string(j.id), "status": .string(j.status.rawValue), "submitted_at": .string(f.string(from: j.submittedAt)),
+            "documents": .array(j.documents.map(JSONValue.string)), "attempts": .number(Double(j.attempts)),
+            "counts": ["total": .number(Double(j.documents.count)),
+                       "indexed": .number(Double(j.outcomes.filter { $0.result == .indexed || $0.result == .replaced }.count)),
+                       "unchanged": .number(Double(j.outcomes.filter { $0.result == .unchanged }.count)),
+                       "failed": .number(Double(j.outcomes.filter { $0.result == .failed }.count))],
+            "outcomes": .array(j.outcomes.map { o in
+                var m: [String: JSONValue] = ["document": .string(o.document), "result": .string(o.result.rawValue),
+                                              "chunks": .number(Double(o.chunks)), "milliseconds": .number(Double(o.milliseconds))]
+                m["error"] = o.error.map(JSONValue.string) ?? .null
+                return .object(m)
+            }),
+        ]
+        v["started_at"] = j.startedAt.map { .string(f.string(from: $0)) } ?? .null
+        v["finished_at"] = j.finishedAt.map { .string(f.string(from: $0)) } ?? .null
+        return .object(v)
+    }
+
+    func submitDocuments(_ context: RouteContext) async throws -> APIResponse {
+        let object = try bodyObject(context, limit: Self.maximumDocumentsBodyBytes)
+        try checkFields(object, allowed: ["documents"])
+        guard let list = object["documents"]?.arrayValue, !list.isEmpty, list.count <= 100 else {
+            throw APIProblem.invalid("The body is {\"documents\": [{\"name\", \"content\" or \"content_base64\", \"format\"}]} with 1 to 100 documents.")
+        }
+        var documents: [SubmittedDocument] = []
+        for (i, item) in list.enumerated() {
+            guard let d = item.objectValue, let name = d["name"]?.stringValue, !name.isEmpty, name.count <= 200, !name.contains("/") else {
+                throw APIProblem.invalid("documents[\(i)] needs a \"name\" (1–200 characters, no '/').")
+            }
+            try checkFields(d, allowed: ["name", "format", "content", "content_base64"])
+            let format: DocumentFormat
+            if let f = d["format"]?.stringValue {
+                guard let v = DocumentFormat(rawValue: f) else { throw APIProblem.invalid("documents[\(i)].format must be text, markdown, html or pdf.") }
+                format = v
+            } else {
+                guard let v = DocumentFormat.of(fileName: name) else {
+                    throw APIProblem.invalid("documents[\(i)]: no format given and none follows from the name '\(name.prefix(60))'.")
+                }
+                format = v
+            }
+            let bytes: [UInt8]
+            if let text = d["content"]?.stringValue {
+                bytes = Array(text.utf8)
+            } else if let b64 = d["content_base64"]?.stringValue, let data = Data(base64Encoded: b64) {
+                bytes = Array(data)
+            } else {
+                throw APIProblem.invalid("documents[\(i)] needs \"content\" (text) or \"content_base64\".")
+            }
+            guard !documents.contains(where: { $0.name == name }) else { throw APIProblem.invalid("documents[\(i)]: '\(name.prefix(60))' is given twice.") }
+            documents.append(SubmittedDocument(name: name, format: format.rawValue, content: bytes))
+        }
+        let job = try await knowledge.submit(context.parameter("tenant"), store: try await store(context), id: "job_" + APIKeyText.hex(random(8)),
+                                             documents: documents)
+        try await audit(context, "documents.submit", "job:\(job.id)", old: nil, new: .array(documents.map { .string($0.name) }))
+        return .json(202, Self.jobView(job))
+    }
+
+    func listDocuments(_ context: RouteContext) async throws -> APIResponse {
+        let f = ISO8601DateFormatter()
+        return .json(200, .array(try await store(context).documents().map { d in
+            ["name": .string(d.name), "format": .string(d.format), "chunks": .number(Double(d.chunks)), "updated_at": .string(f.string(from: d.updatedAt))]
+        }))
+    }
+
+    func showJob(_ context: RouteContext) async throws -> APIResponse {
+        guard let job = try await store(context).job(id: context.parameter("job")) else {
+            throw APIProblem.notFound("No ingestion job '\(context.parameter("job").prefix(60))' in this tenant.")
+        }
+        return .json(200, Self.jobView(job))
+    }
+
+    /// Runs the pending ingestion jobs of every active tenant (the drivers call this).
+    public func runIngestion() async {
+        for tenant in (try? await platform.tenants()) ?? [] where tenant.status == .active {
+            guard let store = try? await tenantStore(tenant.id) else { continue }
+            _ = try? await knowledge.runPending(tenant.id.rawValue, store: store)
+        }
+    }
+
+    func ragQuery(_ context: RouteContext) async throws -> APIResponse {
+        let object = try bodyObject(context)
+        try checkFields(object, allowed: ["question", "top_k", "mode"])
+        guard let question = object["question"]?.stringValue, !question.isEmpty, question.count <= 4000 else {
+            throw APIProblem.invalid("The body needs \"question\" (1–4000 characters).")
+        }
+        let k = object["top_k"]?.integerValue ?? 4
+        guard (1...50).contains(k) else { throw APIProblem.invalid("\"top_k\" must be 1 to 50.") }
+        let mode = try object["mode"].map { m -> KnowledgeBase.Mode in
+            guard let v = m.stringValue.flatMap(KnowledgeBase.Mode.init(rawValue:)) else { throw APIProblem.invalid("\"mode\" must be bm25, dense or hybrid.") }
+            return v
+        } ?? .hybrid
+        let tenant = context.parameter("tenant")
+        let passages = try await knowledge.retrieve(tenant, store: try await store(context), question: question, k: k, mode: mode)
+        var out: [String: JSONValue] = [
+            "question": .string(question),
+            "passages": .array(passages.map { p in
+                var v: [String: JSONValue] = [
+                    "n": .number(Double(p.number)), "document": .string(p.chunk.document), "chunk": .string(p.chunk.id),
+                    "section": .array(p.chunk.section.map(JSONValue.string)), "start": .number(Double(p.chunk.start)),
+                    "end": .number(Double(p.chunk.end)), "text": .string(p.chunk.text), "score": .number(p.score),
+                ]
+                v["page"] = p.chunk.page.map { .number(Double($0)) } ?? .null
+                return .object(v)
+            }),
+        ]
+        if let answerer, !passages.isEmpty {
+            let prompt = KnowledgeBase.prompt(question: question, passages: passages)
+            let answer = try await answerer(tenant, prompt.system, prompt.user)
+            out["answer"] = .string(answer)
+            out["citations"] = .array(KnowledgeBase.citations(in: answer, passages: passages).map { c in
+                ["n": .number(Double(c.number)), "document": .string(c.document), "chunk": .string(c.chunk),
+                 "start": .number(Double(c.start)), "end": .number(Double(c.end))]
+            })
+        }
+        return .json(200, .object(out))
+    }
+}

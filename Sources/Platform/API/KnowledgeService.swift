@@ -1,0 +1,119 @@
+import Foundation
+import Retrieval
+import Storage
+
+/// Tracked ingestion and retrieval for each tenant: jobs and documents live in the tenant's
+/// database (chunks with their vectors), the indexes in memory, rebuilt from the database
+/// on first use after a start.
+///
+/// A submitted job is `queued`; ``runPending(_:store:)`` — called by the driver (the live
+/// server every second and at start-up, the Lab after each step) — takes every queued job,
+/// and every job left `running` by a restart, and processes its documents: a document whose
+/// bytes did not change is `unchanged`, a new one `indexed`, a changed one `replaced`, a bad
+/// one `failed` with its error; the job ends `succeeded`, `partially_failed` or `failed`.
+/// Processing is idempotent, so resuming a job is always safe.
+public actor KnowledgeService {
+    public struct Settings: Sendable {
+        public var dimension: Int
+        public var chunker: Chunker
+        public var parser: DocumentParser
+        public init(dimension: Int = 256, chunker: Chunker = Chunker(), parser: DocumentParser = DocumentParser()) {
+            self.dimension = dimension; self.chunker = chunker; self.parser = parser
+        }
+    }
+
+    let settings: Settings
+    let embed: KnowledgeBase.Embed
+    let clock: @Sendable () -> Date
+    private var bases: [String: KnowledgeBase] = [:]
+
+    /// - Parameter embed: embeds passages and questions (the tenant's provider live; the
+    ///   hashing embedder by default).
+    public init(settings: Settings = Settings(), clock: @escaping @Sendable () -> Date,
+                embed: KnowledgeBase.Embed? = nil) {
+        self.settings = settings
+        self.clock = clock
+        let dims = settings.dimension
+        self.embed = embed ?? { texts, _ in texts.map { HashingEmbedder.embed($0, dimensions: dims) } }
+    }
+
+    /// The tenant's knowledge base, loaded from its database on first use.
+    func base(_ tenant: String, store: any TenantStore) async throws -> KnowledgeBase {
+        if let b = bases[tenant] { return b }
+        var base = KnowledgeBase(dimension: settings.dimension, parser: settings.parser, chunker: settings.chunker, embed: embed)
+        var byDocument: [String: [StoredChunk]] = [:]
+        for c in try await store.storedChunks() { byDocument[c.document, default: []].append(c) }
+        for (doc, stored) in byDocument.sorted(by: { $0.key < $1.key }) {
+            let hash = try await store.documentHash(doc) ?? ""
+            let chunks = stored.map { DocumentChunk(document: doc, index: $0.index, text: $0.text, section: $0.section, start: $0.start, end: $0.end, page: $0.page) }
+            try base.index(.init(document: doc, hash: hash, chunks: chunks, vectors: stored.map(\.vector)))
+        }
+        bases[tenant] = base
+        return base
+    }
+
+    /// Records a queued job for `documents`.
+    public func submit(_ tenant: String, store: any TenantStore, id: String, documents: [SubmittedDocument]) async throws -> IngestionJob {
+        let job = IngestionJob(id: id, status: .queued, submittedAt: clock(), documents: documents.map(\.name))
+        try await store.createJob(job, documents: documents)
+        return job
+    }
+
+    /// Processes the tenant's queued jobs, and resumes any a restart interrupted.
+    @discardableResult
+    public func runPending(_ tenant: String, store: any TenantStore) async throws -> [IngestionJob] {
+        var done: [IngestionJob] = []
+        for var job in try await store.jobs(in: [.queued, .running]) {
+            job.status = .running
+            job.attempts += 1
+            job.startedAt = clock()
+            job.outcomes = []
+            try await store.updateJob(job)
+            var base = try await base(tenant, store: store)
+            for document in try await store.jobDocuments(job.id) {
+                let started = clock()
+                var outcome: IngestionJob.Outcome
+                do {
+                    guard let format = DocumentFormat(rawValue: document.format) else {
+                        throw DocumentError(document.name, "unknown format '\(document.format)'")
+                    }
+                    let hash = KnowledgeBase.contentHash(document.content)
+                    if try await store.documentHash(document.name) == hash, base.has(document: document.name, hash: hash) {
+                        outcome = .init(document: document.name, result: .unchanged, chunks: 0)
+                    } else {
+                        let prepared = try base.prepare(document: document.name, bytes: document.content, format: format)
+                        let stored = zip(prepared.chunks, prepared.vectors).map { c, v in
+                            StoredChunk(id: c.id, document: c.document, index: c.index, text: c.text, section: c.section,
+                                        start: c.start, end: c.end, page: c.page, vector: v)
+                        }
+                        try await store.replaceDocument(document.name, format: format.rawValue, sha256: hash, chunks: stored, now: clock())
+                        let result = try base.index(prepared)
+                        if case .replaced = result {
+                            outcome = .init(document: document.name, result: .replaced, chunks: stored.count)
+                        } else {
+                            outcome = .init(document: document.name, result: .indexed, chunks: stored.count)
+                        }
+                    }
+                } catch let e as DocumentError {
+                    outcome = .init(document: document.name, result: .failed, chunks: 0, error: e.message)
+                } catch {
+                    outcome = .init(document: document.name, result: .failed, chunks: 0, error: "\(error)")
+                }
+                outcome.milliseconds = Int(clock().timeIntervalSince(started) * 1000)
+                job.outcomes.append(outcome)
+            }
+            bases[tenant] = base
+            let failed = job.outcomes.filter { $0.result == .failed }.count
+            job.status = failed == 0 ? .succeeded : (failed == job.outcomes.count ? .failed : .partiallyFailed)
+            job.finishedAt = clock()
+            try await store.updateJob(job)
+            done.append(job)
+        }
+        return done
+    }
+
+    /// The top passages for a question.
+    public func retrieve(_ tenant: String, store: any TenantStore, question: String, k: Int, mode: KnowledgeBase.Mode) async throws -> [KnowledgeBase.Passage] {
+        try await base(tenant, store: store).retrieve(question, k: k, mode: mode)
+    }
+}
