@@ -7,6 +7,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import Platform
+import PlatformAPI
 
 /// The gateway as an HTTP server: the live driver of ``GatewayCore``.
 ///
@@ -101,10 +102,12 @@ public final class LiveGateway: Sendable {
         case .failure(let e):
             return Self.errorResponse(e, requestID: requestID)
         case .success(let owner):
-            let list = OpenAIModelList(data: owner.tenant.aliases.keys.sorted().map { name in
-                let alias = owner.tenant.aliases[name]!
-                return OpenAIModel(id: name, created: 0, ownedBy: alias.active.rawValue)
-            })
+            var models = owner.tenant.aliases.keys.sorted().map { name in
+                OpenAIModel(id: name, created: 0, ownedBy: owner.tenant.aliases[name]!.active.rawValue)
+            }
+            // With the Platform API, the tenant's documents answer through `doc-chat`.
+            if platformAPI != nil { models.append(OpenAIModel(id: Self.docChatModel, created: 0, ownedBy: "dcoder")) }
+            let list = OpenAIModelList(data: models)
             return Self.bytesResponse(status: .ok, contentType: "application/json", WireJSON.encode(list), requestID: requestID)
         }
     }
@@ -128,6 +131,9 @@ public final class LiveGateway: Sendable {
         do { chat = try WireJSON.decode(ChatCompletionRequest.self, from: bodyBytes) } catch {
             return await reject(GatewayError(.invalidRequest, status: 400, message: "The request body is not a valid chat completion request: \(Self.describe(error))"),
                           request: request, requestID: requestID, started: started)
+        }
+        if chat.model == Self.docChatModel, let api = platformAPI?.service {
+            return await docChat(chat, service: api, request: request, requestID: requestID, started: started)
         }
         let core = self.core.withLockedValue { $0 }  // a snapshot: copy-on-write, no lock held below
         switch core.admit(chat, body: bodyBytes, authorization: request.headers[.authorization], requestID: requestID, now: started) {
@@ -291,6 +297,49 @@ public final class LiveGateway: Sendable {
     }
 
     // MARK: Grounded answers
+
+    /// The model alias that answers from the tenant's documents (Open WebUI's Doc Chat).
+    public static let docChatModel = "doc-chat"
+
+    /// `doc-chat`: the last user message is the question; the answer comes from the tenant's
+    /// knowledge base and model (``APIService/groundedAnswer(tenant:question:k:)``), with the
+    /// sources listed after it. Streamed requests get the answer as one chunk.
+    private func docChat(_ chat: ChatCompletionRequest, service: APIService, request: Request, requestID: String, started: Instant) async -> Response {
+        let core = self.core.withLockedValue { $0 }
+        let tenant: TenantGatewayConfig
+        switch core.authenticate(request.headers[.authorization]) {
+        case .failure(let e): return await reject(e, request: request, requestID: requestID, started: started)
+        case .success(let owner): tenant = owner.tenant
+        }
+        guard let question = chat.messages.last(where: { $0.role == "user" })?.text, !question.isEmpty else {
+            return Self.errorResponse(GatewayError(.invalidRequest, status: 400, message: "doc-chat needs a user message to answer."), requestID: requestID)
+        }
+        let text: String
+        do {
+            let grounded = try await service.groundedAnswer(tenant: tenant.id, question: question)
+            var sources = ""
+            for c in grounded.citations {
+                sources += "\n[\(c.number)] \(c.document)" + (c.section.isEmpty ? "" : " › " + c.section.joined(separator: " › "))
+            }
+            text = grounded.answer + (sources.isEmpty ? "" : "\n\nSources:" + sources)
+        } catch {
+            return Self.errorResponse(GatewayError(.serverError, status: 502, message: "doc-chat could not answer: \(error)"), requestID: requestID)
+        }
+        let created = clock.now().unixSeconds
+        if chat.isStream {
+            let chunks = [
+                ChatCompletionChunk(id: requestID, created: created, model: Self.docChatModel,
+                                    choices: [ChatChunkChoice(delta: ChatDelta(role: "assistant", content: text), finishReason: nil)]),
+                ChatCompletionChunk(id: requestID, created: created, model: Self.docChatModel,
+                                    choices: [ChatChunkChoice(delta: ChatDelta(), finishReason: "stop")]),
+            ]
+            let out = chunks.map(Self.sse).joined() + "data: [DONE]\n\n"
+            return Self.bytesResponse(status: .ok, contentType: "text/event-stream", Array(out.utf8), requestID: requestID)
+        }
+        let completion = ChatCompletion(id: requestID, created: created, model: Self.docChatModel,
+                                        choices: [ChatChoice(index: 0, message: AssistantMessage(content: text), finishReason: "stop")], usage: nil)
+        return Self.bytesResponse(status: .ok, contentType: "application/json", WireJSON.encode(completion), requestID: requestID)
+    }
 
     /// A completion the platform makes for a tenant (the RAG API's grounded answers): the
     /// tenant's first model alias, through the same admission, routing, transport and

@@ -62,6 +62,16 @@ import Testing
                 #expect(a["citations"]?.arrayValue?.first?.objectValue?["document"] == "expenses.md")
                 // The answer was a call of the tenant's, through the gateway.
                 #expect(gateway.usage.totals(for: "acme").calls == 1)
+
+                // The same through the OpenAI-compatible endpoint, as Open WebUI's Doc Chat calls it.
+                let chat = try await TestClient(base: client.base).post("/v1/chat/completions", key: "dk-acme",
+                                                                          json: TestClient.chat("doc-chat", "Who approves claims of 500 euros or more?"))
+                let content = ((chat.json?["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])?["content"] as? String ?? ""
+                #expect(chat.status == 200 && content.contains("finance team") && content.contains("Sources:\n[1] expenses.md"), "\(chat.body)")
+                let models = try await TestClient(base: client.base).get("/v1/models", key: "dk-acme")
+                #expect(models.body.contains(#""id":"doc-chat""#), "\(models.body)")
+                let refused = try await TestClient(base: client.base).post("/v1/chat/completions", key: "dk-nobody", json: TestClient.chat("doc-chat", "hi"))
+                #expect(refused.status == 401)
             }
         }
     }

@@ -104,6 +104,18 @@ extension APIService {
         }
     }
 
+    /// A grounded answer for a tenant (what the `doc-chat` model alias of the OpenAI-compatible
+    /// endpoint answers): the top passages, the answer of the tenant's model, its citations.
+    public func groundedAnswer(tenant: String, question: String, k: Int = 4) async throws
+        -> (answer: String, citations: [KnowledgeBase.Citation], passages: [KnowledgeBase.Passage]) {
+        let passages = try await knowledge.retrieve(tenant, store: try await tenantStore(try TenantID(tenant)), question: question, k: k, mode: .hybrid)
+        guard !passages.isEmpty else { return ("The knowledge base has no documents to answer from.", [], []) }
+        guard let answerer else { throw APIProblem(status: 501, title: "No model", detail: "No model is configured to answer.") }
+        let prompt = KnowledgeBase.prompt(question: question, passages: passages)
+        let answer = try await answerer(tenant, prompt.system, prompt.user)
+        return (answer, KnowledgeBase.citations(in: answer, passages: passages), passages)
+    }
+
     func ragQuery(_ context: RouteContext) async throws -> APIResponse {
         let object = try bodyObject(context)
         try checkFields(object, allowed: ["question", "top_k", "mode"])
