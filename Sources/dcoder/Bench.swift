@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Retrieval
 import Lab
 import Platform
 
@@ -7,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks (build with -c release for meaningful numbers).",
-        subcommands: [LabBench.self, ForwarderCommand.self])
+        subcommands: [LabBench.self, ForwarderCommand.self, RagBench.self])
 
     struct LabBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -101,5 +102,78 @@ struct BenchCommand: ParsableCommand {
             """
             print(json)
         }
+    }
+}
+
+extension BenchCommand {
+    struct RagBench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rag",
+            abstract: "Hybrid retrieval latency over many chunks (one core), against BM25 and dense alone.",
+            discussion: """
+            Builds an index of synthetic chunks (sentences drawn from a fixed vocabulary, seeded), with \\
+            seeded unit vectors of the given dimension, then times single-threaded queries: BM25 alone, \\
+            exact dense search alone (the baselines, measured in the same run) and hybrid (both, fused \\
+            by RRF). Prints p50 and p95 per query and the hybrid ÷ baseline ratios. Build with -c release.
+            """)
+
+        @Option(help: "Chunks in the index.") var chunks = 100_000
+        @Option(help: "Vector dimension.") var dimension = 384
+        @Option(help: "Queries timed (after 20 of warm-up).") var queries = 200
+
+        func run() throws {
+            #if DEBUG
+            print("warning: this is a debug build; use 'swift run -c release dcoder bench rag' for real numbers")
+            #endif
+            var rng = Xoshiro256StarStar(seed: 42)
+            let vocabulary = (0..<20_000).map { i -> String in
+                let letters = Array("abcdefghijklmnopqrstuvwxyz")
+                var w = ""
+                var n = i
+                repeat { w.append(letters[n % 26]); n /= 26 } while n > 0
+                return w + "o"
+            }
+            func sentence(_ words: Int) -> String {
+                // Zipf-like: low word numbers far more frequent, as in real text.
+                (0..<words).map { _ in vocabulary[Int(Double(vocabulary.count) * pow(rng.nextUnit(), 3))] }.joined(separator: " ")
+            }
+            func vector() -> [Float] { (0..<dimension).map { _ in Float(rng.nextUnit() * 2 - 1) } }
+            let clock = ContinuousClock()
+            var searcher = HybridSearcher(dimension: dimension)
+            let start = clock.now
+            for i in 0..<chunks {
+                try searcher.upsert(Chunk(id: "c\(i)", text: sentence(60)), vector: vector())
+            }
+            print("indexed \(chunks) chunks of 60 words, \(dimension)-d vectors, in \(Self.format(clock.now - start))")
+            let questions = (0..<(queries + 20)).map { _ in (sentence(8), vector()) }
+            func time(_ body: (String, [Float]) throws -> Void) rethrows -> [Double] {
+                var out: [Double] = []
+                for (i, q) in questions.enumerated() {
+                    let t = clock.now
+                    try body(q.0, q.1)
+                    if i >= 20 { out.append(Self.milliseconds(clock.now - t)) }
+                }
+                return out.sorted()
+            }
+            let keyword = time { text, _ in _ = searcher.keyword.search(text, k: 100) }
+            let dense = try time { _, v in _ = try searcher.vectors.search(v, k: 100) }
+            let hybrid = try time { text, v in _ = try searcher.search(text: text, vector: v, k: 10) }
+            func p(_ xs: [Double], _ q: Double) -> Double { xs[min(xs.count - 1, Int(Double(xs.count) * q))] }
+            print("")
+            print("query          p50 ms   p95 ms")
+            for (name, xs) in [("BM25", keyword), ("dense (exact)", dense), ("hybrid RRF", hybrid)] {
+                print(name.padding(toLength: 13, withPad: " ", startingAt: 0) + String(format: "  %7.2f  %7.2f", p(xs, 0.5), p(xs, 0.95)))
+            }
+            print("")
+            print(String(format: "hybrid ÷ (BM25 + dense) at p95: %.2f; hybrid p95 %.2f ms against a target of 20 ms",
+                         p(hybrid, 0.95) / (p(keyword, 0.95) + p(dense, 0.95)), p(hybrid, 0.95)))
+        }
+
+        static func milliseconds(_ d: Duration) -> Double {
+            let (s, atto) = d.components
+            return Double(s) * 1000 + Double(atto) / 1e15
+        }
+
+        static func format(_ d: Duration) -> String { String(format: "%.1f s", milliseconds(d) / 1000) }
     }
 }
