@@ -144,7 +144,8 @@ let package = Package(
         ),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"], exclude: ["Access/Casbin", "Identity", "Flags", "Storage", "RAG", "API", "Plugins"]),
         .testTarget(name: "PluginsTests", dependencies: ["Plugins", "Lab"], path: "Tests/PlatformTests/Plugins"),
-        .testTarget(name: "PlatformAPITests", dependencies: ["PlatformAPI", "Identity", "Storage", "Casbin", "Flags"], path: "Tests/PlatformTests/API"),
+        .testTarget(name: "PlatformAPITests", dependencies: ["PlatformAPI", "Identity", "Storage", "Casbin", "Flags", "Retrieval", "TestSupport"],
+                    path: "Tests/PlatformTests/API"),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"], path: "Tests/PlatformTests/RAG"),
         // Shared by the storage and live suites: which backends to run, scratch PostgreSQL databases.
         .target(name: "TestSupport", dependencies: ["Storage", .product(name: "SQLKit", package: "sql-kit")], path: "Tests/Support"),

@@ -126,20 +126,32 @@ public struct KnowledgeBase: Sendable {
     }
 
     /// The top `k` chunks for a question.
-    public func retrieve(_ question: String, k: Int, mode: Mode = .hybrid, questionVector: [Float]? = nil) throws -> [Passage] {
+    ///
+    /// - Parameter denseSearch: Dense hits from elsewhere (pgvector) for a query vector and a
+    ///   depth, replacing the in-memory vector index; BM25 and fusion stay here.
+    public func retrieve(_ question: String, k: Int, mode: Mode = .hybrid, questionVector: [Float]? = nil,
+                         denseSearch: (([Float], Int) throws -> [SearchHit])? = nil) throws -> [Passage] {
+        func dense(_ v: [Float], _ depth: Int) throws -> [SearchHit] {
+            try denseSearch?(v, depth) ?? searcher.vectors.search(v, k: depth)
+        }
         let ids: [(String, Double)]
         switch mode {
         case .bm25:
             ids = searcher.keyword.search(question, k: k).map { ($0.id, $0.score) }
         case .dense:
             let v = try questionVector ?? embed([question], true)[0]
-            ids = try searcher.vectors.search(v, k: k).map { ($0.id, $0.score) }
+            ids = try dense(v, k).map { ($0.id, $0.score) }
         case .hybrid:
             let v = try questionVector ?? embed([question], true)[0]
-            ids = try searcher.search(text: question, vector: v, k: k).map { ($0.id, $0.score) }
+            let keywordHits = searcher.keyword.search(question, k: searcher.configuration.keywordDepth)
+            let vectorHits = try dense(v, searcher.configuration.vectorDepth)
+            ids = searcher.fuse(keywordHits: keywordHits, vectorHits: vectorHits, k: k).map { ($0.id, $0.score) }
         }
         return ids.enumerated().compactMap { i, hit in chunks[hit.0].map { Passage(number: i + 1, chunk: $0, score: hit.1) } }
     }
+
+    /// The question's embedding, as retrieval computes it.
+    public func questionVector(_ question: String) throws -> [Float] { try embed([question], true)[0] }
 
     /// The document text of a chunk, as it was indexed.
     public func chunk(_ id: String) -> DocumentChunk? { chunks[id] }

@@ -92,7 +92,12 @@ public struct HybridSearcher: Sendable {
     public func search(text: String, vector: [Float], k: Int, filter: MetadataFilter? = nil) throws -> [FusedHit] {
         let keywordHits = keyword.search(text, k: configuration.keywordDepth, filter: filter)
         let vectorHits = try vectors.search(vector, k: configuration.vectorDepth, filter: filter)
-        return configuration.fusion.fuse([
+        return fuse(keywordHits: keywordHits, vectorHits: vectorHits, k: k)
+    }
+
+    /// Fuses BM25 hits with dense hits found elsewhere (pgvector), as ``search(text:vector:k:filter:)`` does.
+    public func fuse(keywordHits: [SearchHit], vectorHits: [SearchHit], k: Int) -> [FusedHit] {
+        configuration.fusion.fuse([
             RankedList(retriever: Self.keywordRetriever, hits: keywordHits,
                        weight: configuration.keywordWeight, depth: configuration.keywordDepth),
             RankedList(retriever: Self.vectorRetriever, hits: vectorHits,

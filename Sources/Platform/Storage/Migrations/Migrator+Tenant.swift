@@ -112,5 +112,13 @@ extension Migrator {
                 .primaryKey("job_id", "position")
                 .run()
         },
+        Migration(version: 8, name: "add_vector_search") { db in
+            // PostgreSQL: chunks' vectors also as pgvector values, searched in the database
+            // (an HNSW index per dimension is made when chunks of that dimension arrive).
+            // SQLite keeps only the BLOB; its dense search runs in memory.
+            guard db.dialect.name == "postgresql" else { return }
+            try await db.raw("CREATE EXTENSION IF NOT EXISTS vector").run()
+            try await db.raw("ALTER TABLE chunks ADD COLUMN embedding vector").run()
+        },
     ])
 }

@@ -380,6 +380,15 @@ public struct SQLTenantStore: TenantStore {
                         .values(c.id, name, c.index, c.text, try JSONText(encoding: c.section).rawValue, c.start, c.end, c.page, vector)
                         .run()
                 }
+                if db.dialect.name == "postgresql", let dimension = chunks.first?.vector.count, dimension > 0 {
+                    for c in chunks {
+                        try await db.raw("UPDATE chunks SET embedding = \(bind: Self.vectorLiteral(c.vector))::vector WHERE id = \(bind: c.id)").run()
+                    }
+                    try await db.raw("""
+                        CREATE INDEX IF NOT EXISTS \(ident: "chunks_embedding_hnsw_\(dimension)") ON chunks
+                        USING hnsw ((embedding::vector(\(unsafeRaw: String(dimension)))) vector_cosine_ops)
+                        """).run()
+                }
                 try await db.insert(into: "documents").columns("name", "format", "sha256", "chunk_count", "updated_at")
                     .values(name, format, sha256, chunks.count, now.storageMicroseconds)
                     .onConflict(with: ["name"]) {
@@ -411,6 +420,24 @@ public struct SQLTenantStore: TenantStore {
                         page: try row.decode(column: "page", as: Int64?.self).map(Int.init), vector: vector)
                 }
         }
+    }
+
+    public func nearestChunks(to vector: [Float], k: Int) async throws -> [(id: String, score: Double)]? {
+        guard self.database.dialect.name == "postgresql" else { return nil }
+        return try await self.wrapping("searching chunks by vector") {
+            let d = SQLRaw(String(vector.count))
+            let literal = Self.vectorLiteral(vector)
+            return try await self.database.raw("""
+                SELECT id, 1 - (embedding::vector(\(d)) <=> \(bind: literal)::vector(\(d))) AS score FROM chunks
+                WHERE embedding IS NOT NULL AND vector_dims(embedding) = \(bind: vector.count)
+                ORDER BY embedding::vector(\(d)) <=> \(bind: literal)::vector(\(d)), id LIMIT \(bind: k)
+                """).all().map { row in (try row.decode(column: "id", as: String.self), try row.decode(column: "score", as: Double.self)) }
+        }
+    }
+
+    /// pgvector's text form of a vector: `[0.25,-1.5,…]`.
+    static func vectorLiteral(_ v: [Float]) -> String {
+        "[" + v.map { String($0) }.joined(separator: ",") + "]"
     }
 
     public func documents() async throws -> [(name: String, format: String, chunks: Int, updatedAt: Date)] {

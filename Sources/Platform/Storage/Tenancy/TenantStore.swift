@@ -121,4 +121,9 @@ public protocol TenantStore: Sendable {
 
     /// Stored documents: name, format, chunk count, last update.
     func documents() async throws -> [(name: String, format: String, chunks: Int, updatedAt: Date)]
+
+    /// The `k` chunks nearest to `vector` by cosine, searched in the database (pgvector's
+    /// HNSW index on PostgreSQL), best first with their cosine similarity; nil when the
+    /// backend has no vector search (SQLite: search in memory).
+    func nearestChunks(to vector: [Float], k: Int) async throws -> [(id: String, score: Double)]?
 }
