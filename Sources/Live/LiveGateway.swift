@@ -190,7 +190,7 @@ public final class LiveGateway: Sendable {
         let now = clock.now()
         let tokens = usage.promptTokens + usage.completionTokens
         if let shared = sharedLimiter, !limit.local {
-            do { try await shared.release(grant, actualTokens: tokens, now: now); return } catch {
+            do { try await shared.release(grant, actualTokens: tokens, now: nil); return } catch {
                 logger.warning("redis counters unreachable on release", metadata: ["error": .string("\(error)")])
                 return
             }
@@ -198,11 +198,22 @@ public final class LiveGateway: Sendable {
         limiter.withLockedValue { $0.release(grant, actualTokens: tokens, now: now) }
     }
 
+    /// Gives back a grant whose call used no tokens (it never reached a model).
+    private func releaseUnused(_ limit: Limit) async {
+        guard let grant = limit.grant else { return }
+        let now = clock.now()
+        if let shared = sharedLimiter, !limit.local {
+            try? await shared.release(grant, actualTokens: 0, now: nil)
+        } else {
+            limiter.withLockedValue { $0.release(grant, actualTokens: 0, now: now) }
+        }
+    }
+
     /// Takes a call's place in its limits: in Redis with the `redis` policy (falling back to
     /// this process's counters, with a warning, while Redis cannot be reached), else locally.
     private func acquire(_ scopes: RateLimiter.Scopes, promptTokens: Int, now: Instant) async -> (RateLimiter.Decision, local: Bool) {
         if let shared = sharedLimiter {
-            do { return (try await shared.acquire(scopes, promptTokens: promptTokens, now: now), false) } catch {
+            do { return (try await shared.acquire(scopes, promptTokens: promptTokens, now: nil), false) } catch {
                 logger.warning("redis counters unreachable; limiting in this process", metadata: ["error": .string("\(error)")])
             }
         }
@@ -306,25 +317,49 @@ public final class LiveGateway: Sendable {
     /// sources listed after it. Streamed requests get the answer as one chunk.
     private func docChat(_ chat: ChatCompletionRequest, service: APIService, request: Request, requestID: String, started: Instant) async -> Response {
         let core = self.core.withLockedValue { $0 }
-        let tenant: TenantGatewayConfig
+        let tenant: TenantGatewayConfig, keyID: String
         switch core.authenticate(request.headers[.authorization]) {
         case .failure(let e): return await reject(e, request: request, requestID: requestID, started: started)
-        case .success(let owner): tenant = owner.tenant
+        case .success(let owner): (tenant, keyID) = (owner.tenant, owner.keyID)
+        }
+        if tenant.suspended {
+            return Self.errorResponse(GatewayError(.tenantSuspended, status: 403, message: "Tenant '\(tenant.id)' is suspended."), requestID: requestID)
         }
         guard let question = chat.messages.last(where: { $0.role == "user" })?.text, !question.isEmpty else {
             return Self.errorResponse(GatewayError(.invalidRequest, status: 400, message: "doc-chat needs a user message to answer."), requestID: requestID)
         }
+        // The client's limits apply as to any call; the model call is accounted to its key.
+        var limit = Limit(grant: nil, headers: [])
+        let scopes = anyLimits ? core.rateLimitScopes(tenant: tenant.id, keyID: keyID) : RateLimiter.Scopes([])
+        if !scopes.entries.isEmpty {
+            let (decision, local) = await acquire(scopes, promptTokens: TokenEstimate.promptTokens(chat.messages), now: started)
+            switch decision {
+            case .refused(let reason, let retryAfter, let status):
+                let e = GatewayError(.rateLimited, status: 429,
+                                     message: "Rate limit reached: \(reason). Please try again in \(RateLimiter.format(retryAfter)).", retryAfter: retryAfter)
+                return Self.errorResponse(e, requestID: requestID, extra: status.headers)
+            case .granted(let grant, let status):
+                limit = Limit(grant: grant, headers: status.headers, local: local)
+            }
+        }
+        let used = NIOLockedValueBox<UsageRecord?>(nil)
         let text: String
         do {
-            let grounded = try await service.groundedAnswer(tenant: tenant.id, question: question)
+            let grounded = try await service.groundedAnswer(tenant: tenant.id, question: question) { system, user in
+                let (answer, usage) = try await self.complete(tenant: tenant.id, keyID: keyID, system: system, user: user)
+                used.withLockedValue { $0 = usage }
+                return answer
+            }
             var sources = ""
             for c in grounded.citations {
                 sources += "\n[\(c.number)] \(c.document)" + (c.section.isEmpty ? "" : " › " + c.section.joined(separator: " › "))
             }
             text = grounded.answer + (sources.isEmpty ? "" : "\n\nSources:" + sources)
         } catch {
+            await releaseUnused(limit)
             return Self.errorResponse(GatewayError(.serverError, status: 502, message: "doc-chat could not answer: \(error)"), requestID: requestID)
         }
+        if let usage = used.withLockedValue({ $0 }) { await release(limit, usage) } else { await releaseUnused(limit) }
         let created = clock.now().unixSeconds
         if chat.isStream {
             let chunks = [
@@ -345,6 +380,11 @@ public final class LiveGateway: Sendable {
     /// tenant's first model alias, through the same admission, routing, transport and
     /// accounting as a client's call (key id `platform`; not rate-limited).
     public func complete(tenant: String, system: String, user: String) async throws -> String {
+        try await complete(tenant: tenant, keyID: "platform", system: system, user: user).text
+    }
+
+    /// The same, accounted to `keyID`; also returns the call's usage record.
+    func complete(tenant: String, keyID: String, system: String, user: String) async throws -> (text: String, usage: UsageRecord) {
         let started = clock.now()
         let requestID = ids.withLockedValue { $0.make(prefix: "chatcmpl-") }
         let core = self.core.withLockedValue { $0 }
@@ -352,7 +392,7 @@ public final class LiveGateway: Sendable {
             throw LiveError("tenant '\(tenant)' has no model to answer with")
         }
         let chat = ChatCompletionRequest(model: alias, messages: [ChatMessage(role: "system", content: system), ChatMessage(role: "user", content: user)])
-        switch core.admitInternal(chat, tenant: tenant, requestID: requestID, now: started) {
+        switch core.admitInternal(chat, tenant: tenant, keyID: keyID, requestID: requestID, now: started) {
         case .reject(let r):
             await record(r.usage, alerts: r.alerts)
             throw LiveError(r.error.message)
@@ -369,8 +409,8 @@ public final class LiveGateway: Sendable {
             }
             await record(outcome.usage, alerts: outcome.alerts)
             switch outcome.response {
-            case .completion(let c): return c.choices.first?.message.content ?? ""
-            case .passthrough(let bytes): return try WireJSON.decode(ChatCompletion.self, from: bytes).choices.first?.message.content ?? ""
+            case .completion(let c): return (c.choices.first?.message.content ?? "", outcome.usage)
+            case .passthrough(let bytes): return (try WireJSON.decode(ChatCompletion.self, from: bytes).choices.first?.message.content ?? "", outcome.usage)
             case .error(let e): throw LiveError(e.message)
             case .stream: throw LiveError("the provider streamed an answer the platform asked for whole")
             }

@@ -39,12 +39,15 @@ public struct PlatformAPIRoutes: Sendable {
     /// Answers one live request through the service.
     func handle(_ request: Request) async -> Response {
         var request = request
+        // Only the documents route takes large bodies; every other route reads at most 64 KiB + 1.
+        let route = try? service.route(method: request.method.rawValue, path: request.uri.path).0
+        let limit = route?.operationID == "submitDocuments" ? APIService.maximumRequestBytes : APIService.maximumBodyBytes + 1
         let body: ByteBuffer
         do {
-            body = try await request.collectBody(upTo: APIService.maximumRequestBytes)
+            body = try await request.collectBody(upTo: limit)
         } catch {
             return Self.response(APIProblem(status: 413, title: "Body too large",
-                                            detail: "The body is over \(APIService.maximumRequestBytes) bytes.", code: "body_too_large").response)
+                                            detail: "The body is over \(limit - 1) bytes.", code: "body_too_large").response)
         }
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }

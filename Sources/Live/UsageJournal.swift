@@ -53,7 +53,9 @@ public actor UsageJournal {
         try h.seek(toOffset: whole)
         durable = whole
         let saved = (try? String(contentsOfFile: checkpointPath, encoding: .utf8)).flatMap { UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
-        checkpoint = min(saved, whole)
+        // A checkpoint past the end means the journal was rotated after it was written (and the
+        // new "0" never reached the disk): everything is unflushed then. Replays are harmless.
+        checkpoint = saved > whole ? 0 : saved
     }
 
     /// Appends an entry and returns once it is on disk.
@@ -76,10 +78,20 @@ public actor UsageJournal {
             pending = []
             var joined: [UInt8] = []
             for item in batch { joined += item.bytes }
-            let bytes = joined, handle = self.handle
+            let bytes = joined, handle = self.handle, written = self.durable
             let result: Result<Void, any Error> = await withCheckedContinuation { c in
                 io.async {
-                    c.resume(returning: Result { try handle.write(contentsOf: bytes); try handle.synchronize() })
+                    c.resume(returning: Result {
+                        do {
+                            try handle.write(contentsOf: bytes)
+                            try handle.synchronize()
+                        } catch {
+                            // Cut a partial write off, so the next batch starts on a line of its own.
+                            try? handle.truncate(atOffset: written)
+                            try? handle.seek(toOffset: written)
+                            throw error
+                        }
+                    })
                 }
             }
             if case .success = result { durable += UInt64(bytes.count) }
@@ -90,10 +102,15 @@ public actor UsageJournal {
 
     /// Moves the journaled entries after the checkpoint into the tenants' ledgers.
     ///
-    /// - Returns: How many entries were handed to the ledgers (replays included).
+    /// A tenant whose ledger cannot be written keeps its entries for the next flush (the
+    /// checkpoint stays); the other tenants' entries are written all the same.
+    ///
+    /// - Returns: How many entries were handed to the ledgers (replays included), and whether
+    ///   every journaled entry is now in a ledger.
     @discardableResult
-    public func flush() async -> Int {
-        guard !flushing, durable > checkpoint else { return 0 }
+    public func flush() async -> (count: Int, complete: Bool) {
+        guard !flushing else { return (0, false) }
+        guard durable > checkpoint else { return (0, true) }
         flushing = true
         defer { flushing = false }
         let from = checkpoint, to = durable
@@ -105,7 +122,7 @@ public actor UsageJournal {
             data = try reader.read(upToCount: Int(to - from)) ?? Data()
         } catch {
             logger.error("usage journal unreadable", metadata: ["error": .string("\(error)")])
-            return 0
+            return (0, false)
         }
         var byTenant: [String: [UsageEntry]] = [:]
         var count = 0
@@ -114,13 +131,15 @@ public actor UsageJournal {
             byTenant[l.tenant, default: []].append(l.entry)
             count += 1
         }
+        var failed = false
         for (tenant, entries) in byTenant.sorted(by: { $0.key < $1.key }) {
             do { try await ledger(tenant, entries) } catch {
                 // Kept for the next flush: nothing is lost, the checkpoint stays.
                 logger.warning("usage ledger write failed; will retry", metadata: ["tenant": .string(tenant), "error": .string("\(error)")])
-                return 0
+                failed = true
             }
         }
+        guard !failed else { return (count, false) }
         checkpoint = to
         let text = String(to)
         io.sync { try? Data(text.utf8).write(to: URL(fileURLWithPath: checkpointPath), options: .atomic) }
@@ -135,7 +154,7 @@ public actor UsageJournal {
                 logger.warning("usage journal rotation failed", metadata: ["error": .string("\(error)")])
             }
         }
-        return count
+        return (count, true)
     }
 
     /// Entries written but not yet flushed (bytes), for tests and metrics.
@@ -187,7 +206,11 @@ public struct UsageReconcilerService: Service {
     /// One reconciliation; the drift found per tenant.
     @discardableResult
     public func reconcileOnce() async -> [UsageDrift] {
-        await journal.flush()
+        // Only a complete ledger is compared: otherwise its lag would look like drift.
+        guard await journal.flush().complete else {
+            logger.warning("usage reconciliation postponed: the journal is not fully in the ledgers yet")
+            return []
+        }
         var ledger: [String: Int64] = [:]
         for tenant in gateway.tenantIDs {
             do { ledger[tenant] = try await monthToDate(tenant) } catch {

@@ -68,18 +68,42 @@ import Testing
             now = now + .microseconds(Int64(rng.next() % 400_000))
             if !grants.isEmpty, rng.next() % 2 == 0 {
                 let (g, used) = grants.removeFirst()
-                local.release(g, actualTokens: used, now: now)
+                var plain = g
+                plain.lease = nil
+                local.release(plain, actualTokens: used, now: now)
                 try await shared.release(g, actualTokens: used, now: now)
                 continue
             }
             let prompt = Int(rng.next() % 400)
             let a = local.acquire(scopes, promptTokens: prompt, now: now)
-            let b = try await shared.acquire(scopes, promptTokens: prompt, now: now)
+            var b = try await shared.acquire(scopes, promptTokens: prompt, now: now)
+            // The shared grant carries its in-flight lease; the local one needs none.
+            var sharedGrant: RateLimiter.Grant?
+            if case .granted(var g, let status) = b { sharedGrant = g; g.lease = nil; b = .granted(g, status) }
             #expect(a == b, "call \(decisions)")
             decisions += 1
-            if case .granted(let g, _) = a { grants.append((g, prompt + Int(rng.next() % 300))) }
+            if case .granted = a, let sg = sharedGrant { grants.append((sg, prompt + Int(rng.next() % 300))) }
         }
         #expect(decisions > 100)
+        await client.close()
+    }
+
+    /// A call whose release never comes (its replica died) frees its in-flight place when
+    /// its lease expires, not never.
+    @Test(.enabled(if: url != nil)) func inFlightLeasesExpire() async throws {
+        let client = try RedisClient(url: try #require(Self.url))
+        let shared = RedisRateLimiter(client: client, prefix: "dcoder:test:\(UUID().uuidString):", leaseTTL: .seconds(1))
+        let scopes = RateLimiter.Scopes([.init(id: "tenant:acme", limits: RateLimits(concurrent: 1))])
+        let t0 = Instant(nanoseconds: 1_780_000_000_000_000_000)
+        guard case .granted(let lost, _) = try await shared.acquire(scopes, promptTokens: 1, now: t0) else { Issue.record("expected a grant"); return }
+        #expect(lost.lease != nil)
+        guard case .refused = try await shared.acquire(scopes, promptTokens: 1, now: t0 + .milliseconds(500)) else { Issue.record("expected a refusal"); return }
+        // The first call never releases; after its lease's second, the place is free again.
+        guard case .granted(let next, _) = try await shared.acquire(scopes, promptTokens: 1, now: t0 + .milliseconds(1_500)) else {
+            Issue.record("expected the expired lease to free the place"); return
+        }
+        try await shared.release(next, actualTokens: 1, now: t0 + .seconds(2))
+        guard case .granted = try await shared.acquire(scopes, promptTokens: 1, now: t0 + .seconds(2)) else { Issue.record("expected a grant after release"); return }
         await client.close()
     }
 

@@ -9,10 +9,14 @@ import Testing
 @Suite struct UsageJournalTests {
     final class FakeLedger: Sendable {
         let rows = NIOLockedValueBox<[String: [String]]>([:])
-        let failing = NIOLockedValueBox(false)
+        /// Tenants whose database is down.
+        let failing = NIOLockedValueBox<Set<String>>([])
         func write(_ tenant: String, _ entries: [UsageEntry]) throws {
-            if failing.withLockedValue({ $0 }) { throw LiveError("the database is down") }
-            rows.withLockedValue { $0[tenant, default: []] += entries.map(\.requestID) }
+            if failing.withLockedValue({ $0.contains(tenant) }) { throw LiveError("the database is down") }
+            // A ledger is idempotent by request id: keep each id once.
+            rows.withLockedValue { rows in
+                for e in entries where !(rows[tenant]?.contains(e.requestID) ?? false) { rows[tenant, default: []].append(e.requestID) }
+            }
         }
         var count: Int { rows.withLockedValue { $0.values.reduce(0) { $0 + $1.count } } }
     }
@@ -41,13 +45,17 @@ import Testing
         let lines = try String(contentsOf: dir.appendingPathComponent("usage.journal"), encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 200)
         // The database is down: nothing is lost, the checkpoint stays.
-        ledger.failing.withLockedValue { $0 = true }
-        #expect(await journal.flush() == 0)
+        ledger.failing.withLockedValue { $0 = ["globex"] }
+        let partial = await journal.flush()
+        #expect(partial.count == 200 && !partial.complete)      // acme's were written, globex's kept
+        #expect(ledger.rows.withLockedValue { $0["acme"]?.count } == 100 && ledger.count == 100)
         #expect(await journal.unflushedBytes > 0)
-        ledger.failing.withLockedValue { $0 = false }
-        #expect(await journal.flush() == 200)
-        #expect(ledger.rows.withLockedValue { $0["acme"]?.count } == 100 && ledger.count == 200)
-        #expect(await journal.flush() == 0)
+        ledger.failing.withLockedValue { $0 = [] }
+        let flush1 = await journal.flush()
+        #expect(flush1.count == 200 && flush1.complete == true)
+        #expect(ledger.rows.withLockedValue { $0["globex"]?.count } == 100)
+        let flush2 = await journal.flush()
+        #expect(flush2.count == 0 && flush2.complete == true)
 
         // A crash mid-write leaves half a line and entries after the checkpoint.
         try await journal.append(tenant: "acme", entry: Self.entry(200))
@@ -56,9 +64,11 @@ import Testing
         try handle.write(contentsOf: Data(#"{"tenant":"acme","entry":{"requestID":"chatcmpl-torn""#.utf8))
         try handle.close()
         let reopened = try Self.open(dir, ledger)
-        #expect(await reopened.flush() == 1)  // entry 200, after the checkpoint; the torn line is cut
+        let flush3 = await reopened.flush()
+        #expect(flush3.count == 1 && flush3.complete == true)  // entry 200, after the checkpoint; the torn line is cut
         #expect(ledger.rows.withLockedValue { $0["acme"]?.last } == "chatcmpl-200")
         try await reopened.append(tenant: "globex", entry: Self.entry(201))
-        #expect(await reopened.flush() == 1)
+        let flush4 = await reopened.flush()
+        #expect(flush4.count == 1 && flush4.complete == true)
     }
 }

@@ -16,7 +16,9 @@ public struct PopplerPDFExtractor: PDFTextExtractor {
             throw DocumentError(name, "pdftotext is not installed (Debian: apt-get install poppler-utils)")
         }
         let input = FileManager.default.temporaryDirectory.appendingPathComponent("dcoder-pdf-\(UUID().uuidString).pdf")
-        try Data(pdf).write(to: input)
+        guard FileManager.default.createFile(atPath: input.path, contents: Data(pdf), attributes: [.posixPermissions: 0o600]) else {
+            throw DocumentError(name, "cannot write a temporary file for pdftotext")
+        }
         defer { try? FileManager.default.removeItem(at: input) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -27,11 +29,20 @@ public struct PopplerPDFExtractor: PDFTextExtractor {
         try process.run()
         // Killed after 20 s: reading then ends, and the exit says why.
         DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(20)) { if process.isRunning { process.terminate() } }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
+        // Read in pieces and stop at 10 MiB, however much text the PDF expands to.
+        var data = Data()
+        let limit = 10 << 20
+        while let piece = try? out.fileHandleForReading.read(upToCount: 1 << 16), !piece.isEmpty {
+            data.append(piece)
+            if data.count > limit {
+                process.terminate()
+                process.waitUntilExit()
+                throw DocumentError(name, "the PDF's text is over 10 MiB")
+            }
+        }
         process.waitUntilExit()
         if process.terminationReason == .uncaughtSignal { throw DocumentError(name, "pdftotext took longer than 20 s") }
         guard process.terminationStatus == 0 else { throw DocumentError(name, "pdftotext failed (exit \(process.terminationStatus)): a damaged or encrypted PDF?") }
-        guard data.count <= 10 << 20 else { throw DocumentError(name, "the PDF's text is over 10 MiB") }
         guard let text = String(data: data, encoding: .utf8) else { throw DocumentError(name, "pdftotext produced text that is not UTF-8") }
         return text
     }

@@ -21,6 +21,9 @@ public final class RedisClient: Sendable {
         guard let u = URLComponents(string: url), u.scheme == "redis", let host = u.host, !host.isEmpty else {
             throw RedisError("'\(url)' is not a redis://host:port/db URL")
         }
+        guard u.user == nil, u.password == nil else {
+            throw RedisError("credentials in the Redis URL are not supported (no AUTH): use a Redis on loopback or a private network")
+        }
         self.host = host
         self.port = u.port ?? 6379
         let path = u.path.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
@@ -75,8 +78,16 @@ public final class RedisClient: Sendable {
             connecting.withLockedValue { if $0 === future { $0 = nil } }
             if database != 0 {
                 let p = channel.eventLoop.makePromise(of: RESPValue.self)
+                let deadline = channel.eventLoop.scheduleTask(in: timeout) { p.fail(RedisError("no reply to SELECT")) }
                 channel.writeAndFlush(RedisHandler.Outbound(arguments: ["SELECT", String(database)], promise: p), promise: nil)
-                if case .error(let m) = try await p.futureResult.get() { throw RedisError(m) }
+                do {
+                    let reply = try await p.futureResult.get()
+                    deadline.cancel()
+                    if case .error(let m) = reply { throw RedisError(m) }
+                } catch {
+                    channel.close(promise: nil)  // never leak the connection
+                    throw error
+                }
             }
             state.withLockedValue { $0 = channel }
             return channel

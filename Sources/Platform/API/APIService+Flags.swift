@@ -80,6 +80,10 @@ extension APIService {
 
     /// Applies a change to the definitions: checks it, stores it (audited) and publishes it.
     func changeDefinitions(_ context: RouteContext, _ change: (inout FlagDefinitions) throws -> Void) async throws {
+        try await flagEdits.withGate { try await changeDefinitionsAlone(context, change) }
+    }
+
+    private func changeDefinitionsAlone(_ context: RouteContext, _ change: (inout FlagDefinitions) throws -> Void) async throws {
         var definitions = flags.book.definitions
         try change(&definitions)
         // Re-read through the checked JSON form, so an invalid result is refused, not stored.
@@ -153,6 +157,10 @@ extension APIService {
 
     /// Stores the tenant's overrides and publishes them.
     func saveOverrides(_ context: RouteContext, _ change: (inout [String: FlagState]) throws -> Void) async throws -> APIResponse {
+        try await flagEdits.withGate { try await saveOverridesAlone(context, change) }
+    }
+
+    private func saveOverridesAlone(_ context: RouteContext, _ change: (inout [String: FlagState]) throws -> Void) async throws -> APIResponse {
         let id = try tenantID(context)
         let store = try await store(context)
         var overrides = flags.book.overrides[id.rawValue] ?? [:]
@@ -194,6 +202,8 @@ extension APIService {
         }
         let json = try Self.flagsJSON(.object(body))
         guard case .object(let traits) = json else { throw APIProblem.badRequest("The body must be a JSON object.") }
+        await flagEdits.enter()
+        defer { flagEdits.leave() }
         let store = try await store(context)
         let old = flags.book.traits[id.rawValue].map { Self.identityJSON(.object($0)) }
         try await store.setSetting("traits", to: traits.isEmpty ? nil : try JSONText(validating: json.serialized()), now: clock())

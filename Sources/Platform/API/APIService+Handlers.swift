@@ -5,7 +5,8 @@ import Storage
 // The route handlers. Each runs after authentication and the policy check (see
 // `APIService.dispatch`); tenant-scoped ones only ever open the tenant named by the route.
 extension APIService {
-    static let maximumBodyBytes = 64 * 1024
+    /// The most any route but the documents route reads of a body.
+    public static let maximumBodyBytes = 64 * 1024
     /// The most a driver needs to read of a body (the largest route's limit, documents): one
     /// byte over proves it too large.
     public static let maximumRequestBytes = maximumDocumentsBodyBytes + 1

@@ -106,13 +106,23 @@ extension APIService {
 
     /// A grounded answer for a tenant (what the `doc-chat` model alias of the OpenAI-compatible
     /// endpoint answers): the top passages, the answer of the tenant's model, its citations.
-    public func groundedAnswer(tenant: String, question: String, k: Int = 4) async throws
+    ///
+    /// - Parameter answer: answers the prompt instead of the service's answerer (the gateway
+    ///   passes one that accounts the call to the client's key).
+    public func groundedAnswer(tenant: String, question: String, k: Int = 4,
+                               answer custom: (@Sendable (_ system: String, _ user: String) async throws -> String)? = nil) async throws
         -> (answer: String, citations: [KnowledgeBase.Citation], passages: [KnowledgeBase.Passage]) {
         let passages = try await knowledge.retrieve(tenant, store: try await tenantStore(try TenantID(tenant)), question: question, k: k, mode: .hybrid)
         guard !passages.isEmpty else { return ("The knowledge base has no documents to answer from.", [], []) }
-        guard let answerer else { throw APIProblem(status: 501, title: "No model", detail: "No model is configured to answer.") }
         let prompt = KnowledgeBase.prompt(question: question, passages: passages)
-        let answer = try await answerer(tenant, prompt.system, prompt.user)
+        let answer: String
+        if let custom {
+            answer = try await custom(prompt.system, prompt.user)
+        } else if let answerer {
+            answer = try await answerer(tenant, prompt.system, prompt.user)
+        } else {
+            throw APIProblem(status: 501, title: "No model", detail: "No model is configured to answer.")
+        }
         return (answer, KnowledgeBase.citations(in: answer, passages: passages), passages)
     }
 

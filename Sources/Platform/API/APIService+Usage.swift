@@ -37,8 +37,18 @@ extension APIService {
     }
 
     /// Writes usage entries into a tenant's ledger (the live server's journal flushes here).
+    /// A suspended tenant's calls (answered before it was suspended) still reach its ledger.
     public func recordUsage(tenant: String, _ entries: [UsageEntry]) async throws {
-        try await tenantStore(try TenantID(tenant)).recordUsage(entries)
+        let id = try TenantID(tenant)
+        if let store = await stores.store(for: id) { try await store.recordUsage(entries); return }
+        guard let record = try await platform.tenant(id), record.status == .active || record.status == .suspended else {
+            throw APIProblem(status: 409, title: "No ledger", detail: "tenant '\(tenant)' has no provisioned database")
+        }
+        let database = try await backend.tenantDatabase(at: record.databaseLocator)
+        try await Migrator.tenant.migrate(database, label: "tenant '\(tenant)'", now: clock())
+        let store = try await SQLTenantStore.open(database: database, tenant: id)
+        if record.status == .active { await stores.set(store, for: id) }
+        try await store.recordUsage(entries)
     }
 
     /// A tenant's spend so far this calendar month (UTC), from its ledger.

@@ -35,6 +35,8 @@ public final class APIService: Sendable {
     public let flags: FlagRegistry
     /// Documents, ingestion jobs and retrieval.
     public let knowledge: KnowledgeService
+    /// Flag edits read, change, store and publish the book one at a time.
+    let flagEdits = AsyncSerialGate()
     /// Answers a grounded-answer prompt with the tenant's model (system, user → text), when
     /// the driver provides one: the Lab's reader, or the live gateway.
     public let answerer: (@Sendable (_ tenant: String, _ system: String, _ user: String) async throws -> String)?

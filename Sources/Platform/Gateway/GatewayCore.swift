@@ -214,10 +214,11 @@ public struct GatewayCore: Sendable {
     }
 
     /// Admits a call the platform itself makes for a tenant (grounded answers of the RAG
-    /// API): no virtual key, the key id `platform`; otherwise exactly a client's call —
+    /// API): no virtual key checked, the key id given (`platform`, or the key of the client
+    /// call it serves, as for `doc-chat`); otherwise exactly a client's call —
     /// suspension, aliases, credentials, the allowlist, and the same accounting.
-    public func admitInternal(_ request: ChatCompletionRequest, tenant: String, requestID: String, now: Instant) -> Admission {
-        admit(request, body: nil, owner: (tenant, "platform"), requestID: requestID, now: now)
+    public func admitInternal(_ request: ChatCompletionRequest, tenant: String, keyID: String = "platform", requestID: String, now: Instant) -> Admission {
+        admit(request, body: nil, owner: (tenant, keyID), requestID: requestID, now: now)
     }
 
     private func admit(_ request: ChatCompletionRequest, body: [UInt8]?, owner: (tenant: String, keyID: String), requestID: String,

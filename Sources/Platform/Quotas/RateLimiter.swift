@@ -67,7 +67,11 @@ public struct RateLimiter: Sendable {
     public struct Grant: Hashable, Sendable {
         public var scopes: Scopes
         public var reservedTokens: Int
-        public init(scopes: Scopes, reservedTokens: Int) { self.scopes = scopes; self.reservedTokens = reservedTokens }
+        /// The in-flight lease a shared counter store gave the call (the `redis` policy).
+        public var lease: String?
+        public init(scopes: Scopes, reservedTokens: Int, lease: String? = nil) {
+            self.scopes = scopes; self.reservedTokens = reservedTokens; self.lease = lease
+        }
     }
 
     /// The state of the tightest request limit and of the token limit, for OpenAI's

@@ -62,7 +62,9 @@ import Testing
                             (#"{"features": [{"name": "bad name"}]}"#, "flags.features[0].name"),
                             (#"{"features": [{"name": "x"}, {"name": "x"}]}"#, "flags.features[1].name"),
                             (#"{"features": [], "segments": [{"name": "s", "rules": [], "overrides": {"y": true}}]}"#, "flags.segments[0].overrides.y"),
-                            (#"{"features": [{"name": "x", "enabeld": true}]}"#, "flags.features[0].enabeld")] {
+                            (#"{"features": [{"name": "x", "enabeld": true}]}"#, "flags.features[0].enabeld"),
+                            // A rule the engine cannot read is refused here, not when a flag is next read.
+                            (#"{"features": [], "segments": [{"name": "s", "rules": [{"type": "SOME"}]}]}"#, "flags.segments")] {
             do {
                 _ = try FlagDefinitions(json: try JSONValue.parse(bad))
                 Issue.record("accepted \(bad)")

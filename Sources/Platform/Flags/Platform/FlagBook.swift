@@ -64,8 +64,19 @@ public struct FlagBook: Sendable, Equatable {
         evaluate(tenant: tenant).first { $0.name == feature }?.enabled ?? false
     }
 
-    /// The Flagsmith evaluation context of the book for a tenant.
+    /// The Flagsmith evaluation context of the book for a tenant. Definitions read through
+    /// ``FlagDefinitions/init(json:path:)`` always give a valid one; a book built by hand with
+    /// a rule the engine cannot read evaluates its features' defaults rather than fail.
     public func context(tenant: String?, extraTraits: [(String, JSONValue)] = []) -> EvaluationContext {
+        if let c = try? checkedContext(tenant: tenant, extraTraits: extraTraits) { return c }
+        var fallback = self
+        fallback.definitions.segments = []
+        return (try? fallback.checkedContext(tenant: tenant, extraTraits: extraTraits))
+            ?? EvaluationContext(environment: .init(key: Self.environmentKey, name: "platform"))
+    }
+
+    /// The context, or why the engine cannot read the definitions.
+    func checkedContext(tenant: String?, extraTraits: [(String, JSONValue)] = []) throws -> EvaluationContext {
         var features: [(String, JSONValue)] = []
         for f in definitions.features {
             var m: [(String, JSONValue)] = [("key", .string(String(f.id))), ("name", .string(f.name)), ("enabled", .bool(f.enabled)), ("value", f.value)]
@@ -110,10 +121,7 @@ public struct FlagBook: Sendable, Equatable {
             for (k, v) in extraTraits { t[k] = v }
             members.append(("identity", .object(OrderedMap([("identifier", .string(tenant)), ("traits", .object(t))]))))
         }
-        // The definitions were checked when read; a context that still fails to build is a bug.
-        do { return try EvaluationContext(json: .object(OrderedMap(members)), path: "context") } catch {
-            preconditionFailure("flag definitions produced an invalid context: \(error)")
-        }
+        return try EvaluationContext(json: .object(OrderedMap(members)), path: "context")
     }
 
     static func format(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }

@@ -174,6 +174,10 @@ public struct FlagDefinitions: Sendable, Equatable {
             throw FlagDefinitionError("\(path).segments", "expected a list")
         }
         self.init(features: features, segments: segments)
+        // The engine must be able to read every rule (types, operators, nesting).
+        do { _ = try FlagBook(definitions: self).checkedContext(tenant: nil) } catch {
+            throw FlagDefinitionError("\(path).segments", "\(error)")
+        }
     }
 
     public static func isFeatureName(_ s: String) -> Bool {

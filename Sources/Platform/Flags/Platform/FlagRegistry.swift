@@ -18,13 +18,14 @@ public final class FlagRegistry: @unchecked Sendable {
 
     /// Changes the book, then tells the observers.
     public func update(_ change: (inout FlagBook) throws -> Void) async rethrows {
-        let (book, observers) = try lock.withLock {
+        let observers = try lock.withLock {
             var book = current
             try change(&book)
             current = book
-            return (book, self.observers)
+            return self.observers
         }
-        for o in observers { await o(book) }
+        // The latest book, not this change's: a later change may have landed meanwhile.
+        for o in observers { await o(self.book) }
     }
 
     /// Calls `observer` after every change.

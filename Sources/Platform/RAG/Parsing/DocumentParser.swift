@@ -26,7 +26,10 @@ public struct DocumentParser: Sendable {
             return try elements(ofPDFText: text, name: name)
         }
         guard !bytes.contains(0) else { throw DocumentError(name, "binary content (NUL bytes) in a \(format.rawValue) document") }
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw DocumentError(name, "not valid UTF-8") }
+        guard let decoded = String(validating: bytes, as: UTF8.self) else { throw DocumentError(name, "not valid UTF-8") }
+        // "\r\n" is one Character in Swift and would never split as a line: parse LF text
+        // (offsets then count the normalised text).
+        let text = decoded.contains("\r") ? decoded.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") : decoded
         let out: [DocumentElement]
         switch format {
         case .text: out = Self.plain(text)
@@ -232,14 +235,26 @@ public struct DocumentParser: Sendable {
         return out
     }
 
-    /// Markdown emphasis, code spans and links reduced to their text.
+    /// Markdown emphasis, code spans and links reduced to their text, in one pass:
+    /// `[text](url)` becomes `text`; `**`, `__` and backticks are dropped.
     static func stripInline(_ s: String) -> String {
-        var t = s
-        // [text](url) → text
-        while let open = t.range(of: "]("), let lb = t[..<open.lowerBound].lastIndex(of: "["), let close = t[open.upperBound...].firstIndex(of: ")") {
-            t.replaceSubrange(lb...close, with: t[t.index(after: lb)..<open.lowerBound])
+        let c = Array(s)
+        var out = ""
+        out.reserveCapacity(c.count)
+        var i = 0
+        while i < c.count {
+            // Links are looked for within a bounded window, so pathological text stays linear.
+            if c[i] == "[", let close = c[(i + 1)..<min(c.count, i + 1 + 500)].firstIndex(of: "]"), close + 1 < c.count, c[close + 1] == "(",
+               let end = c[(close + 2)..<min(c.count, close + 2 + 2000)].firstIndex(of: ")"), !c[(i + 1)..<close].contains("[") {
+                out += String(c[(i + 1)..<close])
+                i = end + 1
+                continue
+            }
+            if c[i] == "`" { i += 1; continue }
+            if i + 1 < c.count, (c[i] == "*" && c[i + 1] == "*") || (c[i] == "_" && c[i + 1] == "_") { i += 2; continue }
+            out.append(c[i])
+            i += 1
         }
-        for marker in ["**", "__", "`"] { t = t.replacingOccurrences(of: marker, with: "") }
-        return t
+        return out
     }
 }

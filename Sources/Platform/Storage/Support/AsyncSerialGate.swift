@@ -4,7 +4,7 @@ import Synchronization
 ///
 /// It guards a single SQLite connection, so a transaction's statements are never interleaved
 /// with another task's.
-final class AsyncSerialGate: Sendable {
+public final class AsyncSerialGate: Sendable {
     private struct State {
         var isHeld = false
         var waiters: [CheckedContinuation<Void, Never>] = []
@@ -12,8 +12,10 @@ final class AsyncSerialGate: Sendable {
 
     private let state = Mutex(State())
 
+    public init() {}
+
     /// Waits until the gate is free and takes it. Every call must be paired with ``leave()``.
-    func enter() async {
+    public func enter() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let enteredNow = self.state.withLock { state in
                 guard state.isHeld else {
@@ -30,7 +32,7 @@ final class AsyncSerialGate: Sendable {
     }
 
     /// Hands the gate to the next waiter, or frees it.
-    func leave() {
+    public func leave() {
         let next = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard !state.waiters.isEmpty else {
                 state.isHeld = false
@@ -42,7 +44,7 @@ final class AsyncSerialGate: Sendable {
     }
 
     /// Runs `body` while holding the gate.
-    func withGate<Result>(_ body: () async throws -> Result) async throws -> Result {
+    public func withGate<Result>(_ body: () async throws -> Result) async throws -> Result {
         await self.enter()
         defer { self.leave() }
         return try await body()

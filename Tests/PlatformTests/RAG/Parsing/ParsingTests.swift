@@ -1,4 +1,4 @@
-import Retrieval
+@testable import Retrieval
 import Testing
 
 /// Partitioning, chunking and answer scoring.
@@ -81,4 +81,15 @@ import Testing
         #expect(mixed.score == 0.5 && mixed.unsupported == ["The rule was introduced in 1987 by the Zurich board."])
         #expect(AnswerScoring.citations(cited: ["a", "b"], gold: ["a", "c"]) == (0.5, 0.5))
     }
+
+    @Test func windowsLineEndingsAndPathologicalLinksParse() throws {
+        let crlf = "# Guide\r\n\r\nText of the guide.\r\n\r\n- one\r\n- two\r\n"
+        let e = try parser.parse(Array(crlf.utf8), name: "g.md", format: .markdown)
+        #expect(e.map(\.kind) == [.title, .narrativeText, .listItem, .listItem] && e[0].text == "Guide", "\(e)")
+        // 200,000 empty links and 100,000 unclosed brackets: linear, and reduced to nothing.
+        let links = String(repeating: "[](x)", count: 200_000) + String(repeating: "[", count: 100_000) + " end"
+        let stripped = DocumentParser.stripInline(links)  // a quadratic scan would not finish here
+        #expect(stripped.hasSuffix(" end") && !stripped.contains("](x)"))
+    }
 }
+
