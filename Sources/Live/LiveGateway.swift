@@ -35,8 +35,13 @@ public final class LiveGateway: Sendable {
     let budgets = NIOLockedValueBox(BudgetTracker())
     /// Whether any tenant has rate limits or a budget: calls of a platform without them
     /// skip those lookups (tenants change only at start-up so far).
-    let anyLimits: Bool
-    let anyBudget: Bool
+    /// Whether any tenant has limits or a budget (most deployments have neither: skip the
+    /// lookups). Quotas set through the Platform API can turn them on while serving.
+    private let quotaFlags: NIOLockedValueBox<(limits: Bool, budget: Bool)>
+    var anyLimits: Bool { quotaFlags.withLockedValue { $0.limits } }
+    var anyBudget: Bool { quotaFlags.withLockedValue { $0.budget } }
+    /// The serve file's limits and budgets, over which the configuration model's quotas lie.
+    private let fileQuotas: [String: (limits: RateLimits, budget: Budget?)]
     let flags: FlagsConfig?
     /// The process's flags (shared with the Platform API when it is served).
     public let flagRegistry: FlagRegistry
@@ -61,8 +66,9 @@ public final class LiveGateway: Sendable {
             do { alerts = try core.upsertTenant(t.gatewayConfig(), at: now) } catch { throw LiveError("tenant '\(t.id)': \(error)") }
             for a in alerts { logger.warning("alert", metadata: Self.metadata(a)) }
         }
-        self.anyLimits = core.tenants.values.contains { !$0.limits.isEmpty || !$0.keyLimits.isEmpty }
-        self.anyBudget = core.tenants.values.contains { $0.budget != nil }
+        self.quotaFlags = NIOLockedValueBox((core.tenants.values.contains { !$0.limits.isEmpty || !$0.keyLimits.isEmpty },
+                                             core.tenants.values.contains { $0.budget != nil }))
+        self.fileQuotas = core.tenants.mapValues { ($0.limits, $0.budget) }
         self.core = NIOLockedValueBox(core)
         self.ids = NIOLockedValueBox(IDGenerator(seed: systemSeed()))
         self.transport = transport
@@ -415,6 +421,26 @@ public final class LiveGateway: Sendable {
             case .stream: throw LiveError("the provider streamed an answer the platform asked for whole")
             }
         }
+    }
+
+    // MARK: Quotas from the configuration model
+
+    /// Applies a tenant's effective quotas (platform defaults and its overrides, from the
+    /// Platform API) over the serve file's limits and budget.
+    public func applyQuotas(tenant: String, _ quotas: [String: Double]) {
+        guard let base = fileQuotas[tenant] else { return }
+        let limits = base.limits.overridden(by: quotas), budget = Budget.overridden(base.budget, by: quotas)
+        let changed = core.withLockedValue { core -> Bool in
+            guard let t = core.tenants[tenant], t.limits != limits || t.budget != budget else { return false }
+            try? core.setQuotas(tenant: tenant, limits: limits, budget: budget)
+            return true
+        }
+        guard changed else { return }
+        let tenants = core.withLockedValue { $0.tenants }
+        quotaFlags.withLockedValue {
+            $0 = (tenants.values.contains { !$0.limits.isEmpty || !$0.keyLimits.isEmpty }, tenants.values.contains { $0.budget != nil })
+        }
+        logger.info("quotas applied", metadata: ["tenant": .string(tenant)])
     }
 
     // MARK: Reconciliation

@@ -17,6 +17,23 @@ struct LiveHarness {
         return l
     }()
 
+    /// Writes a serve file at `path` with one tenant, `acme` (virtual key `dk-acme`, model
+    /// `chat` on the mock providers at `port`), plus `extra` lines under the tenant, and loads it.
+    static func acmeSettings(path: String, providerPort port: Int, extra: String = "") throws -> ServeConfig {
+        var yaml = """
+        platform: {egress_allowlist: ["http://127.0.0.1:\(port)"]}
+        tenants:
+          acme:
+            keys: [dk-acme]
+            providers: {openai: {key: sk-acme, endpoint: "http://127.0.0.1:\(port)/v1"}}
+            models: {chat: openai/gpt-4o-mini}
+
+        """
+        if !extra.isEmpty { yaml += "    \(extra)\n" }
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return try ServeConfig.load(path: path, environment: [:])
+    }
+
     /// Runs `apps` (each built with its port announcer), hands their ports to `body`,
     /// then shuts everything down gracefully.
     static func withApps<T: Sendable>(
@@ -80,6 +97,13 @@ struct TestClient {
         request.headers.add(name: "content-type", value: "application/json")
         if let key { request.headers.add(name: "authorization", value: "Bearer " + key) }
         request.body = .bytes(ByteBuffer(string: json))
+        return try await send(request)
+    }
+
+    func delete(_ path: String, key: String?) async throws -> Reply {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = .DELETE
+        if let key { request.headers.add(name: "authorization", value: "Bearer " + key) }
         return try await send(request)
     }
 

@@ -29,18 +29,9 @@ import Testing
         let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         do {
             try await LiveHarness.withApps([{ LiveHarness.app(providers.router(), announce: $0) }]) { ports in
-                let file = data.appendingPathComponent("serve.yaml").path
-                // A budget the first calls cross at 50 % and 80 %, but not 100 %.
-                try """
-                platform: {egress_allowlist: ["http://127.0.0.1:\(ports[0])"]}
-                tenants:
-                  acme:
-                    keys: [dk-acme]
-                    providers: {openai: {key: sk-acme, endpoint: "http://127.0.0.1:\(ports[0])/v1"}}
-                    models: {chat: openai/gpt-4o-mini}
-                    budget: {monthly_usd: 0.0001, thresholds: [1, 2, 100]}
-                """.write(toFile: file, atomically: true, encoding: .utf8)
-                let settings = try ServeConfig.load(path: file, environment: [:])
+                // A budget the first calls cross at 1 % and 2 %, but not 100 %.
+                let settings = try LiveHarness.acmeSettings(path: data.appendingPathComponent("serve.yaml").path, providerPort: ports[0],
+                                                            extra: "budget: {monthly_usd: 0.0001, thresholds: [1, 2, 100]}")
                 try await service.ensureTenants(settings.tenants.map(\.id))
                 let journal = try UsageJournal(directory: data, ledger: { t, e in try await service.recordUsage(tenant: t, e) }, logger: quiet)
 

@@ -118,16 +118,7 @@ import Testing
             try await LiveHarness.withApps([{ LiveHarness.app(providers.router(), announce: $0) }]) { ports in
                 let file = FileManager.default.temporaryDirectory.appendingPathComponent("replicas-\(UUID().uuidString).yaml").path
                 defer { try? FileManager.default.removeItem(atPath: file) }
-                try """
-                platform: {egress_allowlist: ["http://127.0.0.1:\(ports[0])"]}
-                tenants:
-                  acme:
-                    keys: [dk-acme]
-                    providers: {openai: {key: sk-acme, endpoint: "http://127.0.0.1:\(ports[0])/v1"}}
-                    models: {chat: openai/gpt-4o-mini}
-                    quotas: {requests_per_minute: 20}
-                """.write(toFile: file, atomically: true, encoding: .utf8)
-                let settings = try ServeConfig.load(path: file, environment: [:])
+                let settings = try LiveHarness.acmeSettings(path: file, providerPort: ports[0], extra: "quotas: {requests_per_minute: 20}")
                 let prefix = "dcoder:test:\(UUID().uuidString):"
                 let clients = try (0..<2).map { _ in try RedisClient(url: redisURL) }
                 let transports = (0..<2).map { _ in ProviderHTTPTransport() }

@@ -210,8 +210,10 @@ public final class LabRunner {
                     await platform.flags.update { $0 = book }
                     let error = await platform.flow.perform(action, at: time, now: now)
                     stepLog.append(StepOutcome(at: time, description: step.description, error: error))
-                    // Documents submitted by the step are ingested now, in virtual time.
+                    // Documents submitted by the step are ingested now, in virtual time, and
+                    // quotas set through the API reach the gateway, as the live server's sync does.
                     await platform.service.runIngestion()
+                    await applyConfiguredQuotas(platform)
                     // A flag changed through the API takes effect like a flag step.
                     if platform.flags.book != flagBook {
                         flagBook = platform.flags.book
@@ -379,6 +381,22 @@ public final class LabRunner {
             return stepLog.append(StepOutcome(at: now, description: step.description, error: text))
         }
         stepLog.append(StepOutcome(at: now, description: step.description, error: error))
+    }
+
+    // MARK: Quotas from the configuration model
+
+    /// Lays each gateway tenant's effective quotas (from the Platform API) over its
+    /// scenario limits and budget.
+    func applyConfiguredQuotas(_ platform: LabPlatform) async {
+        let specs = scenario.tenants + scenario.steps.compactMap { if case .addTenant(let t) = $0.action { return t } else { return nil } }
+        for spec in specs where core.tenants[spec.id] != nil {
+            guard let quotas = try? await platform.service.effectiveQuotas(tenant: spec.id) else { continue }
+            let limits = spec.limits.overridden(by: quotas), budget = Budget.overridden(spec.budget, by: quotas)
+            guard let t = core.tenants[spec.id], t.limits != limits || t.budget != budget else { continue }
+            try? core.setQuotas(tenant: spec.id, limits: limits, budget: budget)
+            if !limits.isEmpty { anyLimits = true }
+            if budget != nil { anyBudget = true }
+        }
     }
 
     // MARK: Flags and plugins

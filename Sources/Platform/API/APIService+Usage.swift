@@ -57,6 +57,18 @@ extension APIService {
         return try await tenantStore(try TenantID(tenant)).usageSummary(from: window.from, to: window.to).totals.costMicros
     }
 
+    /// A tenant's effective quotas (platform defaults merged with its overrides) as numbers,
+    /// for the gateway to enforce; nil when the tenant has no active database.
+    public func effectiveQuotas(tenant: String) async throws -> [String: Double]? {
+        guard let id = try? TenantID(tenant), let record = try await platform.tenant(id), record.status == .active else { return nil }
+        let store = try await tenantStore(id)
+        let platformDefaults = try await platform.setting("quotas").map(Self.json) ?? .object([:])
+        var overrides: [String: JSONValue] = [:]
+        for (name, value) in try await store.quotas() { overrides[name] = Self.json(value) }
+        guard case .object(let merged) = ConfigurationModel.merge(platformDefaults, .object(overrides)) else { return [:] }
+        return merged.compactMapValues(\.numberValue)
+    }
+
     /// Records the tenants of the serve file in the control plane, each with its database,
     /// so that their usage has a ledger; existing tenants are left as they are.
     public func ensureTenants(_ ids: [String]) async throws {

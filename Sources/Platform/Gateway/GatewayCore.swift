@@ -146,6 +146,14 @@ public struct GatewayCore: Sendable {
         return alerts
     }
 
+    /// Replaces a tenant's rate limits and budget (from the configuration model).
+    public mutating func setQuotas(tenant: String, limits: RateLimits, budget: Budget?) throws {
+        unique()
+        guard state.tenants[tenant] != nil else { throw ConfigurationError(message: "no tenant '\(tenant)'") }
+        state.tenants[tenant]!.limits = limits
+        state.tenants[tenant]!.budget = budget
+    }
+
     public mutating func setSuspended(tenant: String, _ suspended: Bool) throws {
         unique()
         guard state.tenants[tenant] != nil else { throw ConfigurationError(message: "no tenant '\(tenant)'") }

@@ -11,6 +11,16 @@ public struct Budget: Hashable, Sendable {
     }
 }
 
+extension Budget {
+    /// A budget with the configuration model's `monthly_budget_usd` laid over it (0 or less
+    /// removes the budget); without that quota, `base` unchanged.
+    public static func overridden(_ base: Budget?, by quotas: [String: Double]) -> Budget? {
+        guard let usd = quotas["monthly_budget_usd"] else { return base }
+        guard usd > 0 else { return nil }
+        return Budget(monthlyMicros: Int64((usd * 1_000_000).rounded()), thresholds: base?.thresholds ?? [50, 80, 100])
+    }
+}
+
 extension Alert.Kind {
     /// A tenant's spend crossed a threshold of its monthly budget.
     public static let budgetThreshold: Alert.Kind = "budget_threshold"

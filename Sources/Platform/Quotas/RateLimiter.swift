@@ -17,6 +17,19 @@ public struct RateLimits: Hashable, Sendable {
 
     public var isEmpty: Bool { self == RateLimits() }
 
+    /// These limits with the configuration model's quotas laid over them: each quota named
+    /// there (`requests_per_minute`, …) replaces the limit; the others stay.
+    public func overridden(by quotas: [String: Double]) -> RateLimits {
+        var l = self
+        func int(_ name: String) -> Int?? { quotas[name].map { $0 >= 1 ? Int($0) : nil } }
+        if let v = int("requests_per_second") { l.requestsPerSecond = v }
+        if let v = int("requests_per_minute") { l.requestsPerMinute = v }
+        if let v = int("requests_per_hour") { l.requestsPerHour = v }
+        if let v = int("tokens_per_minute") { l.tokensPerMinute = v }
+        if let v = int("concurrent") { l.concurrent = v }
+        return l
+    }
+
     /// The windowed limits, as (what is counted, window, limit).
     var windows: [(unit: RateLimiter.Unit, window: Nanoseconds, limit: Int)] {
         var out: [(RateLimiter.Unit, Nanoseconds, Int)] = []

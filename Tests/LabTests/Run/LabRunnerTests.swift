@@ -234,6 +234,32 @@ let repositoryRoot: String = {
         #expect(r.metrics.flagSnapshots.map(\.cause).last?.contains("PUT /api/v1/flags/tenants/acme") == true)
     }
 
+    /// A quota set through the Platform API in the Lab reaches the gateway at once.
+    @Test func aQuotaSetThroughTheAPIIsEnforcedInTheLab() async throws {
+        let text = """
+        name: api-quota
+        duration: 5m
+        tenants:
+          acme:
+            keys: [dk-acme]
+            providers: {openai: {key: sk-acme}}
+            models: {chat: openai/gpt-4o-mini}
+        traffic:
+          - {tenant: acme, arrival: {process: constant, every: 1s}, model: chat}
+        steps:
+          - {at: 0s, sign_in: {user: root, platform_roles: [platform-admin]}}
+          - {at: 1s, create_tenant: {as: root, id: acme}}
+          - {at: 2s, sign_in: {user: olga, tenant: acme, roles: [owner]}}
+          - {at: 2m, call: {as: olga, method: PUT, path: /api/v1/tenants/acme/quotas/requests_per_minute, body: {limit: 10}, expect: 200}}
+        expect:
+          - requests{tenant=acme,status=429} > 100
+          - requests{tenant=acme,status=200} < 160
+        """
+        let r = try await LabRunner(scenario: ScenarioLoader.load(path: writeTemp(text))).run()
+        for e in r.expectations where !e.passed { Issue.record("\(e.message)") }
+        #expect(r.passed)
+    }
+
     /// MD5 of the text as a big integer, mod 9999, over 9998, × 100 (Flagsmith's hashing).
     static func flagsmithBucket(_ text: String) -> Double {
         var remainder = 0
