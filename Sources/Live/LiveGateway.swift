@@ -251,25 +251,34 @@ public final class LiveGateway: Sendable {
     }
 
     /// Relays a provider's SSE stream to the client as OpenAI chunks, as they arrive.
-    /// A client that goes away ends the loop, which drops the provider's body and so
-    /// cancels the upstream call.
+    ///
+    /// A client that goes away mid-stream is not the provider's business: the provider
+    /// goes on generating and billing. So the relay goes on reading (sending nothing) to
+    /// the provider's final usage event, for at most the upstream timeout after the client
+    /// left; past that it drops the body, which cancels the upstream call, and the call is
+    /// charged an estimate (``StreamRelay/finish(now:timeToFirstByte:cut:clientClosed:)``).
     private func relay(_ context: GatewayCore.CallContext, _ answer: ProviderHTTPTransport.Answer, timeout: Nanoseconds, limit: Limit) -> Response {
         let body = ResponseBody { [self] writer in
             var relay = StreamRelay(context: context, created: clock.now().unixSeconds)
             var cut: String?
-            var clientGone = false
+            var clientLeft: Instant?
             do {
                 for try await buffer in answer.body {
                     let chunks = relay.feed(bytes: buffer.readableBytesView)
+                    if let left = clientLeft {
+                        if clock.now() - left > timeout { cut = "the client disconnected and the provider did not finish within \(timeout)"; break }
+                        continue
+                    }
                     guard !chunks.isEmpty else { continue }
                     var text = ""
                     for c in chunks { text += Self.sse(c) }
-                    do { try await writer.write(ByteBuffer(string: text)) } catch { clientGone = true; cut = "the client disconnected"; break }
+                    do { try await writer.write(ByteBuffer(string: text)) } catch { clientLeft = clock.now() }
                 }
             } catch {
                 cut = "\(TransportFailure(reading: error, timeout: timeout))"
             }
-            let end = relay.finish(now: clock.now(), timeToFirstByte: answer.timeToHead, cut: cut)
+            let clientGone = clientLeft != nil
+            let end = relay.finish(now: clock.now(), timeToFirstByte: answer.timeToHead, cut: cut, clientClosed: clientGone)
             await release(limit, end.outcome.usage)
             // Journaled before the client sees the end of the stream.
             await record(end.outcome.usage, alerts: end.outcome.alerts)

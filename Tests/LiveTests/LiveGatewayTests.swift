@@ -54,6 +54,19 @@ final class FaultyUpstream: Sendable {
                 try await writer.finish(nil)
             })
         }
+        router.post("/shortdrip/chat/completions") { _, _ in
+            // 30 events over ~300 ms, then OpenAI's usage chunk: ends within the drain limit.
+            Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody { writer in
+                for i in 0..<30 {
+                    let chunk = #"{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"w\#(i) "},"finish_reason":null}]}"#
+                    try await writer.write(ByteBuffer(string: "data: \(chunk)\n\n"))
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+                let usage = #"{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[],"usage":{"prompt_tokens":11,"completion_tokens":30,"total_tokens":41}}"#
+                try await writer.write(ByteBuffer(string: "data: \(usage)\n\ndata: [DONE]\n\n"))
+                try await writer.finish(nil)
+            })
+        }
         return router
     }
 }
@@ -107,7 +120,7 @@ final class FaultyUpstream: Sendable {
             keys: [dk-rogue]
             providers: {openai: {key: sk-rogue, endpoint: "http://127.0.0.1:\(offList)/v1"}}
             models: {gpt-4o-mini: openai/gpt-4o-mini}
-        \(faultyTenant("garbage", "\(f)/garbage"))\(faultyTenant("silent", "\(f)/silent"))\(faultyTenant("drip", "\(f)/drip"))\(faultyTenant("reset", "\(f)/reset"))\(faultyTenant("slowok", "\(f)/slowok"))\(faultyTenant("down", "http://127.0.0.1:1/v1"))
+        \(faultyTenant("garbage", "\(f)/garbage"))\(faultyTenant("silent", "\(f)/silent"))\(faultyTenant("drip", "\(f)/drip"))\(faultyTenant("reset", "\(f)/reset"))\(faultyTenant("slowok", "\(f)/slowok"))\(faultyTenant("shortdrip", "\(f)/shortdrip"))\(faultyTenant("down", "http://127.0.0.1:1/v1"))
         """
     }
 
@@ -267,32 +280,53 @@ final class FaultyUpstream: Sendable {
         }
     }
 
-    @Test func aClientThatLeavesMidStreamCancelsTheUpstreamCall() async throws {
+    /// Opens a stream for `key`'s tenant, reads a first part of it and hangs up.
+    static func leaveMidStream(_ gateway: TestClient, key: String) async throws {
+        var request = HTTPClientRequest(url: gateway.base + "/v1/chat/completions")
+        request.method = .POST
+        request.headers.add(name: "authorization", value: "Bearer \(key)")
+        request.body = .bytes(ByteBuffer(string: TestClient.chat("m", "hi", stream: true)))
+        // A dedicated client, shut down after reading a little: its connection closes.
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let response = try await client.execute(request, timeout: .seconds(10))
+        #expect(response.status == .ok)
+        var received = 0
+        for try await part in response.body {
+            received += part.readableBytes
+            if received > 200 { break }
+        }
+        try await client.shutdown()
+    }
+
+    /// Waits (at most 4 s) until `tenant` has a recorded call, and returns its totals.
+    static func recorded(_ live: LiveGateway, _ tenant: String) async throws -> UsageBook.Totals {
+        var waited = 0
+        while live.usage.totals(for: tenant).calls == 0, waited < 200 { try await Task.sleep(for: .milliseconds(20)); waited += 1 }
+        return live.usage.totals(for: tenant)
+    }
+
+    /// The provider goes on billing after the client leaves, so the gateway goes on
+    /// reading: a stream that ends within the drain limit (the upstream timeout) is charged
+    /// the usage the provider reported; a longer one is cancelled at the limit and charged
+    /// an estimate. Both are recorded as 499s.
+    @Test func aClientThatLeavesMidStreamIsChargedWhatTheProviderBills() async throws {
         try await Self.withGateway { gateway, _, faulty, live in
-            var request = HTTPClientRequest(url: gateway.base + "/v1/chat/completions")
-            request.method = .POST
-            request.headers.add(name: "authorization", value: "Bearer dk-drip")
-            request.body = .bytes(ByteBuffer(string: TestClient.chat("m", "hi", stream: true)))
-            // A dedicated client, shut down after reading a little: its connection closes.
-            let client = HTTPClient(eventLoopGroupProvider: .singleton)
-            let response = try await client.execute(request, timeout: .seconds(10))
-            #expect(response.status == .ok)
-            var received = 0
-            for try await part in response.body {
-                received += part.readableBytes
-                if received > 500 { break }
-            }
-            try await client.shutdown()
+            try await Self.leaveMidStream(gateway, key: "dk-shortdrip")
+            let short = try await Self.recorded(live, "shortdrip")
+let price = try #require(try PricingTable.bundled().price(provider: .openai, model: "gpt-4o-mini"))
+            #expect(short.calls == 1 && short.errors == 1 && short.promptTokens == 11 && short.completionTokens == 30, "\(short)")
+            #expect(short.costMicros == PricingTable.costMicros(promptTokens: 11, completionTokens: 30, price: price))
+
+            try await Self.leaveMidStream(gateway, key: "dk-drip")
             var waited = 0
             while !faulty.streamCancelled.withLockedValue({ $0 }), waited < 100 {
                 try await Task.sleep(for: .milliseconds(50)); waited += 1
             }
-            #expect(faulty.streamCancelled.withLockedValue { $0 }, "the provider kept streaming after the client left")
+            #expect(faulty.streamCancelled.withLockedValue { $0 }, "the provider kept streaming past the drain limit")
             #expect(faulty.dripEventsSent.withLockedValue { $0 } < 400)
-            // The cut stream is accounted as a failed call (the relay ends with `cut`).
-            waited = 0
-            while live.usage.totals(for: "drip").calls == 0, waited < 100 { try await Task.sleep(for: .milliseconds(20)); waited += 1 }
-            #expect(live.usage.totals(for: "drip").errors == 1)
+            let long = try await Self.recorded(live, "drip")
+            // Estimated: the prompt, and at least the few events read before the client left.
+            #expect(long.calls == 1 && long.errors == 1 && long.completionTokens >= 3 && long.costMicros > 0, "\(long)")
         }
     }
 }

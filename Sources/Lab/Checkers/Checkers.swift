@@ -14,7 +14,7 @@ enum Checkers {
     static func run(_ m: RunMetrics, steps: [LabRunner.StepOutcome]) -> [LabResult.CheckResult] {
         var billing: [String] = []
         for (t, tenant) in m.tenants.enumerated() {
-            let charged = m.calls.filter { $0.key.tenant == Int32(t) && $0.key.status == 200 }.reduce(Int64(0)) { $0 + $1.value.costMicros }
+            let charged = m.calls.filter { $0.key.tenant == Int32(t) }.reduce(Int64(0)) { $0 + $1.value.costMicros }
             let billed = m.upstream.filter { $0.key.tenant == Int32(t) }.reduce(Int64(0)) { $0 + $1.value.billedMicros }
             if charged != billed { billing.append("\(tenant): gateway recorded \(charged) µ$, providers billed \(billed) µ$") }
         }

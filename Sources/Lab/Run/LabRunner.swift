@@ -37,6 +37,8 @@ public final class LabRunner {
         var result: UpstreamResult
         var key: RunMetrics.CallKey
         var grant: RateLimiter.Grant?
+        /// The client hangs up mid-stream (the gateway drains the provider's stream).
+        var clientClosed: Bool
     }
 
     public let scenario: Scenario
@@ -254,6 +256,7 @@ public final class LabRunner {
         let choice = state.cumulativeWeights.firstIndex { u < $0 } ?? (state.cumulativeWeights.count - 1)
         let prompt = Int(state.choices.next() % UInt64(state.messages.count))
         let stream = state.spec.streamFraction > 0 && state.choices.nextUnit() < state.spec.streamFraction
+        let abort = stream && state.spec.abortFraction > 0 && state.choices.nextUnit() < state.spec.abortFraction
         var request = ChatCompletionRequest(model: state.spec.models[choice].alias, messages: state.messages[prompt], stream: stream ? true : nil,
                                             maxTokens: state.spec.maxTokens)
         if stream { request.streamOptions = StreamOptions(includeUsage: true) }
@@ -280,11 +283,11 @@ public final class LabRunner {
                     grant = g
                 }
             }
-            send(call, key: key, trueTenant: state.spec.tenant, grant: grant, now: now)
+            send(call, key: key, trueTenant: state.spec.tenant, grant: grant, clientClosed: abort, now: now)
         }
     }
 
-    func send(_ call: GatewayCore.UpstreamCall, key: RunMetrics.CallKey, trueTenant: String, grant: RateLimiter.Grant?, now: Instant) {
+    func send(_ call: GatewayCore.UpstreamCall, key: RunMetrics.CallKey, trueTenant: String, grant: RateLimiter.Grant?, clientClosed: Bool, now: Instant) {
         let ctx = call.context
         if let expected = expectedActive[AliasKey(tenant: ctx.tenant, alias: ctx.alias)], expected != ctx.provider {
             metrics.violation("no_failover", "at \(now): \(ctx.tenant)/\(ctx.alias) was sent to \(ctx.provider.rawValue), but the active provider is \(expected.rawValue)")
@@ -312,7 +315,7 @@ public final class LabRunner {
         }
         let slot: Int
         if let free = freeSlots.popLast() { slot = Int(free) } else { slot = inflight.count; inflight.append(nil) }
-        inflight[slot] = InFlight(context: ctx, result: result, key: key, grant: grant)
+        inflight[slot] = InFlight(context: ctx, result: result, key: key, grant: grant, clientClosed: clientClosed)
         queue.schedule(at: now + delay, .completion(slot: Int32(slot)))
     }
 
@@ -321,7 +324,7 @@ public final class LabRunner {
         inflight[slot] = nil
         freeSlots.append(Int32(slot))
         let now = clock.now()
-        let outcome = core.complete(f.context, result: f.result, now: now)
+        let outcome = core.complete(f.context, result: f.result, now: now, clientClosed: f.clientClosed)
         if let grant = f.grant {
             limiter.release(grant, actualTokens: outcome.usage.promptTokens + outcome.usage.completionTokens, now: now)
         }

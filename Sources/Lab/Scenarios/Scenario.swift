@@ -130,6 +130,8 @@ public struct Scenario: Sendable {
         public var models: [(alias: String, weight: Double)]
         public var prompts: [Prompt]
         public var streamFraction: Double
+        /// The share of streamed calls whose client hangs up after the first chunks.
+        public var abortFraction: Double = 0
         public var maxTokens: Int?
         public var from: Instant
         public var until: Instant?

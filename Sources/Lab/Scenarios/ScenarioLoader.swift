@@ -367,7 +367,7 @@ public enum ScenarioLoader {
     }
 
     static func parseTraffic(_ node: YAMLNode, tenants: [Scenario.TenantSpec], duration: Nanoseconds, context: inout Context) throws -> Scenario.TrafficSpec {
-        let f = try node.fields(["tenant", "key", "rate", "arrival", "model", "models", "prompts", "stream", "max_tokens", "from", "until", "label"])
+        let f = try node.fields(["tenant", "key", "rate", "arrival", "model", "models", "prompts", "stream", "abort", "max_tokens", "from", "until", "label"])
         let tenantNode = try f.required("tenant")
         let tenantID = try tenantNode.nonEmptyString()
         guard let tenant = tenants.first(where: { $0.id == tenantID }) else {
@@ -402,9 +402,14 @@ public enum ScenarioLoader {
         if let k = f["key"], !tenant.keys.contains(try k.string()) { throw k.error("tenant '\(tenantID)' has no virtual key '\(try k.string())'") }
         var maxTokens: Int?
         if let m = f["max_tokens"] { maxTokens = try m.int(min: 1) }
-        return .init(tenant: tenantID, key: try f["key"]?.string(), arrival: arrival, models: models, prompts: prompts,
-                     streamFraction: try f["stream"]?.fraction() ?? 0, maxTokens: maxTokens, from: from, until: until,
-                     label: try f["label"]?.string() ?? tenantID)
+        let stream = try f["stream"]?.fraction() ?? 0
+        let abort = try f["abort"]?.fraction() ?? 0
+        if abort > 0, stream == 0 { throw try f.required("abort").error("'abort' is the share of streamed calls the client leaves mid-stream; set 'stream' too") }
+        var spec = Scenario.TrafficSpec(tenant: tenantID, key: try f["key"]?.string(), arrival: arrival, models: models, prompts: prompts,
+                                        streamFraction: stream, maxTokens: maxTokens, from: from, until: until,
+                                        label: try f["label"]?.string() ?? tenantID)
+        spec.abortFraction = abort
+        return spec
     }
 
     static func parseArrival(_ node: YAMLNode) throws -> ArrivalProcess {

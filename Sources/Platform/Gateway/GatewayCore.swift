@@ -374,7 +374,10 @@ public struct GatewayCore: Sendable {
     }
 
     /// Turns the transport's result into the client's response and the usage record.
-    public func complete(_ call: CallContext, result: UpstreamResult, now: Instant) -> Outcome {
+    ///
+    /// - Parameter clientClosed: the client of a streamed call went away before the end
+    ///   (the Lab's aborted calls); see ``StreamRelay/finish(now:timeToFirstByte:cut:clientClosed:)``.
+    public func complete(_ call: CallContext, result: UpstreamResult, now: Instant, clientClosed: Bool = false) -> Outcome {
         var usage = Self.baseUsage(call, now: now)
         var alerts: [Alert] = []
 
@@ -432,7 +435,7 @@ public struct GatewayCore: Sendable {
             var relay = StreamRelay(context: call, created: created)
             var chunks: [ChatCompletionChunk] = []
             for e in events { chunks += relay.feed(e) }
-            let end = relay.finish(now: now, timeToFirstByte: response.timeToFirstByte)
+            let end = relay.finish(now: now, timeToFirstByte: response.timeToFirstByte, clientClosed: clientClosed)
             chunks += end.chunks
             if let e = end.outcome.error { return Outcome(response: .error(e), usage: end.outcome.usage, alerts: end.outcome.alerts) }
             return Outcome(response: .stream(chunks), usage: end.outcome.usage, alerts: end.outcome.alerts)

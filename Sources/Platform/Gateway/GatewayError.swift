@@ -19,6 +19,8 @@ public struct GatewayError: Error, Hashable, Sendable, CustomStringConvertible {
         case upstreamBadResponse = "upstream_bad_response"
         case upstreamRejected = "upstream_rejected"
         case connectionFailed = "connection_failed"
+        /// The client went away mid-stream (recorded, never sent: there is no one to send it to).
+        case clientClosed = "client_closed_request"
 
         public static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }
 
@@ -31,7 +33,7 @@ public struct GatewayError: Error, Hashable, Sendable, CustomStringConvertible {
                 return "invalid_request_error"
             case .egressDenied: return "permission_error"
             case .rateLimited: return "rate_limit_error"
-            case .serverError, .unavailable, .timeout, .upstreamAuth, .upstreamBadResponse, .connectionFailed: return "api_error"
+            case .serverError, .unavailable, .timeout, .upstreamAuth, .upstreamBadResponse, .connectionFailed, .clientClosed: return "api_error"
             }
         }
     }

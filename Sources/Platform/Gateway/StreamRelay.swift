@@ -68,9 +68,15 @@ public struct StreamRelay: Sendable {
     ///
     /// - Parameters:
     ///   - timeToFirstByte: when the provider's first byte arrived, after the call started.
-    ///   - cut: why the stream stopped early (the client went away, the connection to the
-    ///     provider broke), or `nil` when the provider ended it.
-    public mutating func finish(now: Instant, timeToFirstByte: Nanoseconds?, cut: String? = nil) -> Ending {
+    ///   - cut: why the stream stopped early (the connection to the provider broke, or the
+    ///     client went away and the provider did not finish within the drain limit), or
+    ///     `nil` when the provider ended it.
+    ///   - clientClosed: the client went away mid-stream. The gateway keeps reading the
+    ///     provider's stream (without sending it on) so that the call is charged what the
+    ///     provider bills: its reported usage when the stream ran to the end, else an
+    ///     estimate of the prompt and of the text generated before the cut. The call is
+    ///     recorded with status 499, `client_closed_request`.
+    public mutating func finish(now: Instant, timeToFirstByte: Nanoseconds?, cut: String? = nil, clientClosed: Bool = false) -> Ending {
         if malformed == nil, cut == nil, let last = parser.finish() { _ = feed(sse: last) }
         var chunks: [ChatCompletionChunk] = []
         if malformed == nil, cut == nil {
@@ -91,9 +97,16 @@ public struct StreamRelay: Sendable {
         } else {
             failure = nil
         }
+        if clientClosed, malformed == nil, assembler.failure == nil {
+            GatewayCore.settle(&usage, reported: cut == nil ? assembler.usage : nil, completionText: assembler.text, call: context,
+                               alerts: &alerts, now: now)
+            let closed = GatewayError(.clientClosed, status: 499, message: "The client closed the connection mid-stream.")
+            GatewayCore.fail(closed, &usage, call: context, alerts: &alerts, now: now)
+            return Ending(chunks: [], outcome: Outcome(error: closed, usage: usage, alerts: alerts))
+        }
         if let failure {
-            // Charged only what the provider reported; a stream cut before its usage
-            // event is recorded with no usage (issue 5 reconciles with the provider).
+            // Charged only what the provider reported: a stream the provider cut before
+            // its usage event is recorded with no usage (the provider failed the call).
             if let u = assembler.usage {
                 usage.usageSource = .reported
                 GatewayCore.charge(&usage, u, price: context.price, alerts: &alerts, now: now)

@@ -132,6 +132,9 @@ let repositoryRoot: String = {
         #expect(r.passed && Set(r.checks.map(\.name)).isSuperset(of: ["billing", "ledger"]))
         let billed = r.metrics.upstream.values.reduce(Int64(0)) { $0 + $1.billedMicros }
         #expect(billed > 0 && r.metrics.ledgerTotals.values.reduce(Int64(0)) { $0 + $1.costMicros } == billed)
+        // Streams their clients abandoned are in it, at what the providers billed for them.
+        let aborted = r.metrics.calls.filter { $0.key.status == 499 }
+        #expect(aborted.reduce(0) { $0 + $1.value.count } > 100 && aborted.reduce(Int64(0)) { $0 + $1.value.costMicros } > 0)
     }
 
     /// Grounded answers over the handbook in four formats (the PDF through pdftotext).

@@ -50,6 +50,8 @@ expect:
         ("name: x\nduration: [1h\n", 3, 1, "invalid YAML"),
         ("name: x\nduration: 1h\ntraffic:\n  - tenant: nobody\n    rate: 1/s\n    model: chat\n", 4, 13, "no tenant 'nobody'"),
         ("name: x\nduration: 1h\nproviders:\n  openai:\n    errors: {rate_limited: 150%}\n", 5, 28, "fraction"),
+        ("name: x\nduration: 1h\ntenants:\n  a: {keys: [k], providers: {openai: {key: s}}, models: {chat: openai/m}}\ntraffic:\n  - {tenant: a, rate: 1/s, model: chat, abort: 10%}\n",
+         6, 48, "set 'stream' too"),
     ])
     func malformedFilesReportLineAndColumn(text: String, line: Int, column: Int, fragment: String) throws {
         let path = writeTemp(text)
