@@ -26,6 +26,8 @@ public final class LiveGateway: Sendable {
     let maxRequestBytes: Int
     let accessLog: AccessLog
     public let usage = UsageBook()
+    /// Prometheus metrics, served at `GET /metrics`.
+    public let metrics = GatewayMetrics()
     /// Alerts raised while serving, each condition once (the alert sinks arrive with budgets' API).
     public let alerts = AlertLog()
     let limiter = NIOLockedValueBox(RateLimiter())
@@ -88,6 +90,10 @@ public final class LiveGateway: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: OpenAIErrorMiddleware(platformAPI: platformAPI))
         router.get("/healthz") { _, _ in Self.json(status: .ok, #"{"status":"ok"}"#) }
+        router.get("/metrics") { [metrics] _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+        }
         // Ready once the configuration is loaded and the listener is up (the router exists
         // only then); the tenant count tells an operator what was loaded.
         router.get("/readyz") { [self] _, _ in
@@ -310,6 +316,7 @@ public final class LiveGateway: Sendable {
             }
         }
         self.usage.add(usage)
+        metrics.record(usage)
         var alerts = alerts
         if anyBudget, usage.costMicros > 0, let tenant = usage.tenant, let budget = core.withLockedValue({ $0.tenants[tenant]?.budget }) {
             let now = clock.now()
@@ -473,6 +480,7 @@ public final class LiveGateway: Sendable {
         budgets.withLockedValue { b in
             for (t, spent) in ledger { b.restore(tenant: t, spentMicros: spent, at: now, budget: tenants[t]?.budget) }
         }
+        metrics.record(drift)
         for d in drift where !d.isZero {
             let alert = UsageReconciliation.alert(d, at: now)
             if alerts.add(alert) {

@@ -62,12 +62,20 @@ import Testing
                     let drift = await reconciler.reconcileOnce()
                     #expect(drift.map(\.costMicros) == [-spent], "\(drift)")
                     #expect(gateway.alerts.all.contains { $0.kind == .usageDrift && $0.tenant == "acme" })
+                    // … and a metric, for Prometheus.
+                    let before = try await client.get("/metrics").body
+                    #expect(before.contains("dcoder_usage_drift_cost_micro_dollars{tenant=\"acme\"} \(Double(-spent))"), "\(before)")
+                    #expect(before.contains("dcoder_usage_drift_repairs_total{tenant=\"acme\"} 1"))
                     let reply = try await client.post("/v1/chat/completions", key: "dk-acme", json: TestClient.chat("chat", "hi"))
                     #expect(reply.status == 200)
                     // 1 % and 2 % were already crossed last life: no second alert for them.
                     #expect(gateway.alerts.all.filter { $0.kind == .budgetThreshold }.isEmpty)
                     let again = await reconciler.reconcileOnce()
                     #expect(again.allSatisfy { $0.isZero })
+                    let after = try await client.get("/metrics").body
+                    #expect(after.contains("dcoder_usage_drift_cost_micro_dollars{tenant=\"acme\"} 0.0"), "\(after)")
+                    #expect(after.contains("dcoder_usage_reconciliations_total 2"))
+                    #expect(after.contains("dcoder_gateway_requests_total{tenant=\"acme\",provider=\"openai\",status=\"200\"} 1"))
                 }
                 await journal.flush()
                 let summary = try await service.monthToDateCost(tenant: "acme")
