@@ -26,6 +26,7 @@ public final class LiveGateway: Sendable {
     let maxRequestBytes: Int
     let accessLog: AccessLog
     public let usage = UsageBook()
+    private let reconciledOnce = NIOLockedValueBox(false)
     /// Prometheus metrics, served at `GET /metrics`.
     public let metrics = GatewayMetrics()
     /// Alerts raised while serving, each condition once (the alert sinks arrive with budgets' API).
@@ -477,12 +478,17 @@ public final class LiveGateway: Sendable {
         })
         let drift = UsageReconciliation.drift(gateway: gateway, ledger: ledger.mapValues { UsageCounters(costMicros: $0) })
         let tenants = core.withLockedValue { $0.tenants }
-        budgets.withLockedValue { b in
-            for (t, spent) in ledger { b.restore(tenant: t, spentMicros: spent, at: now, budget: tenants[t]?.budget) }
+        // The first reconciliation after a start raises no budget alert (the process before
+        // this one did, when the spend got there); later ones raise those for thresholds the
+        // spend crossed through calls this replica did not see.
+        let alertNewlyCrossed = reconciledOnce.withLockedValue { done in defer { done = true }; return done }
+        let restored = budgets.withLockedValue { b in
+            ledger.sorted { $0.key < $1.key }.flatMap { t, spent in
+                b.restore(tenant: t, spentMicros: spent, at: now, budget: tenants[t]?.budget, alertNewlyCrossed: alertNewlyCrossed)
+            }
         }
         metrics.record(drift)
-        for d in drift where !d.isZero {
-            let alert = UsageReconciliation.alert(d, at: now)
+        for alert in drift.filter({ !$0.isZero }).map({ UsageReconciliation.alert($0, at: now) }) + restored {
             if alerts.add(alert) {
                 logger.warning("alert", metadata: Self.metadata(alert))
                 plugins?.enqueue(alert)

@@ -37,6 +37,7 @@ public final class LabRunner {
         var result: UpstreamResult
         var key: RunMetrics.CallKey
         var grant: RateLimiter.Grant?
+        var replica: Int
         /// The client hangs up mid-stream (the gateway drains the provider's stream).
         var clientClosed: Bool
     }
@@ -44,10 +45,16 @@ public final class LabRunner {
     public let scenario: Scenario
     let clock = VirtualClock()
     var core: GatewayCore
-    /// The tenants' and keys' rate limits (the same limiter the live server uses).
-    var limiter = RateLimiter()
-    /// Month-to-date spend against the tenants' budgets (the same tracker as live).
-    var budgets = BudgetTracker()
+    /// The tenants' and keys' rate limits (the same limiter the live server uses): one per
+    /// replica with `local` counters, one for all with `redis`.
+    var limiters: [RateLimiter]
+    /// Month-to-date spend against the tenants' budgets (the same tracker as live), as each
+    /// replica knows it.
+    var budgets: [BudgetTracker]
+    /// Set by a restart until the next reconciliation, which then raises no budget alert.
+    var startingUp = false
+    /// The replica the balancer sends the next call to (round robin).
+    var nextReplica = 0
     /// Whether any tenant has a budget or rate limits (most load scenarios have neither:
     /// skip the lookups).
     var anyBudget = false
@@ -85,6 +92,11 @@ public final class LabRunner {
             throw ScenarioError(file: scenario.file, line: 1, column: 1, message: "platform.egress_allowlist: \(error)")
         }
         core = GatewayCore(configuration: .init(allowlist: allowlist, pricing: scenario.platform.pricing, upstreamTimeout: scenario.platform.upstreamTimeout))
+        let replicas = scenario.platform.replicas
+        limiters = Array(repeating: RateLimiter(), count: scenario.platform.sharedCounters ? 1 : replicas)
+        budgets = Array(repeating: BudgetTracker(), count: replicas)
+        gatewayCounters = Array(repeating: [:], count: replicas)
+        ledgerByReplica = Array(repeating: [:], count: replicas)
         for profile in scenario.providers {
             mocks.append(MockProvider(profile: profile, wire: scenario.wire, pricing: scenario.platform.pricing, streams: streams))
             mockIDs.append(metrics.index(ofProvider: profile.name, kind: profile.kind))
@@ -134,11 +146,15 @@ public final class LabRunner {
     // Usage ledger (when the scenario has `usage:`): the durable journal of every finished
     // call, the ledger it feeds (deliveries may be delayed or lost), and the gateway's own
     // in-memory counters, which a restart loses.
-    struct JournalEntry { var tenant: String; var requestID: String; var counters: UsageCounters }
+    struct JournalEntry { var tenant: String; var requestID: String; var counters: UsageCounters; var replica: Int }
     var journal: [JournalEntry] = []
     var ledgerIDs: Set<String> = []
     var ledgerTotals: [String: UsageCounters] = [:]
-    var gatewayCounters: [String: UsageCounters] = [:]
+    /// The ledger's rows by the replica that wrote them (what each replica's counters are
+    /// reset to).
+    var ledgerByReplica: [[String: UsageCounters]]
+    /// Each replica's counters; the gateway's are their sum (as Prometheus sums instances).
+    var gatewayCounters: [[String: UsageCounters]]
     var usageRandom = Xoshiro256StarStar(seed: 0)
     /// Bumped by a restart: deliveries scheduled before it are lost with the process.
     var generation: Int32 = 0
@@ -267,27 +283,29 @@ public final class LabRunner {
         if next <= end, state.spec.until.map({ next < $0 }) ?? true { queue.schedule(at: next, .arrival(traffic: Int32(t))) }
 
         let id = requestIDs.make(prefix: "chatcmpl-")
+        let replica = nextReplica
+        if budgets.count > 1 { nextReplica = (nextReplica + 1) % budgets.count }
         switch core.admit(request, authorization: state.authorization, requestID: id, now: now) {
         case .reject(let r):
             r.alerts.forEach(metrics.raise)
-            record(key, r.usage, now: now)
+            record(key, r.usage, replica: replica, now: now)
         case .forward(let call):
             var grant: RateLimiter.Grant?
             let scopes = anyLimits ? core.rateLimitScopes(tenant: call.context.tenant, keyID: call.context.keyID) : RateLimiter.Scopes([])
             if !scopes.entries.isEmpty {
-                switch limiter.acquire(scopes, promptTokens: TokenEstimate.promptTokens(call.context.promptText), now: now) {
+                switch limiters[limiters.count == 1 ? 0 : replica].acquire(scopes, promptTokens: TokenEstimate.promptTokens(call.context.promptText), now: now) {
                 case .refused(let reason, let retryAfter, _):
-                    record(key, core.throttle(call.context, reason: reason, retryAfter: retryAfter, now: now).usage, now: now)
+                    record(key, core.throttle(call.context, reason: reason, retryAfter: retryAfter, now: now).usage, replica: replica, now: now)
                     return
                 case .granted(let g, _):
                     grant = g
                 }
             }
-            send(call, key: key, trueTenant: state.spec.tenant, grant: grant, clientClosed: abort, now: now)
+            send(call, key: key, trueTenant: state.spec.tenant, grant: grant, replica: replica, clientClosed: abort, now: now)
         }
     }
 
-    func send(_ call: GatewayCore.UpstreamCall, key: RunMetrics.CallKey, trueTenant: String, grant: RateLimiter.Grant?, clientClosed: Bool, now: Instant) {
+    func send(_ call: GatewayCore.UpstreamCall, key: RunMetrics.CallKey, trueTenant: String, grant: RateLimiter.Grant?, replica: Int, clientClosed: Bool, now: Instant) {
         let ctx = call.context
         if let expected = expectedActive[AliasKey(tenant: ctx.tenant, alias: ctx.alias)], expected != ctx.provider {
             metrics.violation("no_failover", "at \(now): \(ctx.tenant)/\(ctx.alias) was sent to \(ctx.provider.rawValue), but the active provider is \(expected.rawValue)")
@@ -315,7 +333,7 @@ public final class LabRunner {
         }
         let slot: Int
         if let free = freeSlots.popLast() { slot = Int(free) } else { slot = inflight.count; inflight.append(nil) }
-        inflight[slot] = InFlight(context: ctx, result: result, key: key, grant: grant, clientClosed: clientClosed)
+        inflight[slot] = InFlight(context: ctx, result: result, key: key, grant: grant, replica: replica, clientClosed: clientClosed)
         queue.schedule(at: now + delay, .completion(slot: Int32(slot)))
     }
 
@@ -326,17 +344,17 @@ public final class LabRunner {
         let now = clock.now()
         let outcome = core.complete(f.context, result: f.result, now: now, clientClosed: f.clientClosed)
         if let grant = f.grant {
-            limiter.release(grant, actualTokens: outcome.usage.promptTokens + outcome.usage.completionTokens, now: now)
+            limiters[limiters.count == 1 ? 0 : f.replica].release(grant, actualTokens: outcome.usage.promptTokens + outcome.usage.completionTokens, now: now)
         }
         outcome.alerts.forEach(metrics.raise)
         if anyBudget, outcome.usage.costMicros > 0, let budget = core.tenants[f.context.tenant]?.budget {
-            budgets.add(tenant: f.context.tenant, costMicros: outcome.usage.costMicros, at: now, budget: budget).forEach(metrics.raise)
+            budgets[f.replica].add(tenant: f.context.tenant, costMicros: outcome.usage.costMicros, at: now, budget: budget).forEach(metrics.raise)
         }
-        record(f.key, outcome.usage, now: now)
+        record(f.key, outcome.usage, replica: f.replica, now: now)
     }
 
-    func record(_ base: RunMetrics.CallKey, _ usage: UsageRecord, now: Instant) {
-        if let spec = scenario.usage, let tenant = usage.tenant { journalCall(tenant, usage, spec: spec, now: now) }
+    func record(_ base: RunMetrics.CallKey, _ usage: UsageRecord, replica: Int, now: Instant) {
+        if let spec = scenario.usage, let tenant = usage.tenant { journalCall(tenant, usage, replica: replica, spec: spec, now: now) }
         var key = base
         key.status = Int16(usage.status)
         key.provider = usage.provider.map { Int8(RunMetrics.providerKindList.firstIndex(of: $0)!) } ?? -1
@@ -504,11 +522,11 @@ public final class LabRunner {
 
     /// Journals a finished call (durable), counts it in the gateway's counters, and sends it
     /// on to the ledger — unless the delivery is lost.
-    func journalCall(_ tenant: String, _ usage: UsageRecord, spec: Scenario.UsageSpec, now: Instant) {
+    func journalCall(_ tenant: String, _ usage: UsageRecord, replica: Int, spec: Scenario.UsageSpec, now: Instant) {
         var counters = UsageCounters()
         counters.add(usage)
-        journal.append(JournalEntry(tenant: tenant, requestID: usage.requestID, counters: counters))
-        gatewayCounters[tenant, default: UsageCounters()].add(usage)
+        journal.append(JournalEntry(tenant: tenant, requestID: usage.requestID, counters: counters, replica: replica))
+        gatewayCounters[replica][tenant, default: UsageCounters()].add(usage)
         if spec.dropFraction > 0, usageRandom.nextUnit() < spec.dropFraction {
             metrics.usageDropped[tenant, default: 0] += 1
             return
@@ -519,18 +537,26 @@ public final class LabRunner {
     func deliverToLedger(_ i: Int) {
         let e = journal[i]
         guard ledgerIDs.insert(e.requestID).inserted else { return }
-        var t = ledgerTotals[e.tenant, default: UsageCounters()]
-        t.calls += e.counters.calls; t.tokens += e.counters.tokens; t.costMicros += e.counters.costMicros
-        ledgerTotals[e.tenant] = t
+        ledgerTotals[e.tenant, default: UsageCounters()].add(e.counters)
+        ledgerByReplica[e.replica][e.tenant, default: UsageCounters()].add(e.counters)
     }
 
-    /// The gateway process dies and starts again: in-memory counters, budget spend and
-    /// rate-limit state are gone, deliveries in flight are lost; the journal is on disk.
+    /// The replicas' counters summed: the gateway's, as a whole.
+    var gatewayTotals: [String: UsageCounters] {
+        var sum: [String: UsageCounters] = [:]
+        for replica in gatewayCounters { for (t, c) in replica { sum[t, default: UsageCounters()].add(c) } }
+        return sum
+    }
+
+    /// The gateway processes die and start again: in-memory counters, budget spend and
+    /// rate-limit state are gone (shared `redis` counters survive), deliveries in flight are
+    /// lost; the journal is on disk.
     func restartGateway() {
-        gatewayCounters = [:]
-        budgets = BudgetTracker()
-        limiter = RateLimiter()
+        gatewayCounters = gatewayCounters.map { _ in [:] }
+        budgets = budgets.map { _ in BudgetTracker() }
+        if !scenario.platform.sharedCounters { limiters = limiters.map { _ in RateLimiter() } }
         generation += 1
+        startingUp = true
         // The live server reconciles when it starts; so does the Lab.
         if scenario.usage != nil { queue.schedule(at: clock.now(), .reconcile) }
     }
@@ -539,17 +565,23 @@ public final class LabRunner {
     /// gateway's counters and budget spend to the ledger (``UsageReconciliation``).
     func reconcile() {
         let now = clock.now()
-        let before = UsageReconciliation.drift(gateway: gatewayCounters, ledger: ledgerTotals)
+        let before = UsageReconciliation.drift(gateway: gatewayTotals, ledger: ledgerTotals)
         var replayed: [String: Int] = [:]
         for i in journal.indices where !ledgerIDs.contains(journal[i].requestID) {
             deliverToLedger(i)
             replayed[journal[i].tenant, default: 0] += 1
         }
-        gatewayCounters = ledgerTotals
+        // Each replica's counters go back to the ledger's rows it wrote; each replica's
+        // budget spend to the tenant's whole month-to-date spend.
+        gatewayCounters = ledgerByReplica
         for (tenant, totals) in ledgerTotals {
-            budgets.restore(tenant: tenant, spentMicros: totals.costMicros, at: now, budget: core.tenants[tenant]?.budget)
+            for r in budgets.indices {
+                budgets[r].restore(tenant: tenant, spentMicros: totals.costMicros, at: now, budget: core.tenants[tenant]?.budget,
+                                   alertNewlyCrossed: !startingUp).forEach(metrics.raise)
+            }
         }
-        let after = UsageReconciliation.drift(gateway: gatewayCounters, ledger: ledgerTotals)
+        startingUp = false
+        let after = UsageReconciliation.drift(gateway: gatewayTotals, ledger: ledgerTotals)
         for d in before where !d.isZero { metrics.raise(UsageReconciliation.alert(d, at: now)) }
         for (b, a) in zip(before, after) {
             metrics.reconciliations.append(.init(at: now, tenant: b.tenant, before: b, after: a, replayed: replayed[b.tenant] ?? 0))

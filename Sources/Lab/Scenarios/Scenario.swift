@@ -47,6 +47,11 @@ public struct Scenario: Sendable {
         public var allowlist: [String]
         public var pricing: PricingTable
         public var upstreamTimeout: Nanoseconds
+        /// Gateway replicas behind a round-robin balancer, each a process with its own
+        /// in-memory counters and budget spend.
+        public var replicas: Int = 1
+        /// `redis`: the replicas share one set of rate-limit counters; `local`: each its own.
+        public var sharedCounters: Bool = false
     }
 
     public struct AccountSpec: Sendable {

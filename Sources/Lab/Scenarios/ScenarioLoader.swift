@@ -161,7 +161,7 @@ public enum ScenarioLoader {
         }
         var timeout = Nanoseconds.seconds(60)
         guard let node else { return .init(allowlist: allowlist, pricing: pricing, upstreamTimeout: timeout) }
-        let f = try node.fields(["egress_allowlist", "pricing", "upstream_timeout"])
+        let f = try node.fields(["egress_allowlist", "pricing", "upstream_timeout", "replicas", "counters"])
         if let a = f["egress_allowlist"] {
             allowlist = try a.list().map { try $0.nonEmptyString() }
             for entry in try a.list() {
@@ -175,7 +175,16 @@ public enum ScenarioLoader {
             do { pricing = try PricingTable.parse(Data(text.utf8), name: path) } catch { throw p.error("\(error)") }
         }
         if let t = f["upstream_timeout"] { timeout = try t.duration() }
-        return .init(allowlist: allowlist, pricing: pricing, upstreamTimeout: timeout)
+        var spec = Scenario.PlatformSpec(allowlist: allowlist, pricing: pricing, upstreamTimeout: timeout)
+        if let r = f["replicas"] { spec.replicas = try r.int(min: 1, max: 16) }
+        if let c = f["counters"] {
+            switch try c.string() {
+            case "local": spec.sharedCounters = false
+            case "redis": spec.sharedCounters = true
+            default: throw c.error("expected 'local' (each replica counts for itself) or 'redis' (the replicas share counters)")
+            }
+        }
+        return spec
     }
 
     static func resolve(_ path: String, _ context: Context) -> String {

@@ -46,23 +46,42 @@ public struct BudgetTracker: Sendable {
         for t in budget.thresholds where !ledger.crossed.contains(t) && budget.monthlyMicros > 0
             && ledger.spentMicros * 100 >= budget.monthlyMicros * Int64(t) {
             ledger.crossed.insert(t)
-            alerts.append(Alert(kind: .budgetThreshold, at: now, tenant: tenant, provider: nil,
-                                message: "spend reached \(t)% of the monthly budget for \(Self.label(month)) (\(Self.usd(ledger.spentMicros)) of \(Self.usd(budget.monthlyMicros)))"))
+            alerts.append(Self.thresholdAlert(t, tenant: tenant, ledger: ledger, budget: budget, at: now))
         }
         ledgers[tenant] = ledger
         return alerts
     }
 
     /// Sets a tenant's month-to-date spend to `spentMicros` (from the usage ledger, after a
-    /// restart lost it or reconciliation found drift). Thresholds already at or below that
-    /// spend count as crossed — their alerts were raised when the spend first got there — so
-    /// restoring never raises an alert again.
-    public mutating func restore(tenant: String, spentMicros: Int64, at now: Instant, budget: Budget?) {
-        var ledger = Ledger(month: Self.month(of: now), spentMicros: max(0, spentMicros))
+    /// restart lost it or reconciliation found drift). Thresholds at or below that spend
+    /// count as crossed from now on.
+    ///
+    /// - Parameter alertNewlyCrossed: whether thresholds this tracker had not crossed yet
+    ///   raise their alerts now. Yes for a running gateway (the spend got there through
+    ///   calls it did not see: another replica's, or lost counts); no for the first
+    ///   reconciliation after a start, whose predecessor raised them when the spend first
+    ///   got there. Returns those alerts.
+    @discardableResult
+    public mutating func restore(tenant: String, spentMicros: Int64, at now: Instant, budget: Budget?, alertNewlyCrossed: Bool = false) -> [Alert] {
+        let month = Self.month(of: now)
+        let before = ledgers[tenant].flatMap { $0.month == month ? $0.crossed : nil } ?? []
+        var ledger = Ledger(month: month, spentMicros: max(0, spentMicros))
+        var alerts: [Alert] = []
         if let budget, budget.monthlyMicros > 0 {
             ledger.crossed = Set(budget.thresholds.filter { ledger.spentMicros * 100 >= budget.monthlyMicros * Int64($0) })
+            if alertNewlyCrossed {
+                for t in budget.thresholds where ledger.crossed.contains(t) && !before.contains(t) {
+                    alerts.append(Self.thresholdAlert(t, tenant: tenant, ledger: ledger, budget: budget, at: now))
+                }
+            }
         }
         ledgers[tenant] = ledger
+        return alerts
+    }
+
+    static func thresholdAlert(_ t: Int, tenant: String, ledger: Ledger, budget: Budget, at now: Instant) -> Alert {
+        Alert(kind: .budgetThreshold, at: now, tenant: tenant, provider: nil,
+              message: "spend reached \(t)% of the monthly budget for \(label(ledger.month)) (\(usd(ledger.spentMicros)) of \(usd(budget.monthlyMicros)))")
     }
 
     /// The tenant's month-to-date spend as the tracker has it.

@@ -13,6 +13,10 @@ public struct UsageCounters: Hashable, Sendable {
         tokens += u.promptTokens + u.completionTokens
         costMicros += u.costMicros
     }
+
+    public mutating func add(_ c: UsageCounters) {
+        calls += c.calls; tokens += c.tokens; costMicros += c.costMicros
+    }
 }
 
 /// The difference between the gateway's counters and the ledger for one tenant

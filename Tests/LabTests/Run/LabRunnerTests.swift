@@ -137,6 +137,20 @@ let repositoryRoot: String = {
         #expect(aborted.reduce(0) { $0 + $1.value.count } > 100 && aborted.reduce(Int64(0)) { $0 + $1.value.costMicros } > 0)
     }
 
+    /// Two replicas: with shared (`redis`) counters the tenant gets its limit once, with
+    /// `local` counters once per replica; budget alerts are raised once either way, and the
+    /// replicas' counters are reconciled with the ledger.
+    @Test func replicasShareOneLimitOnlyWithSharedCounters() async throws {
+        let shared = try await LabRunner(scenario: ScenarioLoader.load(path: repositoryRoot + "/Scenarios/acceptance/replicas.yaml")).run()
+        for e in shared.expectations where !e.passed { Issue.record("\(e.message)") }
+        for c in shared.checks where !c.passed { Issue.record("\(c.name): \(c.details)") }
+        #expect(shared.passed)
+        let local = try await LabRunner(scenario: ScenarioLoader.load(path: repositoryRoot + "/Scenarios/examples/replicas-local.yaml")).run()
+        #expect(local.passed)
+        func admitted(_ r: LabResult) -> Int { r.metrics.calls.filter { $0.key.tenant == 0 && $0.key.status == 200 }.reduce(0) { $0 + $1.value.count } }
+        #expect(admitted(shared) < 1_861 && admitted(local) == 3_600, "\(admitted(shared)) \(admitted(local))")
+    }
+
     /// Grounded answers over the handbook in four formats (the PDF through pdftotext).
     @Test func acceptanceRAGScenarioPasses() async throws {
         let r = try await LabRunner(scenario: ScenarioLoader.load(path: repositoryRoot + "/Scenarios/acceptance/rag.yaml")).run()

@@ -22,6 +22,21 @@ struct BudgetTests {
         #expect(t.add(tenant: "acme", costMicros: 60_000_000, at: dec1, budget: budget).map(\.message).first?.contains("2026-12") == true)
     }
 
+    /// Restoring the spend from the ledger: silently at start-up (the previous process
+    /// alerted), with the alerts for thresholds crossed meanwhile by calls this tracker did
+    /// not see (another replica's) afterwards — and never for one it already crossed.
+    @Test func restoringTheSpendAlertsOnlyForThresholdsCrossedUnseen() {
+        let budget = Budget(monthlyMicros: 100_000_000)  // 50, 80, 100 %
+        var started = BudgetTracker()
+        #expect(started.restore(tenant: "acme", spentMicros: 60_000_000, at: nov10, budget: budget).isEmpty)
+        #expect(started.add(tenant: "acme", costMicros: 1_000_000, at: nov10, budget: budget).isEmpty)  // 50 % counted as crossed
+        var replica = BudgetTracker()
+        #expect(replica.add(tenant: "acme", costMicros: 55_000_000, at: nov10, budget: budget).count == 1)  // its own 50 %
+        let unseen = replica.restore(tenant: "acme", spentMicros: 85_000_000, at: nov10, budget: budget, alertNewlyCrossed: true)
+        #expect(unseen.map(\.message) == ["spend reached 80% of the monthly budget for 2026-11 ($85.00 of $100.00)"])
+        #expect(replica.restore(tenant: "acme", spentMicros: 90_000_000, at: nov10, budget: budget, alertNewlyCrossed: true).isEmpty)
+    }
+
     @Test func burnDownProjectsExhaustionAtTheCurrentRate() throws {
         var t = BudgetTracker()
         let budget = Budget(monthlyMicros: 90_000_000)
