@@ -330,6 +330,41 @@ public final class LiveGateway: Sendable {
         accessLog.record(usage, at: clock.now())
     }
 
+    // MARK: Embeddings
+
+    /// Embeds tenants' documents and questions through their embedding models, over HTTP,
+    /// accounted like every call (``TenantEmbedder``).
+    public var embedder: TenantEmbedder {
+        TenantEmbedder(
+            core: { [core] in core.withLockedValue { $0 } },
+            send: { [self] call in
+                let configuration = core.withLockedValue { $0.configuration }
+                let timeout = configuration.upstreamTimeout
+                switch await transport.send(call.request, allowlist: configuration.allowlist, timeout: timeout, clock: clock) {
+                case .failure(let f): return .failure(f)
+                case .success(let answer):
+                    do {
+                        let bytes = try await answer.body.collect(upTo: 64 * 1024 * 1024)
+                        return .response(UpstreamResponse(status: answer.status, headers: answer.headers, body: .bytes(Array(buffer: bytes)),
+                                                          timeToFirstByte: answer.timeToHead))
+                    } catch {
+                        return .failure(TransportFailure(reading: error, timeout: timeout))
+                    }
+                }
+            },
+            record: { [self] usage, alerts in await record(usage, alerts: alerts) },
+            now: { [clock] in clock.now() },
+            requestID: { [ids] in ids.withLockedValue { $0.make(prefix: "emb-") } })
+    }
+
+    /// Makes the Platform API's knowledge service embed through tenants' embedding models.
+    public func provideEmbeddings(to service: APIService) async {
+        let embedder = self.embedder
+        await service.knowledge.useTenantEmbeddings { tenant, texts, query, dimensions in
+            try await embedder.embed(tenant: tenant, texts: texts, query: query, dimensions: dimensions)
+        }
+    }
+
     // MARK: Grounded answers
 
     /// The model alias that answers from the tenant's documents (Open WebUI's Doc Chat).

@@ -206,10 +206,13 @@ extension RagCommand {
             Files (.md, .html, .pdf, .txt) and folders (every such file in them) are submitted as one \\
             job and processed at once: each document is parsed, chunked, embedded (the hashing \\
             embedder) and stored in the tenant's database; unchanged documents are skipped, changed \\
-            ones replaced. Prints each document's outcome and the job's state; exit 1 if any failed.
+            ones replaced. Prints each document's outcome and the job's state; exit 1 if any failed. \\
+            With --queue the job is only recorded, for the server (`dcoder serve`, which processes \\
+            queued jobs every second) to run with the tenant's embedding model, if it has one.
             """)
 
         @Option(help: "The tenant.") var tenant: String
+        @Flag(help: "Record the job for the server to process, with the tenant's embedding model.") var queue = false
         @Argument(help: "Files and folders.") var paths: [String]
         @OptionGroup var store: TenantCommand.StoreOptions
 
@@ -237,6 +240,7 @@ extension RagCommand {
                 let knowledge = KnowledgeService(settings: .init(parser: DocumentParser(pdf: PopplerPDFExtractor())), clock: { Date() })
                 let jobID = "job_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
                 let submitted = try await knowledge.submit(id.rawValue, store: tenantStore, id: String(jobID), documents: documents)
+                if queue { return submitted }
                 let done = try await knowledge.runPending(id.rawValue, store: tenantStore)
                 return done.first { $0.id == submitted.id } ?? submitted
             }
@@ -244,7 +248,7 @@ extension RagCommand {
                 print("\(o.document)\t\(o.result.rawValue)\t\(o.chunks) chunks" + (o.error.map { "\t\($0)" } ?? ""))
             }
             print("job \(job.id): \(job.status.rawValue)")
-            if job.status != .succeeded { throw ExitCode(1) }
+            if job.status != .succeeded, !(queue && job.status == .queued) { throw ExitCode(1) }
         }
     }
 }

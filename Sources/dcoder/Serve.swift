@@ -127,6 +127,7 @@ struct ServeCommand: AsyncParsableCommand {
             gateway = try LiveGateway(config: settings, transport: transport, logger: logger, accessLog: accessLog, platformAPI: platformAPI,
                                       flags: flagRegistry, plugins: plugins, journal: journal, sharedLimiter: shared)
             gatewayBox?.gateway = gateway
+            if let apiService { await gateway.provideEmbeddings(to: apiService) }
             if let apiService { services.append(QuotaSyncService(gateway: gateway, service: apiService)) }
             if let journal, let apiService, let every = settings.platformAPI?.reconcileEvery {
                 services.append(UsageReconcilerService(gateway: gateway, journal: journal, every: every, logger: logger) { tenant in

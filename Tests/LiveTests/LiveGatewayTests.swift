@@ -107,7 +107,7 @@ final class FaultyUpstream: Sendable {
         return """
         platform:
           egress_allowlist: ["\(m)", "\(f)", "http://127.0.0.1:1"]
-          upstream_timeout: 500ms
+          upstream_timeout: 1s      # silent answers after 1.5 s; slowok after 0.3 s, with room for a loaded machine
         tenants:
         \(tenant("acme", openaiKey: "${ACME_OPENAI_KEY}"))\(tenant("globex", openaiKey: "sk-globex-openai"))
           limited:

@@ -19,14 +19,15 @@ struct LiveHarness {
 
     /// Writes a serve file at `path` with one tenant, `acme` (virtual key `dk-acme`, model
     /// `chat` on the mock providers at `port`), plus `extra` lines under the tenant, and loads it.
-    static func acmeSettings(path: String, providerPort port: Int, extra: String = "") throws -> ServeConfig {
+    static func acmeSettings(path: String, providerPort port: Int, extra: String = "", models: String = "chat: openai/gpt-4o-mini",
+                             allowlist: String? = nil) throws -> ServeConfig {
         var yaml = """
-        platform: {egress_allowlist: ["http://127.0.0.1:\(port)"]}
+        platform: {egress_allowlist: ["\(allowlist ?? "http://127.0.0.1:\(port)")"]}
         tenants:
           acme:
             keys: [dk-acme]
-            providers: {openai: {key: sk-acme, endpoint: "http://127.0.0.1:\(port)/v1"}}
-            models: {chat: openai/gpt-4o-mini}
+            providers: {openai: {key: sk-acme, endpoint: "http://127.0.0.1:\(port)/v1"}, gemini: {key: gm-acme, endpoint: "http://127.0.0.1:\(port)"}}
+            models: {\(models)}
 
         """
         if !extra.isEmpty { yaml += "    \(extra)\n" }

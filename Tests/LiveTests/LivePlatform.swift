@@ -13,6 +13,8 @@ struct LivePlatform: Sendable {
     let idp: MockIdentityProvider
     let gateway: LiveGateway
     let client: TestClient
+    /// The mock providers' own view: the calls they received.
+    let providers: TestClient
     static let audience = "aud"
 
     /// A token for `subject` with `roles` in acme.
@@ -24,7 +26,10 @@ struct LivePlatform: Sendable {
     }
 
     /// Runs `body` with the server up; `answerer` answers grounded-answer prompts.
+    ///   `tenant` adds lines to acme's serve-file entry, `models` replaces its models,
+    ///   `allowlist` replaces the one entry that lets the mock providers in.
     static func with(answerer: (@Sendable (LiveGateway, String, String, String) async throws -> String)? = nil,
+                     tenant extra: String = "", models: String = "chat: openai/gpt-4o-mini", allowlist: String? = nil,
                      _ body: @Sendable (LivePlatform) async throws -> Void) async throws {
         let providers = try MockProviderServer(seed: 2)
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("live-platform-\(UUID().uuidString)")
@@ -42,7 +47,8 @@ struct LivePlatform: Sendable {
         }
         let answerClosure = answer
         try await LiveHarness.withApps([{ LiveHarness.app(providers.router(), announce: $0) }]) { ports in
-            let settings = try LiveHarness.acmeSettings(path: data.appendingPathComponent("serve.yaml").path, providerPort: ports[0])
+            let settings = try LiveHarness.acmeSettings(path: data.appendingPathComponent("serve.yaml").path, providerPort: ports[0],
+                                                        extra: extra, models: models, allowlist: allowlist)
             let idp = try MockIdentityProvider(issuer: "https://idp.dcoder.test/oidc")
             let service = APIService(
                 backend: backend, platform: try await SQLPlatformStore.open(backend: backend, now: Date()),
@@ -54,8 +60,10 @@ struct LivePlatform: Sendable {
             let transport = ProviderHTTPTransport()
             let gateway = try LiveGateway(config: settings, transport: transport, logger: LiveHarness.quiet, platformAPI: PlatformAPIRoutes(service: service))
             holder.gateway = gateway
+            await gateway.provideEmbeddings(to: service)
             try await LiveHarness.withApps([{ LiveHarness.app(gateway.router(), services: [TransportService(transport)], announce: $0) }]) { gp in
-                try await body(LivePlatform(service: service, idp: idp, gateway: gateway, client: TestClient(base: "http://127.0.0.1:\(gp[0])")))
+                try await body(LivePlatform(service: service, idp: idp, gateway: gateway, client: TestClient(base: "http://127.0.0.1:\(gp[0])"),
+                                              providers: TestClient(base: "http://127.0.0.1:\(ports[0])")))
             }
         }
     }

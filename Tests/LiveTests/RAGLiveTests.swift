@@ -38,4 +38,48 @@ import Testing
             #expect(refused.status == 401)
         }
     }
+
+    /// A tenant with an embedding model: its documents and questions are embedded by its
+    /// provider with its key (OpenAI's `/v1/embeddings`, Gemini's `batchEmbedContents`),
+    /// each call accounted; a model the allowlist refuses fails the document, not the job.
+    @Test(arguments: [("openai/text-embedding-3-small", "/v1/embeddings"), ("gemini/gemini-embedding-001", ":batchEmbedContents")])
+    func documentsAreEmbeddedByTheTenantsProvider(model: String, path: String) async throws {
+        try await LivePlatform.with(tenant: "embeddings: embed", models: "chat: openai/gpt-4o-mini, embed: \(model)") { live in
+            let client = TenancyLiveTests.HTTPCaller(base: live.client.base)
+            let token = try await live.token("olga", roles: ["owner"])
+            let handbook = try String(contentsOfFile: repositoryRoot + "/Corpora/handbook/expenses.md", encoding: .utf8)
+            let body = String(decoding: try JSONEncoder().encode(["documents": [["name": "expenses.md", "content": handbook]]]), as: UTF8.self)
+            let submitted = await client.call(.json("POST", "/api/v1/tenants/acme/documents", token: token, body: body))
+            await live.service.runIngestion()
+            let job = try #require(submitted.json?.objectValue?["id"]?.stringValue, "\(submitted.text)")
+            let status = await client.call(.json("GET", "/api/v1/tenants/acme/ingestion-jobs/\(job)", token: token))
+            #expect(status.json?.objectValue?["status"] == "succeeded", "\(status.text)")
+            let search = await client.call(.json("POST", "/api/v1/tenants/acme/rag/query", token: token,
+                                                 body: #"{"question": "Within how many days must expense claims be filed?"}"#))
+            #expect(search.text.contains("expenses.md"), "\(search.text)")
+            // The provider saw the passages' call and the question's, with acme's key.
+            let calls = try await live.providers.get("/_mock/calls").body
+            let key = MockProviderServer.fingerprint(model.hasPrefix("gemini") ? "gm-acme" : "sk-acme")
+            let embeddingCalls = calls.components(separatedBy: "},").filter { $0.contains(path) }
+            #expect(embeddingCalls.count >= 2 && embeddingCalls.allSatisfy { $0.contains(key) }, "\(calls)")
+            // Accounted as the tenant's calls, with their cost (both models are priced).
+            let totals = live.gateway.usage.totals(for: "acme")
+            #expect(totals.calls >= 2 && totals.promptTokens > 0 && totals.costMicros > 0, "\(totals)")
+        }
+    }
+
+    @Test func anEmbeddingModelOffTheAllowlistFailsTheDocumentWithItsReason() async throws {
+        try await LivePlatform.with(tenant: "embeddings: embed", models: "chat: openai/gpt-4o-mini, embed: openai/text-embedding-3-small",
+                                    allowlist: "http://127.0.0.1:1") { live in
+            let client = TenancyLiveTests.HTTPCaller(base: live.client.base)
+            let token = try await live.token("olga", roles: ["owner"])
+            let submitted = await client.call(.json("POST", "/api/v1/tenants/acme/documents", token: token,
+                                                    body: ##"{"documents": [{"name": "a.md", "content": "# A\n\nSome text."}]}"##))
+            await live.service.runIngestion()
+            let job = try #require(submitted.json?.objectValue?["id"]?.stringValue, "\(submitted.text)")
+            let status = await client.call(.json("GET", "/api/v1/tenants/acme/ingestion-jobs/\(job)", token: token))
+            #expect(status.json?.objectValue?["status"] == "failed", "\(status.text)")
+            #expect(status.text.contains("embedding failed") && status.text.contains("Outbound call refused"), "\(status.text)")
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Platform
+import Retrieval
 
 /// A simulated LLM provider that answers ``UpstreamRequest``s in its own wire format.
 ///
@@ -103,7 +104,7 @@ public struct MockProvider: Sendable {
         switch wire {
         case .typed: payload = request.payload
         case .json:
-            switch decodePayload(request.encodedBody()) {
+            switch decodePayload(request.encodedBody(), path: request.path) {
             case .success(let p): payload = p
             case .failure(let bad): return errorReply(status: 400, message: bad.message, now: now, tenant: tenant)
             }
@@ -119,7 +120,7 @@ public struct MockProvider: Sendable {
         if let refused = authenticate(key: key, headers: headers, now: now) { return refused }
         let tenant = key.flatMap { accounts[$0] }
         let payload: ProviderPayload
-        switch decodePayload(body) {
+        switch decodePayload(body, path: path) {
         case .success(let p): payload = p
         case .failure(let bad): return errorReply(status: 400, message: bad.message, now: now, tenant: tenant)
         }
@@ -128,6 +129,7 @@ public struct MockProvider: Sendable {
         case .openAI(let r): stream = r.isStream
         case .anthropic(let r): stream = r.stream ?? false
         case .gemini: stream = path.contains(":streamGenerateContent")
+        case .openAIEmbeddings, .geminiEmbeddings: stream = false
         }
         return answer(payload, path: path, stream: stream, now: now, tenant: tenant)
     }
@@ -155,8 +157,14 @@ public struct MockProvider: Sendable {
 
     private struct BadBody: Error { var message: String }
 
-    private func decodePayload(_ bytes: [UInt8]) -> Result<ProviderPayload, BadBody> {
+    private func decodePayload(_ bytes: [UInt8], path: String) -> Result<ProviderPayload, BadBody> {
         do {
+            if profile.kind == .openai, path.hasSuffix("/embeddings") {
+                return .success(.openAIEmbeddings(try WireJSON.decode(EmbeddingsRequest.self, from: bytes)))
+            }
+            if profile.kind == .gemini, path.contains(":batchEmbedContents") {
+                return .success(.geminiEmbeddings(try WireJSON.decode(GeminiBatchEmbedRequest.self, from: bytes)))
+            }
             switch profile.kind {
             case .openai, .groq: return .success(.openAI(try WireJSON.decode(ChatCompletionRequest.self, from: bytes)))
             case .anthropic: return .success(.anthropic(try WireJSON.decode(AnthropicRequest.self, from: bytes)))
@@ -177,7 +185,42 @@ public struct MockProvider: Sendable {
             cumulative += rate
             if u < cumulative { return failureReply(failure, now: now, tenant: tenant) }
         }
-        return success(payload, path: path, stream: stream, now: now, tenant: tenant)
+        switch payload {
+        case .openAIEmbeddings, .geminiEmbeddings: return embeddings(payload, path: path, now: now, tenant: tenant)
+        default: return success(payload, path: path, stream: stream, now: now, tenant: tenant)
+        }
+    }
+
+    // MARK: Embeddings
+
+    /// Vectors from ``HashingEmbedder`` (deterministic, 256 dimensions unless asked for
+    /// others), after the time to first token; OpenAI reports the tokens, Gemini does not.
+    private mutating func embeddings(_ payload: ProviderPayload, path: String, now: Instant, tenant: String?) -> Reply {
+        let texts: [String], dimensions: Int, model: String
+        switch payload {
+        case .openAIEmbeddings(let r): texts = r.input; dimensions = r.dimensions ?? 256; model = r.model
+        case .geminiEmbeddings(let r):
+            texts = r.requests.map(\.content.text); dimensions = r.requests.first?.outputDimensionality ?? 256; model = Self.geminiModel(path: path)
+        default: return errorReply(status: 400, message: "not an embeddings request", now: now, tenant: tenant)
+        }
+        guard (1...4096).contains(dimensions) else { return errorReply(status: 400, message: "dimensions must be between 1 and 4096", now: now, tenant: tenant) }
+        let vectors = texts.map { HashingEmbedder.embed($0, dimensions: dimensions) }
+        let tokens = texts.reduce(0) { $0 + TokenEstimate.tokens($1) }
+        let body: [UInt8]
+        if profile.kind == .gemini {
+            body = WireJSON.encode(GeminiBatchEmbedResponse(embeddings: vectors.map { .init(values: $0) }))
+        } else {
+            body = WireJSON.encode(EmbeddingsResponse(data: vectors.enumerated().map { .init(index: $0.offset, embedding: $0.element) },
+                                                      model: model, usage: .init(promptTokens: tokens)))
+        }
+        let delay = profile.timeToFirstToken.sample(&timing)
+        var reply = Reply(result: .response(UpstreamResponse(status: 200, headers: [HTTPHeader("content-type", "application/json")],
+                                                             body: .bytes(body), timeToFirstByte: delay)),
+                          delay: delay, status: 200, tenantOfKey: tenant)
+        reply.promptTokens = tokens
+        reply.billedMicros = pricing.price(provider: profile.kind, model: model)
+            .map { PricingTable.costMicros(promptTokens: tokens, completionTokens: 0, price: $0) } ?? 0
+        return reply
     }
 
     // MARK: Success
@@ -236,6 +279,7 @@ public struct MockProvider: Sendable {
     /// The texts, model, output limit and prompt token count of a native request.
     static func read(_ payload: ProviderPayload) -> (system: String, user: String, model: String, maxTokens: Int?, promptTokens: Int) {
         switch payload {
+        case .openAIEmbeddings, .geminiEmbeddings: return ("", "", "", nil, 0)  // answered by `embeddings`
         case .openAI(let r):
             var system = ""
             var firstSystem = true

@@ -10,6 +10,13 @@ import Plugins
 /// answers it after a simulated delay, and the gateway completes it. Scripted steps run
 /// at their instants. Nothing reads the wall clock or a global random generator, so the
 /// same scenario and seed always produce the same ``LabResult``.
+/// The runner, handed to the platform's embedder: platform steps are awaited one at a time
+/// on the runner's own loop, so the closures never run concurrently with it.
+struct UncheckedRunner: @unchecked Sendable {
+    let value: LabRunner
+    init(_ value: LabRunner) { self.value = value }
+}
+
 public final class LabRunner {
     enum Event {
         case arrival(traffic: Int32)
@@ -200,6 +207,12 @@ public final class LabRunner {
         } catch {
             throw ScenarioError(file: scenario.file, line: 1, column: 1, message: "cannot start the Lab's Platform API: \(error)")
         }
+        if let platform {
+            let embedder = self.embedder
+            await platform.service.knowledge.useTenantEmbeddings { tenant, texts, query, dimensions in
+                try await embedder.embed(tenant: tenant, texts: texts, query: query, dimensions: dimensions)
+            }
+        }
         if let rag = scenario.rag {
             do { metrics.rag = try ScenarioLoader.runRAG(rag) } catch {
                 stepLog.append(StepOutcome(at: .zero, description: "answer the RAG questions", error: "\(error)"))
@@ -360,6 +373,46 @@ public final class LabRunner {
         key.provider = usage.provider.map { Int8(RunMetrics.providerKindList.firstIndex(of: $0)!) } ?? -1
         key.errorKind = usage.errorKind.map { Int8(RunMetrics.errorKinds.firstIndex(of: $0)!) } ?? -1
         metrics.record(call: key, usage: usage, at: usage.startedAt)
+    }
+
+    // MARK: Embeddings
+
+    /// Embeds tenants' documents and questions through their embedding models, at the mock
+    /// providers, accounted like every call. Platform steps run one at a time on the event
+    /// loop, so the embedder's calls never overlap the simulation's; they take no virtual
+    /// time (the step's instant).
+    var embedder: TenantEmbedder {
+        let runner = UncheckedRunner(self)
+        return TenantEmbedder(
+            core: { runner.value.core },
+            send: { call in runner.value.sendEmbeddings(call) },
+            record: { usage, alerts in runner.value.recordEmbeddings(usage, alerts) },
+            now: { runner.value.clock.now() },
+            requestID: { runner.value.requestIDs.make(prefix: "emb-") })
+    }
+
+    func sendEmbeddings(_ call: GatewayCore.EmbeddingCall) -> UpstreamResult {
+        guard let m = mockIndex(for: call.request.provider, endpoint: call.request.endpoint) else {
+            return .failure(.connection("no host answers at \(call.request.endpoint.origin)"))
+        }
+        let reply = mocks[m].handle(call.request, at: clock.now())
+        if let owner = reply.tenantOfKey, owner != call.context.tenant {
+            metrics.violation("key_isolation", "at \(clock.now()): \(mocks[m].profile.name) received \(owner)'s key on an embedding call for \(call.context.tenant)")
+        }
+        metrics.record(upstream: .init(provider: mockIDs[m], tenant: reply.tenantOfKey.map { metrics.index(of: $0) } ?? -1, status: Int16(reply.status)),
+                       billed: reply.billedMicros, hallucinated: false)
+        return reply.result
+    }
+
+    func recordEmbeddings(_ usage: UsageRecord, _ alerts: [Alert]) {
+        alerts.forEach(metrics.raise)
+        let now = clock.now()
+        if anyBudget, usage.costMicros > 0, let tenant = usage.tenant, let budget = core.tenants[tenant]?.budget {
+            budgets[0].add(tenant: tenant, costMicros: usage.costMicros, at: now, budget: budget).forEach(metrics.raise)
+        }
+        let key = RunMetrics.CallKey(tenant: metrics.index(of: usage.tenant ?? "-"), model: metrics.index(ofModel: usage.modelAlias),
+                                     key: metrics.index(ofKey: usage.keyID ?? "platform"), provider: -1, stream: false, status: 0, errorKind: -1)
+        record(key, usage, replica: 0, now: now)
     }
 
     // MARK: Steps

@@ -76,6 +76,9 @@ public struct Scenario: Sendable {
         /// Limits of single virtual keys, by the key as written.
         public var keyLimits: [String: RateLimits]
         public var budget: Budget?
+        /// The model alias that embeds the tenant's documents and questions (OpenAI or
+        /// Gemini); `nil`: the built-in hashing embedder.
+        public var embeddingModel: String?
         /// Traits flags are evaluated with (plan, region, size…).
         public var traits: OrderedMap<Flags.JSONValue> = OrderedMap()
         /// Plugin id → configuration (`integrations: {slack: {webhook_url: …}}`).
@@ -97,8 +100,10 @@ public struct Scenario: Sendable {
             let records = keys.enumerated().map { VirtualKeyRecord(id: "\(id)-key-\($0 + 1)", key: $1) }
             var byKeyID: [String: RateLimits] = [:]
             for (i, key) in keys.enumerated() { if let l = keyLimits[key] { byKeyID[records[i].id] = l } }
-            return TenantGatewayConfig(id: id, virtualKeys: records, accounts: accounts, aliases: aliases, limits: limits, keyLimits: byKeyID,
-                                       budget: budget)
+            var config = TenantGatewayConfig(id: id, virtualKeys: records, accounts: accounts, aliases: aliases, limits: limits, keyLimits: byKeyID,
+                                             budget: budget)
+            config.embeddingModel = embeddingModel
+            return config
         }
     }
 

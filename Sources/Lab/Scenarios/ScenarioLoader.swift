@@ -282,7 +282,7 @@ public enum ScenarioLoader {
         guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
             throw node.error("tenant ids use letters, digits, '-' and '_'")
         }
-        let f = try node.fields(["keys", "providers", "models", "quotas", "key_quotas", "budget", "traits", "integrations"])
+        let f = try node.fields(["keys", "providers", "models", "quotas", "key_quotas", "budget", "traits", "integrations", "embeddings"])
         let keysNode = try f.required("keys")
         let keys = try keysNode.list().map { try secret($0) }
         guard !keys.isEmpty else { throw keysNode.error("a tenant needs at least one virtual key") }
@@ -338,6 +338,16 @@ public enum ScenarioLoader {
             budget = Budget(monthlyMicros: Int64((usd * 1_000_000).rounded()), thresholds: thresholds)
         }
         var spec = Scenario.TenantSpec(id: id, keys: keys, accounts: accounts, aliases: aliases, limits: limits, keyLimits: keyLimits, budget: budget)
+        if let e = f["embeddings"] {
+            let name = try e.nonEmptyString()
+            guard let alias = aliases.first(where: { $0.name == name }) else {
+                throw e.error("no model '\(name)' in this tenant's models (name the alias of an OpenAI or Gemini embedding model)")
+            }
+            guard ProviderAdapter.embeds(alias.active) else {
+                throw e.error("'\(name)' routes to \(alias.active.displayName), which has no embeddings API; use an OpenAI or Gemini model")
+            }
+            spec.embeddingModel = name
+        }
         if let t = f["traits"] {
             var traits = OrderedMap<Flags.JSONValue>()
             for (k, v) in try t.mapping() {

@@ -22,19 +22,33 @@ public actor KnowledgeService {
         }
     }
 
+    /// Embeds a tenant's texts through its embedding model, `nil` when it has none.
+    public typealias TenantEmbed = @Sendable (_ tenant: String, _ texts: [String], _ query: Bool, _ dimensions: Int) async throws -> [[Float]]?
+
     let settings: Settings
     let embed: KnowledgeBase.Embed
+    /// Set by the driver once the gateway exists (the gateway is built after this service).
+    private var tenantEmbed: TenantEmbed?
     let clock: @Sendable () -> Date
     private var bases: [String: KnowledgeBase] = [:]
 
-    /// - Parameter embed: embeds passages and questions (the tenant's provider live; the
-    ///   hashing embedder by default).
+    /// - Parameter embed: embeds passages and questions for tenants without an embedding
+    ///   model (default: the hashing embedder).
     public init(settings: Settings = Settings(), clock: @escaping @Sendable () -> Date,
                 embed: KnowledgeBase.Embed? = nil) {
         self.settings = settings
         self.clock = clock
         let dims = settings.dimension
         self.embed = embed ?? { texts, _ in texts.map { HashingEmbedder.embed($0, dimensions: dims) } }
+    }
+
+    /// Embeds through each tenant's embedding model from now on (``TenantEmbedder``).
+    public func useTenantEmbeddings(_ embed: @escaping TenantEmbed) { tenantEmbed = embed }
+
+    /// The vectors of `texts` for `tenant`: its embedding model's, else the default embedder's.
+    func vectors(_ tenant: String, _ texts: [String], query: Bool) async throws -> [[Float]] {
+        if let tenantEmbed, let v = try await tenantEmbed(tenant, texts, query, settings.dimension) { return v }
+        return try embed(texts, query)
     }
 
     /// The tenant's knowledge base, loaded from its database on first use.
@@ -81,7 +95,12 @@ public actor KnowledgeService {
                     if try await store.documentHash(document.name) == hash, base.has(document: document.name, hash: hash) {
                         outcome = .init(document: document.name, result: .unchanged, chunks: 0)
                     } else {
-                        let prepared = try base.prepare(document: document.name, bytes: document.content, format: format)
+                        let chunks = try base.chunks(document: document.name, bytes: document.content, format: format)
+                        let vectors: [[Float]]
+                        do { vectors = try await self.vectors(tenant, chunks.map(\.indexText), query: false) } catch {
+                            throw DocumentError(document.name, "embedding failed: \(error)")
+                        }
+                        let prepared = try base.prepared(document: document.name, hash: hash, chunks: chunks, vectors: vectors)
                         let stored = zip(prepared.chunks, prepared.vectors).map { c, v in
                             StoredChunk(id: c.id, document: c.document, index: c.index, text: c.text, section: c.section,
                                         start: c.start, end: c.end, page: c.page, vector: v)
@@ -119,7 +138,9 @@ public actor KnowledgeService {
     public func retrieve(_ tenant: String, store: any TenantStore, question: String, k: Int, mode: KnowledgeBase.Mode) async throws -> [KnowledgeBase.Passage] {
         let base = try await base(tenant, store: store)
         guard mode != .bm25 else { return try base.retrieve(question, k: k, mode: mode) }
-        let vector = try base.questionVector(question)
+        guard let vector = try await vectors(tenant, [question], query: true).first else {
+            throw DocumentError(question, "the embedder returned no vector for the question")
+        }
         let depth = mode == .dense ? k : base.searcher.configuration.vectorDepth
         guard let found = try await store.nearestChunks(to: vector, k: depth) else {
             return try base.retrieve(question, k: k, mode: mode, questionVector: vector)

@@ -239,34 +239,12 @@ public struct GatewayCore: Sendable {
                 completionTokens: 0, costMicros: 0, usageSource: .none, startedAt: now, latency: .zero, timeToFirstToken: nil),
                 alerts: alerts))
         }
-        guard let tenant = state.tenants[owner.tenant] else {
-            return reject(GatewayError(.invalidAPIKey, status: 401, message: "Incorrect API key provided."))
+        let route: Route
+        switch resolve(owner: owner, alias: request.model, validate: { Self.validate(request) }) {
+        case .failure(let f): return reject(f.error, tenant: f.tenant, keyID: f.tenant == nil ? nil : owner.keyID, provider: f.provider, model: f.model)
+        case .success(let r): route = r
         }
-        if tenant.suspended {
-            return reject(GatewayError(.tenantSuspended, status: 403, message: "Tenant '\(tenant.id)' is suspended."), tenant: tenant.id, keyID: owner.keyID)
-        }
-        if let problem = Self.validate(request) {
-            return reject(problem, tenant: tenant.id, keyID: owner.keyID)
-        }
-        guard let alias = tenant.aliases[request.model] else {
-            return reject(GatewayError(.modelNotFound, status: 404, message: "The model '\(request.model)' does not exist for this tenant.", param: "model"),
-                          tenant: tenant.id, keyID: owner.keyID)
-        }
-        let provider = alias.active
-        let model = alias.activeModel
-        guard let account = tenant.accounts[provider] else {
-            return reject(GatewayError(.providerNotConfigured, status: 400,
-                                       message: "Model '\(alias.name)' routes to \(provider.displayName), but this tenant has no \(provider.displayName) credentials configured."),
-                          tenant: tenant.id, keyID: owner.keyID, provider: provider, model: model)
-        }
-        // The allowlist only changes through `setAllowlist`, which re-checks every account,
-        // so `blockedReason` is current here: an account refused at configuration time
-        // (and alerted then) is refused on every call, without a new alert each time.
-        // The live transport checks the resolved URL again before it connects.
-        if let reason = account.blockedReason {
-            return reject(GatewayError(.egressDenied, status: 403, message: "Outbound call refused: \(reason)."),
-                          tenant: tenant.id, keyID: owner.keyID, provider: provider, model: model)
-        }
+        let (tenant, alias, provider, model, account) = (route.tenant, route.alias, route.alias.active, route.alias.activeModel, route.account)
         var upstream = ProviderAdapter.makeRequest(request, model: model, account: account)
         if let body, provider == .openai || provider == .groq, !request.isStream {
             upstream.rawBody = JSONTopLevel.replacingStrings(in: body, ["model": model])
@@ -274,8 +252,60 @@ public struct GatewayCore: Sendable {
         let context = CallContext(
             requestID: requestID, tenant: tenant.id, keyID: owner.keyID, alias: alias.name, provider: provider,
             upstreamModel: model, stream: request.isStream, includeUsage: request.streamOptions?.includeUsage ?? false,
-            startedAt: now, promptText: request.messages, price: state.resolvedPrices[PriceKey(provider: provider, model: model)] ?? state.configuration.pricing.price(provider: provider, model: model))
+            startedAt: now, promptText: request.messages, price: price(provider: provider, model: model))
         return .forward(UpstreamCall(context: context, request: upstream))
+    }
+
+    /// The upstream model's price (`nil`: unpriced).
+    func price(provider: ProviderKind, model: String) -> PricingTable.Price? {
+        state.resolvedPrices[PriceKey(provider: provider, model: model)] ?? state.configuration.pricing.price(provider: provider, model: model)
+    }
+
+    /// Where a call goes: the tenant, its alias and the account of the alias's active provider.
+    struct Route {
+        var tenant: TenantGatewayConfig
+        var alias: ModelAlias
+        var account: ProviderAccount
+    }
+
+    struct RouteFailure: Error {
+        var error: GatewayError
+        var tenant: String?
+        var provider: ProviderKind?
+        var model: String?
+    }
+
+    /// Resolves a call's route: the tenant exists and is not suspended, the request is valid
+    /// (`validate`), the alias exists, its provider has the tenant's credentials, and the
+    /// account's endpoint is on the allowlist.
+    func resolve(owner: (tenant: String, keyID: String), alias name: String, validate: () -> GatewayError?) -> Result<Route, RouteFailure> {
+        guard let tenant = state.tenants[owner.tenant] else {
+            return .failure(RouteFailure(error: GatewayError(.invalidAPIKey, status: 401, message: "Incorrect API key provided.")))
+        }
+        if tenant.suspended {
+            return .failure(RouteFailure(error: GatewayError(.tenantSuspended, status: 403, message: "Tenant '\(tenant.id)' is suspended."), tenant: tenant.id))
+        }
+        if let problem = validate() { return .failure(RouteFailure(error: problem, tenant: tenant.id)) }
+        guard let alias = tenant.aliases[name] else {
+            return .failure(RouteFailure(error: GatewayError(.modelNotFound, status: 404, message: "The model '\(name)' does not exist for this tenant.", param: "model"),
+                                         tenant: tenant.id))
+        }
+        let provider = alias.active
+        let model = alias.activeModel
+        guard let account = tenant.accounts[provider] else {
+            return .failure(RouteFailure(error: GatewayError(.providerNotConfigured, status: 400,
+                                                             message: "Model '\(alias.name)' routes to \(provider.displayName), but this tenant has no \(provider.displayName) credentials configured."),
+                                         tenant: tenant.id, provider: provider, model: model))
+        }
+        // The allowlist only changes through `setAllowlist`, which re-checks every account,
+        // so `blockedReason` is current here: an account refused at configuration time
+        // (and alerted then) is refused on every call, without a new alert each time.
+        // The live transport checks the resolved URL again before it connects.
+        if let reason = account.blockedReason {
+            return .failure(RouteFailure(error: GatewayError(.egressDenied, status: 403, message: "Outbound call refused: \(reason)."),
+                                         tenant: tenant.id, provider: provider, model: model))
+        }
+        return .success(Route(tenant: tenant, alias: alias, account: account))
     }
 
     /// The rate-limit scopes a call of this tenant and key counts against.

@@ -44,6 +44,9 @@ public struct TenantGatewayConfig: Hashable, Sendable {
     public var keyLimits: [String: RateLimits]
     /// The monthly spend budget (soft: alerts only).
     public var budget: Budget?
+    /// The model alias that embeds documents and questions for RAG (`nil`: the built-in
+    /// hashing embedder).
+    public var embeddingModel: String?
 
     public init(id: String, virtualKeys: [VirtualKeyRecord], accounts: [ProviderKind: ProviderAccount], aliases: [String: ModelAlias],
                 limits: RateLimits = RateLimits(), keyLimits: [String: RateLimits] = [:], budget: Budget? = nil) {

@@ -26,12 +26,18 @@ public enum ProviderPayload: Hashable, Sendable {
     case openAI(ChatCompletionRequest)
     case anthropic(AnthropicRequest)
     case gemini(GeminiRequest)
+    /// OpenAI's `/v1/embeddings`.
+    case openAIEmbeddings(EmbeddingsRequest)
+    /// Gemini's `:batchEmbedContents`.
+    case geminiEmbeddings(GeminiBatchEmbedRequest)
 
     public func encoded() -> [UInt8] {
         switch self {
         case .openAI(let r): return WireJSON.encode(r)
         case .anthropic(let r): return WireJSON.encode(r)
         case .gemini(let r): return WireJSON.encode(r)
+        case .openAIEmbeddings(let r): return WireJSON.encode(r)
+        case .geminiEmbeddings(let r): return WireJSON.encode(r)
         }
     }
 }

@@ -277,6 +277,38 @@ let repositoryRoot: String = {
         #expect(r.passed)
     }
 
+    /// A tenant with an embedding model: documents ingested through the Platform API are
+    /// embedded by the mock provider (Gemini's batchEmbedContents), billed to the tenant and
+    /// accounted like every call (the billing check holds).
+    @Test func documentsAreEmbeddedByTheTenantsProviderInTheLab() async throws {
+        let text = """
+        name: lab-embeddings
+        duration: 5m
+        tenants:
+          acme:
+            keys: [dk-acme]
+            providers: {openai: {key: sk-acme}, gemini: {key: gm-acme}}
+            models: {chat: openai/gpt-4o-mini, embed: gemini/gemini-embedding-001}
+            embeddings: embed
+        steps:
+          - {at: 0s, sign_in: {user: root, platform_roles: [platform-admin]}}
+          - {at: 1s, create_tenant: {as: root, id: acme}}
+          - {at: 2s, sign_in: {user: olga, tenant: acme, roles: [owner]}}
+          - {at: 1m, call: {as: olga, method: POST, path: /api/v1/tenants/acme/documents, expect: 202,
+                            body: {documents: [{name: a.md, content: "# Expenses\n\nClaims are filed within 30 days."}]}}}
+          - {at: 2m, call: {as: olga, method: POST, path: /api/v1/tenants/acme/rag/query, expect: 200,
+                            body: {question: "When are claims filed?", mode: dense}}}
+        expect:
+          - requests{tenant=acme,model=embed,status=200} == 2
+          - cost.micros{tenant=acme} > 0
+        """
+        let r = try await LabRunner(scenario: ScenarioLoader.load(path: writeTemp(text))).run()
+        for e in r.expectations where !e.passed { Issue.record("\(e.message)") }
+        for c in r.checks where !c.passed { Issue.record("\(c.name): \(c.details)") }
+        #expect(r.passed)
+        #expect(r.metrics.upstream.values.reduce(Int64(0)) { $0 + $1.billedMicros } > 0)
+    }
+
     /// MD5 of the text as a big integer, mod 9999, over 9998, × 100 (Flagsmith's hashing).
     static func flagsmithBucket(_ text: String) -> Double {
         var remainder = 0

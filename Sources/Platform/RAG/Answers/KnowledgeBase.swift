@@ -69,6 +69,20 @@ public struct KnowledgeBase: Sendable {
         guard !pieces.isEmpty else { throw DocumentError(id, "no text to index") }
         let vectors: [[Float]]
         do { vectors = try embed(pieces.map(\.indexText), false) } catch { throw DocumentError(id, "embedding failed: \(error)") }
+        return try prepared(document: id, hash: hash, chunks: pieces, vectors: vectors)
+    }
+
+    /// Parses and chunks a document, for embedding elsewhere (the tenant's provider).
+    ///
+    /// - Throws: ``DocumentError`` for a document that cannot be parsed or has no text.
+    public func chunks(document id: String, bytes: [UInt8], format: DocumentFormat) throws -> [DocumentChunk] {
+        let pieces = chunker.chunks(try parser.parse(bytes, name: id, format: format), document: id)
+        guard !pieces.isEmpty else { throw DocumentError(id, "no text to index") }
+        return pieces
+    }
+
+    /// Pairs chunks with vectors embedded elsewhere, checking that there is one each.
+    public func prepared(document id: String, hash: String, chunks pieces: [DocumentChunk], vectors: [[Float]]) throws -> Prepared {
         guard vectors.count == pieces.count else { throw DocumentError(id, "the embedder returned \(vectors.count) vectors for \(pieces.count) chunks") }
         return Prepared(document: id, hash: hash, chunks: pieces, vectors: vectors)
     }
