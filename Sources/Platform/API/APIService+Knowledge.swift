@@ -18,7 +18,7 @@ extension APIService {
                  "An ingestion job: its state, each document's outcome and error, counts and timings.",
                  resource: "documents", response: Schema.job) { s, c in try await s.showJob(c) },
         APIRoute("POST", "/api/v1/tenants/{tenant}/rag/query", "ragQuery",
-                 "Retrieve passages for {question, top_k, mode} and, where a model is configured, a grounded answer with citations.",
+                 "Retrieve passages for {question, top_k, mode, filter} and, where a model is configured, a grounded answer with citations.",
                  resource: "rag", request: Schema.ragQuery, response: Schema.object([:])) { s, c in try await s.ragQuery(c) },
     ]
 
@@ -126,9 +126,29 @@ extension APIService {
         return (answer, KnowledgeBase.citations(in: answer, passages: passages), passages)
     }
 
+    /// A query's `filter`: `{"document": "a.md"}` or `{"document": ["a.md", "b.md"]}`.
+    static func metadataFilter(_ value: JSONValue) throws -> MetadataFilter {
+        guard let fields = value.objectValue, !fields.isEmpty else {
+            throw APIProblem.invalid("\"filter\" is an object of metadata fields, like {\"document\": [\"expenses.md\"]}.")
+        }
+        var filters: [MetadataFilter] = []
+        for (field, wanted) in fields.sorted(by: { $0.key < $1.key }) {
+            guard field == "document" else { throw APIProblem.invalid("\"filter\" can name \"document\"; not \"\(field)\".") }
+            let names: [String]
+            if let one = wanted.stringValue { names = [one] } else if let many = wanted.arrayValue?.compactMap(\.stringValue),
+                                                                     many.count == wanted.arrayValue?.count, !many.isEmpty, many.count <= 1000 {
+                names = many
+            } else {
+                throw APIProblem.invalid("\"filter.\(field)\" is a name or a list of 1 to 1000 names.")
+            }
+            filters.append(.oneOf(field: field, values: Set(names)))
+        }
+        return filters.count == 1 ? filters[0] : .all(filters)
+    }
+
     func ragQuery(_ context: RouteContext) async throws -> APIResponse {
         let object = try bodyObject(context)
-        try checkFields(object, allowed: ["question", "top_k", "mode"])
+        try checkFields(object, allowed: ["question", "top_k", "mode", "filter"])
         guard let question = object["question"]?.stringValue, !question.isEmpty, question.count <= 4000 else {
             throw APIProblem.invalid("The body needs \"question\" (1–4000 characters).")
         }
@@ -138,8 +158,9 @@ extension APIService {
             guard let v = m.stringValue.flatMap(KnowledgeBase.Mode.init(rawValue:)) else { throw APIProblem.invalid("\"mode\" must be bm25, dense or hybrid.") }
             return v
         } ?? .hybrid
+        let filter = try object["filter"].map(Self.metadataFilter)
         let tenant = context.parameter("tenant")
-        let passages = try await knowledge.retrieve(tenant, store: try await store(context), question: question, k: k, mode: mode)
+        let passages = try await knowledge.retrieve(tenant, store: try await store(context), question: question, k: k, mode: mode, filter: filter)
         var out: [String: JSONValue] = [
             "question": .string(question),
             "passages": .array(passages.map { p in

@@ -134,16 +134,18 @@ public actor KnowledgeService {
     /// The top passages for a question.
     ///
     /// On PostgreSQL the dense half runs in the database (pgvector); BM25 and the fusion are
-    /// the same code either way, so both backends rank alike.
-    public func retrieve(_ tenant: String, store: any TenantStore, question: String, k: Int, mode: KnowledgeBase.Mode) async throws -> [KnowledgeBase.Passage] {
+    /// the same code either way, so both backends rank alike. A filtered search runs dense
+    /// in memory, exactly, on both (an HNSW scan filtered afterwards can come back short).
+    public func retrieve(_ tenant: String, store: any TenantStore, question: String, k: Int, mode: KnowledgeBase.Mode,
+                         filter: MetadataFilter? = nil) async throws -> [KnowledgeBase.Passage] {
         let base = try await base(tenant, store: store)
-        guard mode != .bm25 else { return try base.retrieve(question, k: k, mode: mode) }
+        guard mode != .bm25 else { return try base.retrieve(question, k: k, mode: mode, filter: filter) }
         guard let vector = try await vectors(tenant, [question], query: true).first else {
             throw DocumentError(question, "the embedder returned no vector for the question")
         }
         let depth = mode == .dense ? k : base.searcher.configuration.vectorDepth
-        guard let found = try await store.nearestChunks(to: vector, k: depth) else {
-            return try base.retrieve(question, k: k, mode: mode, questionVector: vector)
+        guard filter == nil, let found = try await store.nearestChunks(to: vector, k: depth) else {
+            return try base.retrieve(question, k: k, mode: mode, questionVector: vector, filter: filter)
         }
         let hits = found.enumerated().map { SearchHit(id: $1.id, score: $1.score, rank: $0 + 1) }
         return try base.retrieve(question, k: k, mode: mode, questionVector: vector, denseSearch: { _, _ in hits })

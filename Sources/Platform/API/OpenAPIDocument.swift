@@ -42,7 +42,8 @@ enum Schema {
                              "documents": strings, "outcomes": array(object([:])), "counts": object([:]), "attempts": ["type": "integer"],
                              "submitted_at": string, "started_at": nullableString, "finished_at": nullableString])
     static let ragQuery = object(["question": string, "top_k": ["type": "integer", "minimum": 1, "maximum": 50],
-                                  "mode": ["type": "string", "enum": ["bm25", "dense", "hybrid"]]], required: ["question"])
+                                  "mode": ["type": "string", "enum": ["bm25", "dense", "hybrid"]],
+                                  "filter": object(["document": ["oneOf": [string, strings]]])], required: ["question"])
     static let flagState = object(["enabled": ["type": "boolean"], "value": [:]], required: ["enabled"])
     static let putFlag = object(["enabled": ["type": "boolean"], "value": [:], "description": string,
                                  "variants": array(object(["value": [:], "weight": ["type": "number"]])),

@@ -378,6 +378,19 @@ import Testing
             let a = try #require(answer.json?.objectValue, "\(answer.text)")
             #expect(a["passages"]?.arrayValue?.first?.objectValue?["document"] == "oncall.txt")
             #expect(a["answer"]?.stringValue?.contains("15 minutes") == true && a["citations"]?.arrayValue?.first?.objectValue?["document"] == "oncall.txt")
+            // A metadata filter keeps retrieval to the named documents, in every mode.
+            for mode in ["bm25", "dense", "hybrid"] {
+                let filtered = await restarted.call("POST", "/api/v1/tenants/acme/rag/query", token: dev, body: """
+                    {"question": "How quickly are pages acknowledged and claims filed?", "top_k": 5, "mode": "\(mode)", "filter": {"document": ["expenses.md", "keys.html"]}}
+                    """)
+                let documents = filtered.json?.objectValue?["passages"]?.arrayValue?.compactMap { $0.objectValue?["document"]?.stringValue } ?? []
+                #expect(!documents.isEmpty && Set(documents).isSubset(of: ["expenses.md", "keys.html"]), "\(mode): \(filtered.text)")
+                let one = await restarted.call("POST", "/api/v1/tenants/acme/rag/query", token: dev,
+                                               body: #"{"question": "claims", "mode": "\#(mode)", "filter": {"document": "keys.html"}}"#)
+                #expect(one.json?.objectValue?["passages"]?.arrayValue?.allSatisfy { $0.objectValue?["document"] == "keys.html" } == true, "\(one.text)")
+            }
+            #expect(await api.call("POST", "/api/v1/tenants/acme/rag/query", token: dev, body: #"{"question": "x", "filter": {"lang": "en"}}"#).status == 422)
+            #expect(await api.call("POST", "/api/v1/tenants/acme/rag/query", token: dev, body: #"{"question": "x", "filter": {"document": []}}"#).status == 422)
             // Bad requests.
             #expect(await api.call("POST", "/api/v1/tenants/acme/documents", token: dev, body: #"{"documents": []}"#).status == 422)
             #expect(await api.call("POST", "/api/v1/tenants/acme/documents", token: dev, body: #"{"documents": [{"name": "x.bin", "content": "x"}]}"#).status == 422)

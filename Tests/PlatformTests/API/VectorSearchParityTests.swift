@@ -36,6 +36,11 @@ import Testing
                              "Who approves claims of 500 euros or more?"] {
                 for mode in [KnowledgeBase.Mode.dense, .hybrid] {
                     out.append(try await knowledge.retrieve("acme", store: store, question: question, k: 4, mode: mode).map(\.chunk.id))
+                    // Restricted to two documents: only their chunks, ranked alike on both backends.
+                    let filtered = try await knowledge.retrieve("acme", store: store, question: question, k: 4, mode: mode,
+                                                                filter: .oneOf(field: "document", values: ["security.html", "onboarding.txt"]))
+                    #expect(filtered.allSatisfy { $0.chunk.document != "expenses.md" })
+                    out.append(filtered.map(\.chunk.id))
                 }
             }
         }
@@ -75,7 +80,7 @@ import Testing
 
     @Test func bothBackendsReturnTheSameTopPassages() async throws {
         let sqlite = try await Self.ranking(.sqlite)
-        #expect(sqlite.count == 10 && sqlite.allSatisfy { $0.count == 4 })
+        #expect(sqlite.count == 20 && sqlite.allSatisfy { $0.count == 4 })
         guard let postgres = BackendKind.available.first(where: { if case .postgres = $0 { true } else { false } }) else { return }
         let pg = try await Self.ranking(postgres)
         #expect(pg == sqlite)

@@ -141,23 +141,26 @@ public struct KnowledgeBase: Sendable {
 
     /// The top `k` chunks for a question.
     ///
-    /// - Parameter denseSearch: Dense hits from elsewhere (pgvector) for a query vector and a
-    ///   depth, replacing the in-memory vector index; BM25 and fusion stay here.
+    /// - Parameters:
+    ///   - denseSearch: Dense hits from elsewhere (pgvector) for a query vector and a
+    ///     depth, replacing the in-memory vector index; BM25 and fusion stay here. It must
+    ///     apply `filter` itself.
+    ///   - filter: Only chunks whose metadata (`document`: the document's name) matches.
     public func retrieve(_ question: String, k: Int, mode: Mode = .hybrid, questionVector: [Float]? = nil,
-                         denseSearch: (([Float], Int) throws -> [SearchHit])? = nil) throws -> [Passage] {
+                         denseSearch: (([Float], Int) throws -> [SearchHit])? = nil, filter: MetadataFilter? = nil) throws -> [Passage] {
         func dense(_ v: [Float], _ depth: Int) throws -> [SearchHit] {
-            try denseSearch?(v, depth) ?? searcher.vectors.search(v, k: depth)
+            try denseSearch?(v, depth) ?? searcher.vectors.search(v, k: depth, filter: filter)
         }
         let ids: [(String, Double)]
         switch mode {
         case .bm25:
-            ids = searcher.keyword.search(question, k: k).map { ($0.id, $0.score) }
+            ids = searcher.keyword.search(question, k: k, filter: filter).map { ($0.id, $0.score) }
         case .dense:
             let v = try questionVector ?? embed([question], true)[0]
             ids = try dense(v, k).map { ($0.id, $0.score) }
         case .hybrid:
             let v = try questionVector ?? embed([question], true)[0]
-            let keywordHits = searcher.keyword.search(question, k: searcher.configuration.keywordDepth)
+            let keywordHits = searcher.keyword.search(question, k: searcher.configuration.keywordDepth, filter: filter)
             let vectorHits = try dense(v, searcher.configuration.vectorDepth)
             ids = searcher.fuse(keywordHits: keywordHits, vectorHits: vectorHits, k: k).map { ($0.id, $0.score) }
         }
