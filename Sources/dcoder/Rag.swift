@@ -92,18 +92,27 @@ extension RagCommand {
         @Option(help: "bm25, dense or hybrid.") var mode: String = "hybrid"
         @Option(parsing: .upToNextOption, help: "Embedding cassette folders.") var embeddings: [String] = []
         @Option(help: "The qrels split when --qrels is not given.") var split = "test"
+        @Option(help: "Hybrid fusion: rrf (reciprocal rank) or weighted (min-max normalised scores).") var fusion: String?
+        @Option(name: .customLong("rrf-k"), help: "RRF's constant (default 60).") var rrfK: Double?
+        @Option(help: "The weight of the BM25 list (default 1).") var bm25Weight: Double?
+        @Option(help: "The weight of the dense list (default 1).") var denseWeight: Double?
+        @Option(help: "Hits of each retriever that take part in fusion (default 100).") var depth: Int?
 
         func run() throws {
             guard let method: BEIRBenchmark.Method = ["bm25": .bm25, "dense": .dense, "hybrid": .hybrid][mode] else {
                 throw ValidationError("--mode must be bm25, dense or hybrid")
             }
+            let configuration: HybridSearcher.Configuration
+            do {
+                configuration = try HybridSearcher.configuration(method: fusion, k: rrfK, bm25Weight: bm25Weight, denseWeight: denseWeight, depth: depth)
+            } catch { throw ValidationError("\(error)") }
             let folder = URL(filePath: dataset, directoryHint: .isDirectory)
             do {
                 let data = try BEIRDataset(directory: folder, split: split, queriesFile: queries.map { URL(filePath: $0) },
                                            qrelsFile: qrels.map { URL(filePath: $0) })
                 let dirs = embeddings.isEmpty ? [folder.appending(path: "embeddings")] : embeddings.map { URL(filePath: $0, directoryHint: .isDirectory) }
                 let cassettes = try dirs.map { try EmbeddingCassette(directory: $0) }
-                var benchmark = BEIRBenchmark(dataset: data, cassette: cassettes[0])
+                var benchmark = BEIRBenchmark(dataset: data, cassette: cassettes[0], searcherConfiguration: configuration)
                 benchmark.moreCassettes = Array(cassettes.dropFirst())
                 let r = try benchmark.evaluate(method, with: try benchmark.buildSearcher())
                 print("\(method.rawValue) on \(dataset): \(r.queryCount) judged queries, \(data.documents.count) documents")

@@ -14,15 +14,17 @@ public struct RAGSpec: Sendable {
     public var overlapTokens: Int
     /// Dimensions of the mock embedder.
     public var dimensions: Int
+    /// How BM25 and dense hits are fused.
+    public var fusion = HybridSearcher.Configuration()
 }
 
 extension ScenarioLoader {
     static func parseRAG(_ node: YAMLNode, context: inout Context) throws -> RAGSpec {
-        let f = try node.fields(["tenant", "corpus", "questions", "top_k", "mode", "chunk_tokens", "overlap_tokens", "dimensions"])
+        let f = try node.fields(["tenant", "corpus", "questions", "top_k", "mode", "chunk_tokens", "overlap_tokens", "dimensions", "fusion"])
         let corpusNode = try f.required("corpus")
         var files: [(String, DocumentFormat)] = []
         for entry in corpusNode.isSequence ? try corpusNode.list() : [corpusNode] {
-            let path = (context.baseDirectory as NSString).appendingPathComponent(try entry.nonEmptyString())
+            let path = resolve(try entry.nonEmptyString(), context)
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw entry.error("no file or folder '\(path)'") }
             let paths = isDir.boolValue
@@ -36,7 +38,7 @@ extension ScenarioLoader {
         }
         guard !files.isEmpty else { throw corpusNode.error("the corpus has no .md, .html, .pdf or .txt file") }
         let qNode = try f.required("questions")
-        let qPath = (context.baseDirectory as NSString).appendingPathComponent(try qNode.nonEmptyString())
+        let qPath = resolve(try qNode.nonEmptyString(), context)
         let text = try readText(qPath, from: qNode)
         context.hasher.update(data: Array(text.utf8))
         let root = try YAMLNode.parse(text, file: qPath)
@@ -56,18 +58,34 @@ extension ScenarioLoader {
             guard let v = KnowledgeBase.Mode(rawValue: try m.string()) else { throw m.error("expected bm25, dense or hybrid") }
             mode = v
         }
-        return RAGSpec(tenant: try f.required("tenant").nonEmptyString(), files: files, questions: questions,
-                       topK: try f["top_k"]?.int(min: 1, max: 50) ?? 4, mode: mode,
-                       chunkTokens: try f["chunk_tokens"]?.int(min: 16, max: 4096) ?? 120,
-                       overlapTokens: try f["overlap_tokens"]?.int(min: 0, max: 512) ?? 20,
-                       dimensions: try f["dimensions"]?.int(min: 16, max: 4096) ?? 256)
+        var spec = RAGSpec(tenant: try f.required("tenant").nonEmptyString(), files: files, questions: questions,
+                           topK: try f["top_k"]?.int(min: 1, max: 50) ?? 4, mode: mode,
+                           chunkTokens: try f["chunk_tokens"]?.int(min: 16, max: 4096) ?? 120,
+                           overlapTokens: try f["overlap_tokens"]?.int(min: 0, max: 512) ?? 20,
+                           dimensions: try f["dimensions"]?.int(min: 16, max: 4096) ?? 256)
+        if let fusion = f["fusion"] { spec.fusion = try parseFusion(fusion) }
+        return spec
+    }
+
+    /// `fusion: {method: rrf|weighted, k: 60, weights: {bm25: 1, dense: 1}, depth: 100}`.
+    static func parseFusion(_ node: YAMLNode) throws -> HybridSearcher.Configuration {
+        let f = try node.fields(["method", "k", "weights", "depth"])
+        let w = try f["weights"]?.fields(["bm25", "dense"])
+        do {
+            return try HybridSearcher.configuration(method: try f["method"]?.string(), k: try f["k"]?.double(),
+                                                    bm25Weight: try w?["bm25"]?.double(), denseWeight: try w?["dense"]?.double(),
+                                                    depth: try f["depth"]?.int(min: 1, max: 1000))
+        } catch let e as HybridSearcher.ConfigurationError {
+            throw node.error("\(e)")
+        }
     }
 
     /// Ingests the spec's corpus and answers its questions (the Lab's reader, mock embedder).
     public static func runRAG(_ spec: RAGSpec) throws -> RAGResults {
         let dims = spec.dimensions
         var knowledge = KnowledgeBase(dimension: dims, parser: DocumentParser(pdf: PopplerPDFExtractor()),
-                                      chunker: Chunker(maxTokens: spec.chunkTokens, overlapTokens: spec.overlapTokens)) { texts, _ in
+                                      chunker: Chunker(maxTokens: spec.chunkTokens, overlapTokens: spec.overlapTokens),
+                                      configuration: spec.fusion) { texts, _ in
             texts.map { HashingEmbedder.embed($0, dimensions: dims) }
         }
         var results = RAGResults()

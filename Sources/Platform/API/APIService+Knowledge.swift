@@ -146,9 +146,37 @@ extension APIService {
         return filters.count == 1 ? filters[0] : .all(filters)
     }
 
+    /// A query's `fusion`: `{"method": "rrf"|"weighted", "k": 60, "weights": {"bm25": 1, "dense": 1}, "depth": 100}`.
+    static func fusion(_ value: JSONValue) throws -> HybridSearcher.Configuration {
+        guard let f = value.objectValue else { throw APIProblem.invalid("\"fusion\" is an object: {method, k, weights: {bm25, dense}, depth}.") }
+        if let extra = f.keys.sorted().first(where: { !["method", "k", "weights", "depth"].contains($0) }) {
+            throw APIProblem.invalid("\"fusion\" has no field \"\(extra)\" (method, k, weights, depth).")
+        }
+        let weights = f["weights"]?.objectValue ?? [:]
+        if let extra = weights.keys.sorted().first(where: { $0 != "bm25" && $0 != "dense" }) {
+            throw APIProblem.invalid("\"fusion.weights\" has no field \"\(extra)\" (bm25, dense).")
+        }
+        func number(_ v: JSONValue?, _ name: String) throws -> Double? {
+            guard let v else { return nil }
+            guard case .number(let n) = v else { throw APIProblem.invalid("\"\(name)\" must be a number.") }
+            return n
+        }
+        do {
+            return try HybridSearcher.configuration(
+                method: try f["method"].map { m in guard let s = m.stringValue else { throw APIProblem.invalid("\"fusion.method\" must be a string.") }; return s },
+                k: try number(f["k"], "fusion.k"), bm25Weight: try number(weights["bm25"], "fusion.weights.bm25"),
+                denseWeight: try number(weights["dense"], "fusion.weights.dense"), depth: try number(f["depth"], "fusion.depth").map { d in
+                    guard d == d.rounded(), abs(d) < 1e9 else { throw APIProblem.invalid("\"fusion.depth\" must be a whole number.") }
+                    return Int(d)
+                })
+        } catch let e as HybridSearcher.ConfigurationError {
+            throw APIProblem.invalid("\(e)")
+        }
+    }
+
     func ragQuery(_ context: RouteContext) async throws -> APIResponse {
         let object = try bodyObject(context)
-        try checkFields(object, allowed: ["question", "top_k", "mode", "filter"])
+        try checkFields(object, allowed: ["question", "top_k", "mode", "filter", "fusion"])
         guard let question = object["question"]?.stringValue, !question.isEmpty, question.count <= 4000 else {
             throw APIProblem.invalid("The body needs \"question\" (1–4000 characters).")
         }
@@ -159,8 +187,10 @@ extension APIService {
             return v
         } ?? .hybrid
         let filter = try object["filter"].map(Self.metadataFilter)
+        let fusion = try object["fusion"].map(Self.fusion)
         let tenant = context.parameter("tenant")
-        let passages = try await knowledge.retrieve(tenant, store: try await store(context), question: question, k: k, mode: mode, filter: filter)
+        let passages = try await knowledge.retrieve(tenant, store: try await store(context), question: question, k: k, mode: mode,
+                                                    filter: filter, fusion: fusion)
         var out: [String: JSONValue] = [
             "question": .string(question),
             "passages": .array(passages.map { p in

@@ -137,17 +137,17 @@ public actor KnowledgeService {
     /// the same code either way, so both backends rank alike. A filtered search runs dense
     /// in memory, exactly, on both (an HNSW scan filtered afterwards can come back short).
     public func retrieve(_ tenant: String, store: any TenantStore, question: String, k: Int, mode: KnowledgeBase.Mode,
-                         filter: MetadataFilter? = nil) async throws -> [KnowledgeBase.Passage] {
+                         filter: MetadataFilter? = nil, fusion: HybridSearcher.Configuration? = nil) async throws -> [KnowledgeBase.Passage] {
         let base = try await base(tenant, store: store)
         guard mode != .bm25 else { return try base.retrieve(question, k: k, mode: mode, filter: filter) }
         guard let vector = try await vectors(tenant, [question], query: true).first else {
             throw DocumentError(question, "the embedder returned no vector for the question")
         }
-        let depth = mode == .dense ? k : base.searcher.configuration.vectorDepth
+        let depth = mode == .dense ? k : (fusion ?? base.searcher.configuration).vectorDepth
         guard filter == nil, let found = try await store.nearestChunks(to: vector, k: depth) else {
-            return try base.retrieve(question, k: k, mode: mode, questionVector: vector, filter: filter)
+            return try base.retrieve(question, k: k, mode: mode, questionVector: vector, filter: filter, fusion: fusion)
         }
         let hits = found.enumerated().map { SearchHit(id: $1.id, score: $1.score, rank: $0 + 1) }
-        return try base.retrieve(question, k: k, mode: mode, questionVector: vector, denseSearch: { _, _ in hits })
+        return try base.retrieve(question, k: k, mode: mode, questionVector: vector, denseSearch: { _, _ in hits }, fusion: fusion)
     }
 }

@@ -84,4 +84,27 @@ expect:
         #expect(s.traffic[0].prompts.map(\.id) == ["q1"])
         #expect(s.traffic[0].prompts[0].messages.last?.text == "Context:\n[1] Because.\n\nQuestion: Why?")
     }
+
+    /// A RAG section's fusion settings: read, and refused with their line and the setting's name.
+    @Test func ragFusionSettings() throws {
+        func scenario(_ fusion: String) -> String {
+            """
+            name: x
+            duration: 1m
+            rag:
+              tenant: acme
+              corpus: \(repositoryRoot)/Corpora/handbook
+              questions: \(repositoryRoot)/Corpora/handbook/questions.yaml
+              fusion: \(fusion)
+            """
+        }
+        let spec = try #require(try ScenarioLoader.load(path: writeTemp(scenario("{method: weighted, weights: {dense: 0.5}, depth: 30}"))).rag)
+        #expect(spec.fusion.fusion.method == .minMaxWeightedSum && spec.fusion.vectorWeight == 0.5 && spec.fusion.keywordWeight == 1 && spec.fusion.vectorDepth == 30)
+        do {
+            _ = try ScenarioLoader.load(path: writeTemp(scenario("{method: borda}")))
+            Issue.record("expected an error")
+        } catch let e as ScenarioError {
+            #expect(e.line == 7 && e.message.contains("fusion method: expected rrf or weighted"), "\(e)")
+        }
+    }
 }

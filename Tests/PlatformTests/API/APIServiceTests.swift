@@ -390,6 +390,19 @@ import Testing
                 #expect(one.json?.objectValue?["passages"]?.arrayValue?.allSatisfy { $0.objectValue?["document"] == "keys.html" } == true, "\(one.text)")
             }
             #expect(await api.call("POST", "/api/v1/tenants/acme/rag/query", token: dev, body: #"{"question": "x", "filter": {"lang": "en"}}"#).status == 422)
+            // Fusion per query: hybrid with the dense list weighted 0 ranks as BM25 does.
+            let question = "How quickly are pages acknowledged and claims filed?"
+            func ranking(_ extra: String) async -> [String] {
+                await restarted.call("POST", "/api/v1/tenants/acme/rag/query", token: dev, body: #"{"question": "\#(question)", "top_k": 3\#(extra)}"#)
+                    .json?.objectValue?["passages"]?.arrayValue?.compactMap { $0.objectValue?["chunk"]?.stringValue } ?? []
+            }
+            let bm25 = await ranking(#", "mode": "bm25""#)
+            let bm25Only = await ranking(#", "fusion": {"weights": {"bm25": 1, "dense": 0}}"#)
+            #expect(!bm25.isEmpty && bm25Only == bm25, "\(bm25Only) \(bm25)")
+            let weighted = await ranking(#", "fusion": {"method": "weighted", "depth": 20}"#)
+            #expect(!weighted.isEmpty)
+            let badFusion = await api.call("POST", "/api/v1/tenants/acme/rag/query", token: dev, body: #"{"question": "x", "fusion": {"method": "weighted", "k": 5}}"#)
+            #expect(badFusion.status == 422 && badFusion.text.contains("applies to rrf only"), "\(badFusion.text)")
             #expect(await api.call("POST", "/api/v1/tenants/acme/rag/query", token: dev, body: #"{"question": "x", "filter": {"document": []}}"#).status == 422)
             // Bad requests.
             #expect(await api.call("POST", "/api/v1/tenants/acme/documents", token: dev, body: #"{"documents": []}"#).status == 422)

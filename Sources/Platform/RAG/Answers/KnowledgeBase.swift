@@ -146,8 +146,12 @@ public struct KnowledgeBase: Sendable {
     ///     depth, replacing the in-memory vector index; BM25 and fusion stay here. It must
     ///     apply `filter` itself.
     ///   - filter: Only chunks whose metadata (`document`: the document's name) matches.
+    ///   - fusion: Fusion settings for this query instead of the knowledge base's.
     public func retrieve(_ question: String, k: Int, mode: Mode = .hybrid, questionVector: [Float]? = nil,
-                         denseSearch: (([Float], Int) throws -> [SearchHit])? = nil, filter: MetadataFilter? = nil) throws -> [Passage] {
+                         denseSearch: (([Float], Int) throws -> [SearchHit])? = nil, filter: MetadataFilter? = nil,
+                         fusion: HybridSearcher.Configuration? = nil) throws -> [Passage] {
+        var searcher = self.searcher  // shares the indexes; only the configuration may change
+        if let fusion { searcher.configuration = fusion }
         func dense(_ v: [Float], _ depth: Int) throws -> [SearchHit] {
             try denseSearch?(v, depth) ?? searcher.vectors.search(v, k: depth, filter: filter)
         }

@@ -29,7 +29,7 @@ public struct Fusion: Sendable, Hashable {
         self.depth = depth
     }
 
-    /// Fuses ranked lists and returns the best `k` results.
+    /// Fuses ranked lists and returns the best `k` results. Lists weighted 0 are left out.
     ///
     /// An id missing from a list gets nothing from that list. Fused hits are ordered by fused
     /// score descending, then id ascending.
@@ -43,7 +43,8 @@ public struct Fusion: Sendable, Hashable {
         var order: [String] = []  // ids in first-seen order, so nothing depends on hashing
         var contributionsByID: [String: [FusionContribution]] = [:]
 
-        for list in lists {
+        // A list weighted 0 takes no part: its hits would only trail the others at score 0.
+        for list in lists where list.weight != 0 {
             let limit = max(0, list.depth ?? depth ?? list.hits.count)
             var seen: Set<String> = []
             var kept: [SearchHit] = []

@@ -35,6 +35,46 @@ public struct HybridSearcher: Sendable {
         }
     }
 
+    /// A configuration from the settings users write (scenario `rag.fusion`, the API's
+    /// `fusion`, `eval-retrieval`'s options); unset ones keep their defaults.
+    ///
+    /// - Parameters:
+    ///   - method: `rrf` (reciprocal rank fusion) or `weighted` (weighted sum of min-max
+    ///     normalised scores).
+    ///   - k: RRF's constant (1 to 1,000); only with `rrf`.
+    ///   - depth: hits of each retriever that take part (1 to 1,000).
+    /// - Throws: ``ConfigurationError`` naming the setting and what it accepts.
+    public static func configuration(method: String?, k: Double?, bm25Weight: Double?, denseWeight: Double?,
+                                     depth: Int?) throws -> Configuration {
+        var c = Configuration()
+        switch method {
+        case nil, "rrf": c.fusion.method = .reciprocalRank(k: k ?? 60)
+        case "weighted":
+            guard k == nil else { throw ConfigurationError(setting: "k", message: "applies to rrf only") }
+            c.fusion.method = .minMaxWeightedSum
+        case let other?: throw ConfigurationError(setting: "method", message: "expected rrf or weighted, got '\(other)'")
+        }
+        if let k, !(1...1000).contains(k) { throw ConfigurationError(setting: "k", message: "must be 1 to 1000") }
+        for (name, w) in [("bm25 weight", bm25Weight), ("dense weight", denseWeight)] {
+            if let w, !(w >= 0 && w <= 1000) { throw ConfigurationError(setting: name, message: "must be 0 to 1000") }
+        }
+        c.keywordWeight = bm25Weight ?? 1
+        c.vectorWeight = denseWeight ?? 1
+        guard c.keywordWeight + c.vectorWeight > 0 else { throw ConfigurationError(setting: "weights", message: "cannot both be 0") }
+        if let depth {
+            guard (1...1000).contains(depth) else { throw ConfigurationError(setting: "depth", message: "must be 1 to 1000") }
+            c.keywordDepth = depth; c.vectorDepth = depth
+        }
+        return c
+    }
+
+    /// A fusion setting out of range.
+    public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+        public var setting: String
+        public var message: String
+        public var description: String { "fusion \(setting): \(message)" }
+    }
+
     /// The retriever name of the keyword list in ``FusedHit/contributions``.
     public static let keywordRetriever = "bm25"
     /// The retriever name of the vector list in ``FusedHit/contributions``.

@@ -47,6 +47,31 @@ import Testing
     }
 
     /// Min-max: each list is mapped to 0...1, then weighted scores are summed.
+    /// The settings users write: defaults, each setting, and out-of-range values refused by name.
+    @Test func configurationFromUserSettings() throws {
+        #expect(try HybridSearcher.configuration(method: nil, k: nil, bm25Weight: nil, denseWeight: nil, depth: nil) == HybridSearcher.Configuration())
+        let c = try HybridSearcher.configuration(method: "rrf", k: 10, bm25Weight: 2, denseWeight: 0.5, depth: 50)
+        #expect(c.fusion.method == .reciprocalRank(k: 10) && c.keywordWeight == 2 && c.vectorWeight == 0.5 && c.keywordDepth == 50 && c.vectorDepth == 50)
+        #expect(try HybridSearcher.configuration(method: "weighted", k: nil, bm25Weight: nil, denseWeight: 0, depth: nil).fusion.method == .minMaxWeightedSum)
+        for (method, k, bm25, dense, depth, setting) in [
+            ("borda", nil, nil, nil, nil, "method"), ("weighted", 60.0, nil, nil, nil, "k"), ("rrf", 0.0, nil, nil, nil, "k"),
+            ("rrf", nil, -1.0, nil, nil, "bm25 weight"), ("rrf", nil, 0.0, 0.0, nil, "weights"), ("rrf", nil, nil, nil, 0, "depth"),
+        ] as [(String, Double?, Double?, Double?, Int?, String)] {
+            #expect(throws: HybridSearcher.ConfigurationError.self) {
+                try HybridSearcher.configuration(method: method, k: k, bm25Weight: bm25, denseWeight: dense, depth: depth)
+            }
+            do { _ = try HybridSearcher.configuration(method: method, k: k, bm25Weight: bm25, denseWeight: dense, depth: depth) } catch let e as HybridSearcher.ConfigurationError {
+                #expect(e.setting == setting, "\(e)")
+            }
+        }
+    }
+
+    @Test func aListWeightedZeroTakesNoPart() {
+        var silent = dense
+        silent.weight = 0
+        #expect(Fusion().fuse([keyword, silent], k: 10).map(\.id) == ["x", "y", "z"])
+    }
+
     @Test func minMaxWeightedSum() {
         let fused = Fusion(method: .minMaxWeightedSum).fuse([keyword, dense], k: 10)
         // keyword: x 1, y 0.5, z 0; dense: y 1, w 0. Sums: y 1.5, x 1, w 0, z 0 (tie → id order).
