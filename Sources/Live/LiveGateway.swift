@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Flags
 import Foundation
 import HTTPTypes
@@ -265,26 +266,41 @@ public final class LiveGateway: Sendable {
     /// left; past that it drops the body, which cancels the upstream call, and the call is
     /// charged an estimate (``StreamRelay/finish(now:timeToFirstByte:cut:clientClosed:)``).
     private func relay(_ context: GatewayCore.CallContext, _ answer: ProviderHTTPTransport.Answer, timeout: Nanoseconds, limit: Limit) -> Response {
+        // The call is settled (limits released, usage recorded) exactly once: by the body
+        // writer, or — if the client left before the answer's head could be written, so the
+        // writer never runs — by a watchdog an upstream timeout later.
+        let settled = NIOLockedValueBox(false)
+        let claim: @Sendable () -> Bool = { settled.withLockedValue { done in defer { done = true }; return !done } }
+        let watchdog = Task { [self] in
+            try? await Task.sleep(for: .nanoseconds(timeout.value))
+            guard !Task.isCancelled, claim() else { return }
+            var relay = StreamRelay(context: context, created: clock.now().unixSeconds)
+            let end = relay.finish(now: clock.now(), timeToFirstByte: answer.timeToHead, cut: "the client left before the answer began",
+                                   clientClosed: true)
+            await release(limit, end.outcome.usage)
+            await record(end.outcome.usage, alerts: end.outcome.alerts)
+        }
         let body = ResponseBody { [self] writer in
+            watchdog.cancel()
+            guard claim() else { return }
             var relay = StreamRelay(context: context, created: clock.now().unixSeconds)
             var cut: String?
-            var clientLeft: Instant?
+            var clientGone = false
+            var iterator = answer.body.makeAsyncIterator()
             do {
-                for try await buffer in answer.body {
+                while let buffer = try await iterator.next() {
                     let chunks = relay.feed(bytes: buffer.readableBytesView)
-                    if let left = clientLeft {
-                        if clock.now() - left > timeout { cut = "the client disconnected and the provider did not finish within \(timeout)"; break }
-                        continue
-                    }
                     guard !chunks.isEmpty else { continue }
                     var text = ""
                     for c in chunks { text += Self.sse(c) }
-                    do { try await writer.write(ByteBuffer(string: text)) } catch { clientLeft = clock.now() }
+                    do { try await writer.write(ByteBuffer(string: text)) } catch { clientGone = true; break }
                 }
             } catch {
                 cut = "\(TransportFailure(reading: error, timeout: timeout))"
             }
-            let clientGone = clientLeft != nil
+            if clientGone {
+                (relay, cut) = await Self.drain(relay, SendableIterator(iterator), timeout: timeout)
+            }
             let end = relay.finish(now: clock.now(), timeToFirstByte: answer.timeToHead, cut: cut, clientClosed: clientGone)
             await release(limit, end.outcome.usage)
             // Journaled before the client sees the end of the stream.
@@ -306,6 +322,41 @@ public final class LiveGateway: Sendable {
         headers[Self.requestIDHeader] = context.requestID
         Self.add(limit.headers, to: &headers)
         return Response(status: .ok, headers: headers, body: body)
+    }
+
+    /// The provider's body iterator, handed to the drain task (used by one task at a time).
+    struct SendableIterator: @unchecked Sendable {
+        var value: HTTPClientResponse.Body.AsyncIterator
+        init(_ value: HTTPClientResponse.Body.AsyncIterator) { self.value = value }
+    }
+
+    /// Reads the rest of a stream whose client left, for at most `timeout` — however the
+    /// provider behaves (silent, trickling): the relay with what came, and why it was cut
+    /// short, if it was. Past the limit the read is cancelled, and the body dropped with
+    /// it, which cancels the upstream call.
+    static func drain(_ relay: StreamRelay, _ iterator: SendableIterator, timeout: Nanoseconds) async -> (StreamRelay, String?) {
+        let late = "the client disconnected and the provider did not finish within \(timeout)"
+        return await withTaskGroup(of: (StreamRelay, String?)?.self) { group in
+            group.addTask {
+                var relay = relay, it = iterator.value
+                do {
+                    while let buffer = try await it.next() { _ = relay.feed(bytes: buffer.readableBytesView) }
+                    return (relay, nil)
+                } catch {
+                    return (relay, Task.isCancelled ? late : "\(TransportFailure(reading: error, timeout: timeout))")
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: .nanoseconds(timeout.value))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            if let first { return first }
+            // Out of time: what the cancelled read had relayed, cut.
+            for await result in group { if let (partial, _) = result { return (partial, late) } }
+            return (relay, late)
+        }
     }
 
     /// Counts a finished call, raises its alerts, logs it, and — with a ledger — journals it

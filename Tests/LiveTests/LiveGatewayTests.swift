@@ -54,6 +54,28 @@ final class FaultyUpstream: Sendable {
                 try await writer.finish(nil)
             })
         }
+        router.post("/stall/chat/completions") { _, _ in
+            // A few events, a pause (the client leaves), two more (the gateway's write fails),
+            // then silence for 6 s: a provider that neither streams nor ends.
+            Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody { writer in
+                for i in 0..<7 {
+                    let chunk = #"{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"w\#(i) "},"finish_reason":null}]}"#
+                    try await writer.write(ByteBuffer(string: "data: \(chunk)\n\n"))
+                    if i == 4 { try await Task.sleep(for: .milliseconds(300)) }
+                }
+                try await Task.sleep(for: .seconds(6))
+                try await writer.finish(nil)
+            })
+        }
+        router.post("/slowhead/chat/completions") { _, _ in
+            // The stream's head comes after 300 ms, when the impatient client has gone.
+            try await Task.sleep(for: .milliseconds(300))
+            return Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody { writer in
+                let chunk = #"{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":null}]}"#
+                try await writer.write(ByteBuffer(string: "data: \(chunk)\n\ndata: [DONE]\n\n"))
+                try await writer.finish(nil)
+            })
+        }
         router.post("/shortdrip/chat/completions") { _, _ in
             // 30 events over ~300 ms, then OpenAI's usage chunk: ends within the drain limit.
             Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody { writer in
@@ -120,7 +142,7 @@ final class FaultyUpstream: Sendable {
             keys: [dk-rogue]
             providers: {openai: {key: sk-rogue, endpoint: "http://127.0.0.1:\(offList)/v1"}}
             models: {gpt-4o-mini: openai/gpt-4o-mini}
-        \(faultyTenant("garbage", "\(f)/garbage"))\(faultyTenant("silent", "\(f)/silent"))\(faultyTenant("drip", "\(f)/drip"))\(faultyTenant("reset", "\(f)/reset"))\(faultyTenant("slowok", "\(f)/slowok"))\(faultyTenant("shortdrip", "\(f)/shortdrip"))\(faultyTenant("down", "http://127.0.0.1:1/v1"))
+        \(faultyTenant("garbage", "\(f)/garbage"))\(faultyTenant("silent", "\(f)/silent"))\(faultyTenant("drip", "\(f)/drip"))\(faultyTenant("reset", "\(f)/reset"))\(faultyTenant("slowok", "\(f)/slowok"))\(faultyTenant("shortdrip", "\(f)/shortdrip"))\(faultyTenant("stall", "\(f)/stall"))\(faultyTenant("slowhead", "\(f)/slowhead"))\(faultyTenant("down", "http://127.0.0.1:1/v1"))
         """
     }
 
@@ -327,6 +349,29 @@ let price = try #require(try PricingTable.bundled().price(provider: .openai, mod
             let long = try await Self.recorded(live, "drip")
             // Estimated: the prompt, and at least the few events read before the client left.
             #expect(long.calls == 1 && long.errors == 1 && long.completionTokens >= 3 && long.costMicros > 0, "\(long)")
+
+            // A provider that goes silent after the client left is given up on at the drain
+            // limit (1 s), not when it speaks again (6 s).
+            try await Self.leaveMidStream(gateway, key: "dk-stall")
+            let stalled = try await Self.recorded(live, "stall")
+            #expect(stalled.calls == 1 && stalled.errors == 1 && stalled.completionTokens >= 1, "\(stalled)")
+        }
+    }
+
+    /// A client that leaves before the stream's head is written: the body writer never
+    /// runs, and the call is still released and recorded (a 499, charged an estimate).
+    @Test func aClientGoneBeforeTheStreamBeginsIsStillAccounted() async throws {
+        try await Self.withGateway { gateway, _, _, live in
+            var request = HTTPClientRequest(url: gateway.base + "/v1/chat/completions")
+            request.method = .POST
+            request.headers.add(name: "authorization", value: "Bearer dk-slowhead")
+            request.body = .bytes(ByteBuffer(string: TestClient.chat("m", "hi", stream: true)))
+            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+            // Gives up long before the provider's head arrives: the connection closes.
+            _ = try? await client.execute(request, timeout: .milliseconds(100))
+            try await client.shutdown()
+            let totals = try await Self.recorded(live, "slowhead")
+            #expect(totals.calls == 1 && totals.errors == 1 && totals.promptTokens > 0, "\(totals)")
         }
     }
 }

@@ -626,8 +626,10 @@ public final class LabRunner {
         }
         // Each replica's counters go back to the ledger's rows it wrote; each replica's
         // budget spend to the tenant's whole month-to-date spend.
+        // Alerts in the live server's order: drift first, then budget thresholds, by tenant.
+        for d in before where !d.isZero { metrics.raise(UsageReconciliation.alert(d, at: now)) }
         gatewayCounters = ledgerByReplica
-        for (tenant, totals) in ledgerTotals {
+        for (tenant, totals) in ledgerTotals.sorted(by: { $0.key < $1.key }) {
             for r in budgets.indices {
                 budgets[r].restore(tenant: tenant, spentMicros: totals.costMicros, at: now, budget: core.tenants[tenant]?.budget,
                                    alertNewlyCrossed: !startingUp).forEach(metrics.raise)
@@ -635,7 +637,6 @@ public final class LabRunner {
         }
         startingUp = false
         let after = UsageReconciliation.drift(gateway: gatewayTotals, ledger: ledgerTotals)
-        for d in before where !d.isZero { metrics.raise(UsageReconciliation.alert(d, at: now)) }
         for (b, a) in zip(before, after) {
             metrics.reconciliations.append(.init(at: now, tenant: b.tenant, before: b, after: a, replayed: replayed[b.tenant] ?? 0))
         }

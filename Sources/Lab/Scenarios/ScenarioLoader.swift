@@ -332,7 +332,9 @@ public enum ScenarioLoader {
         if let b = f["budget"] {
             let bf = try b.fields(["monthly_usd", "thresholds"])
             let usd = try bf.required("monthly_usd").double()
-            guard usd > 0, usd < 1e12 else { throw try bf.required("monthly_usd").error("expected a positive amount of dollars") }
+            guard usd > 0, usd <= Budget.maximumUSD else {
+                throw try bf.required("monthly_usd").error("expected a positive amount of dollars, at most 1,000,000,000")
+            }
             var thresholds = [50, 80, 100]
             if let t = bf["thresholds"] { thresholds = try t.list().map { try $0.int(min: 1, max: 1000) } }
             budget = Budget(monthlyMicros: Int64((usd * 1_000_000).rounded()), thresholds: thresholds)

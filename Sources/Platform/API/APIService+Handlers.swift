@@ -298,10 +298,8 @@ extension APIService {
         }
         let object = try bodyObject(context)
         try checkFields(object, allowed: ["limit"])
-        guard let limit = object["limit"], let number = limit.numberValue, number >= 0, number < 1e15,
-              name == "monthly_budget_usd" || limit.integerValue != nil else {
-            throw APIProblem.invalid("The body is {\"limit\": N} with N a whole number ≥ 0 (dollars for monthly_budget_usd).")
-        }
+        guard let limit = object["limit"] else { throw APIProblem.invalid("The body is {\"limit\": N}.") }
+        if let problem = ConfigurationModel.quotaProblem(name, limit) { throw APIProblem.invalid(problem) }
         let store = try await store(context)
         let old = try await store.quota(name).map(Self.json)
         try await store.setQuota(name, to: try Self.jsonText(limit), now: clock())
@@ -369,7 +367,12 @@ extension APIService {
     func putPlatformSetting(_ context: RouteContext) async throws -> APIResponse {
         let section = try self.section(context, allowed: ConfigurationModel.sections)
         let value = JSONValue.object(try bodyObject(context))
-        if section == "quotas" { try checkFields(value.objectValue ?? [:], allowed: ConfigurationModel.quotaNames) }
+        if section == "quotas", let quotas = value.objectValue {
+            try checkFields(quotas, allowed: ConfigurationModel.quotaNames)
+            for (name, v) in quotas.sorted(by: { $0.key < $1.key }) {
+                if let problem = ConfigurationModel.quotaProblem(name, v) { throw APIProblem.invalid(problem) }
+            }
+        }
         try await platform.setSetting(section, to: try Self.jsonText(value), actor: actor(context), now: clock())
         return .json(200, ConfigurationModel.redacted(value))
     }

@@ -1,5 +1,9 @@
 /// A tenant's monthly spend budget: soft only in R1 (alerts, never blocking).
 public struct Budget: Hashable, Sendable {
+    /// The largest monthly budget, a billion dollars: `monthlyMicros × threshold` stays far
+    /// below `Int64.max` for thresholds up to 1000 %.
+    public static let maximumUSD = 1_000_000_000.0
+
     /// The budget per calendar month (UTC), in micro-dollars.
     public var monthlyMicros: Int64
     /// Percentages of the budget that raise an alert when spend crosses them.
@@ -17,7 +21,8 @@ extension Budget {
     public static func overridden(_ base: Budget?, by quotas: [String: Double]) -> Budget? {
         guard let usd = quotas["monthly_budget_usd"] else { return base }
         guard usd > 0 else { return nil }
-        return Budget(monthlyMicros: Int64((usd * 1_000_000).rounded()), thresholds: base?.thresholds ?? [50, 80, 100])
+        // Capped as the API caps it, so that stored values from before the cap cannot trap.
+        return Budget(monthlyMicros: Int64((min(usd, Budget.maximumUSD) * 1_000_000).rounded()), thresholds: base?.thresholds ?? [50, 80, 100])
     }
 }
 

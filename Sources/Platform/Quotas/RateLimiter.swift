@@ -21,7 +21,8 @@ public struct RateLimits: Hashable, Sendable {
     /// there (`requests_per_minute`, …) replaces the limit; the others stay.
     public func overridden(by quotas: [String: Double]) -> RateLimits {
         var l = self
-        func int(_ name: String) -> Int?? { quotas[name].map { $0 >= 1 ? Int($0) : nil } }
+        // Capped at a billion, as the API caps them, so a stored value cannot trap here.
+        func int(_ name: String) -> Int?? { quotas[name].map { $0 >= 1 && $0.isFinite ? Int(min($0, 1_000_000_000)) : nil } }
         if let v = int("requests_per_second") { l.requestsPerSecond = v }
         if let v = int("requests_per_minute") { l.requestsPerMinute = v }
         if let v = int("requests_per_hour") { l.requestsPerHour = v }

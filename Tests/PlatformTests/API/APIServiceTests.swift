@@ -134,6 +134,9 @@ import Testing
             #expect(await api.call("PUT", "/api/v1/platform/settings/quotas", token: root,
                                    body: #"{"requests_per_minute": 600, "tokens_per_minute": 100000}"#).status == 200)
             #expect(await api.call("PUT", "/api/v1/platform/settings/quotas", token: root, body: #"{"bogus": 1}"#).status == 422)
+            // Values the gateway's integer arithmetic could not take are refused.
+            #expect(await api.call("PUT", "/api/v1/platform/settings/quotas", token: root, body: #"{"requests_per_minute": 1e300}"#).status == 422)
+            #expect(await api.call("PUT", "/api/v1/platform/settings/quotas", token: root, body: #"{"concurrent": 2.5}"#).status == 422)
             #expect(await api.call("PUT", "/api/v1/platform/settings/features", token: root,
                                    body: #"{"prompt_compression": false, "semantic_cache": {"enabled": true, "threshold": 0.92}}"#).status == 200)
             #expect(await api.call("PUT", "/api/v1/platform/settings/integrations", token: root,
@@ -143,6 +146,9 @@ import Testing
             #expect(quotas.json?.objectValue?["effective"] == ["requests_per_minute": 60, "tokens_per_minute": 100_000], "\(quotas.text)")
             #expect(await api.call("PUT", "/api/v1/tenants/acme/quotas/requests_per_minute", token: admin, body: #"{"limit": -1}"#).status == 422)
             #expect(await api.call("PUT", "/api/v1/tenants/acme/quotas/bogus", token: admin, body: #"{"limit": 1}"#).status == 422)
+            #expect(await api.call("PUT", "/api/v1/tenants/acme/quotas/monthly_budget_usd", token: admin, body: #"{"limit": 1e13}"#).status == 422)
+            #expect(await api.call("PUT", "/api/v1/tenants/acme/quotas/monthly_budget_usd", token: admin, body: #"{"limit": 12.5}"#).status == 200)
+            #expect(await api.call("DELETE", "/api/v1/tenants/acme/quotas/monthly_budget_usd", token: admin).status == 200)
             #expect(await api.call("PUT", "/api/v1/tenants/acme/settings/features", token: admin,
                                    body: #"{"semantic_cache": {"threshold": 0.8}, "prompt_compression": null}"#).status == 200)
             #expect(await api.call("PUT", "/api/v1/tenants/acme/settings/providers", token: admin, body: "{}").status == 422)

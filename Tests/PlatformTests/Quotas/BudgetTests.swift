@@ -37,6 +37,16 @@ struct BudgetTests {
         #expect(replica.restore(tenant: "acme", spentMicros: 90_000_000, at: nov10, budget: budget, alertNewlyCrossed: true).isEmpty)
     }
 
+    /// A stored value beyond what the API accepts (from before the cap) is capped, and the
+    /// threshold arithmetic on the largest budget does not overflow.
+    @Test func hugeQuotasAreCappedNotTrapped() {
+        let budget = Budget.overridden(nil, by: ["monthly_budget_usd": 1e300])
+        #expect(budget?.monthlyMicros == 1_000_000_000_000_000)
+        var t = BudgetTracker()
+        #expect(t.add(tenant: "acme", costMicros: 1, at: nov10, budget: Budget(monthlyMicros: budget!.monthlyMicros, thresholds: [1000])).isEmpty)
+        #expect(RateLimits().overridden(by: ["requests_per_minute": 1e300]).requestsPerMinute == 1_000_000_000)
+    }
+
     @Test func burnDownProjectsExhaustionAtTheCurrentRate() throws {
         var t = BudgetTracker()
         let budget = Budget(monthlyMicros: 90_000_000)
