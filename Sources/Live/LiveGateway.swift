@@ -411,9 +411,9 @@ public final class LiveGateway: Sendable {
     /// Makes the Platform API's knowledge service embed through tenants' embedding models.
     public func provideEmbeddings(to service: APIService) async {
         let embedder = self.embedder
-        await service.knowledge.useTenantEmbeddings { tenant, texts, query, dimensions in
+        await service.knowledge.useTenantEmbeddings({ tenant, texts, query, dimensions in
             try await embedder.embed(tenant: tenant, texts: texts, query: query, dimensions: dimensions)
-        }
+        }, space: { embedder.space(tenant: $0) })
     }
 
     // MARK: Grounded answers

@@ -209,9 +209,9 @@ public final class LabRunner {
         }
         if let platform {
             let embedder = self.embedder
-            await platform.service.knowledge.useTenantEmbeddings { tenant, texts, query, dimensions in
+            await platform.service.knowledge.useTenantEmbeddings({ tenant, texts, query, dimensions in
                 try await embedder.embed(tenant: tenant, texts: texts, query: query, dimensions: dimensions)
-            }
+            }, space: { embedder.space(tenant: $0) })
         }
         if let rag = scenario.rag {
             do { metrics.rag = try ScenarioLoader.runRAG(rag) } catch {

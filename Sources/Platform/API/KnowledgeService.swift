@@ -29,6 +29,10 @@ public actor KnowledgeService {
     let embed: KnowledgeBase.Embed
     /// Set by the driver once the gateway exists (the gateway is built after this service).
     private var tenantEmbed: TenantEmbed?
+    /// The embedding model a tenant's vectors come from (`nil`: the default embedder).
+    private var tenantSpace: (@Sendable (String) -> String?)?
+    /// The space each tenant's stored vectors were last checked against.
+    private var checkedSpace: [String: String] = [:]
     let clock: @Sendable () -> Date
     private var bases: [String: KnowledgeBase] = [:]
 
@@ -42,8 +46,57 @@ public actor KnowledgeService {
         self.embed = embed ?? { texts, _ in texts.map { HashingEmbedder.embed($0, dimensions: dims) } }
     }
 
-    /// Embeds through each tenant's embedding model from now on (``TenantEmbedder``).
-    public func useTenantEmbeddings(_ embed: @escaping TenantEmbed) { tenantEmbed = embed }
+    /// Embeds through each tenant's embedding model from now on (``TenantEmbedder``);
+    /// `space` names a tenant's model (`nil`: the default embedder).
+    ///
+    /// Vectors of different models cannot be compared, so each stored document records the
+    /// model its vectors came from (its stored hash is the content's SHA-256, then `@model`
+    /// for a tenant model), and documents embedded by another model than the tenant's
+    /// current one are embedded again, from their stored chunks, before the next job runs.
+    public func useTenantEmbeddings(_ embed: @escaping TenantEmbed, space: @escaping @Sendable (String) -> String?) {
+        tenantEmbed = embed
+        tenantSpace = space
+        checkedSpace = [:]
+    }
+
+    /// A document's stored hash: its content's SHA-256, and the embedding model if not the default.
+    func storedHash(_ contentHash: String, tenant: String) -> String {
+        tenantSpace?(tenant).map { contentHash + "@" + $0 } ?? contentHash
+    }
+
+    /// Brings the tenant's stored vectors to its current embedding model (at most once per
+    /// model change; a failure is retried next time).
+    func refreshSpace(_ tenant: String, store: any TenantStore) async throws {
+        guard checkedSpace[tenant] != (tenantSpace?(tenant) ?? "") else { return }
+        var base = try await base(tenant, store: store)
+        defer { bases[tenant] = base }
+        try await reembedIfNeeded(tenant, store: store, base: &base)
+    }
+
+    /// Embeds again, with the tenant's current model, every document embedded by another.
+    func reembedIfNeeded(_ tenant: String, store: any TenantStore, base: inout KnowledgeBase) async throws {
+        let space = tenantSpace?(tenant) ?? ""
+        guard checkedSpace[tenant] != space else { return }
+        let formats = Dictionary(try await store.documents().map { ($0.name, $0.format) }, uniquingKeysWith: { a, _ in a })
+        for (name, entry) in base.documents.sorted(by: { $0.key < $1.key }) {
+            let contentHash = String(entry.hash.prefix { $0 != "@" })
+            let wanted = storedHash(contentHash, tenant: tenant)
+            guard entry.hash != wanted else { continue }
+            let chunks = entry.chunks.compactMap { base.chunk($0) }
+            let vectors = try await vectors(tenant, chunks.map(\.indexText), query: false)
+            let prepared = try base.prepared(document: name, hash: wanted, chunks: chunks, vectors: vectors)
+            try await store.replaceDocument(name, format: formats[name] ?? DocumentFormat.text.rawValue, sha256: wanted, chunks: Self.stored(prepared), now: clock())
+            try base.index(prepared)
+        }
+        checkedSpace[tenant] = space
+    }
+
+    static func stored(_ prepared: KnowledgeBase.Prepared) -> [StoredChunk] {
+        zip(prepared.chunks, prepared.vectors).map { c, v in
+            StoredChunk(id: c.id, document: c.document, index: c.index, text: c.text, section: c.section,
+                        start: c.start, end: c.end, page: c.page, vector: v)
+        }
+    }
 
     /// The vectors of `texts` for `tenant`: its embedding model's, else the default embedder's.
     func vectors(_ tenant: String, _ texts: [String], query: Bool) async throws -> [[Float]] {
@@ -77,6 +130,7 @@ public actor KnowledgeService {
     @discardableResult
     public func runPending(_ tenant: String, store: any TenantStore) async throws -> [IngestionJob] {
         var done: [IngestionJob] = []
+        try? await refreshSpace(tenant, store: store)  // on failure, retried next time; the jobs run regardless
         for var job in try await store.jobs(in: [.queued, .running]) {
             job.status = .running
             job.attempts += 1
@@ -91,7 +145,7 @@ public actor KnowledgeService {
                     guard let format = DocumentFormat(rawValue: document.format) else {
                         throw DocumentError(document.name, "unknown format '\(document.format)'")
                     }
-                    let hash = KnowledgeBase.contentHash(document.content)
+                    let hash = storedHash(KnowledgeBase.contentHash(document.content), tenant: tenant)
                     if try await store.documentHash(document.name) == hash, base.has(document: document.name, hash: hash) {
                         outcome = .init(document: document.name, result: .unchanged, chunks: 0)
                     } else {
@@ -101,10 +155,7 @@ public actor KnowledgeService {
                             throw DocumentError(document.name, "embedding failed: \(error)")
                         }
                         let prepared = try base.prepared(document: document.name, hash: hash, chunks: chunks, vectors: vectors)
-                        let stored = zip(prepared.chunks, prepared.vectors).map { c, v in
-                            StoredChunk(id: c.id, document: c.document, index: c.index, text: c.text, section: c.section,
-                                        start: c.start, end: c.end, page: c.page, vector: v)
-                        }
+                        let stored = Self.stored(prepared)
                         try await store.replaceDocument(document.name, format: format.rawValue, sha256: hash, chunks: stored, now: clock())
                         let result = try base.index(prepared)
                         if case .replaced = result {
@@ -138,6 +189,7 @@ public actor KnowledgeService {
     /// in memory, exactly, on both (an HNSW scan filtered afterwards can come back short).
     public func retrieve(_ tenant: String, store: any TenantStore, question: String, k: Int, mode: KnowledgeBase.Mode,
                          filter: MetadataFilter? = nil, fusion: HybridSearcher.Configuration? = nil) async throws -> [KnowledgeBase.Passage] {
+        try? await refreshSpace(tenant, store: store)  // on failure, retried by the next call or job run
         let base = try await base(tenant, store: store)
         guard mode != .bm25 else { return try base.retrieve(question, k: k, mode: mode, filter: filter) }
         guard let vector = try await vectors(tenant, [question], query: true).first else {

@@ -29,6 +29,14 @@ public struct TenantEmbedder: Sendable {
         self.core = core; self.send = send; self.record = record; self.now = now; self.requestID = requestID
     }
 
+    /// The tenant's embedding model as `provider/model` (`nil`: none configured): vectors
+    /// of different models are never mixed.
+    public func space(tenant: String) -> String? {
+        let core = self.core()
+        guard let config = core.tenants[tenant], let alias = config.embeddingModel, let a = config.aliases[alias] else { return nil }
+        return a.active.rawValue + "/" + a.activeModel
+    }
+
     /// The vectors of `texts` (passages, or questions with `query`), `dimensions` long;
     /// `nil` when the tenant has no embedding model.
     ///

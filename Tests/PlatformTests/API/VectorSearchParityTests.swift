@@ -85,4 +85,42 @@ import Testing
         let pg = try await Self.ranking(postgres)
         #expect(pg == sqlite)
     }
+
+    /// Vectors of two models are never mixed: when a tenant's embedding model changes, its
+    /// stored documents are embedded again by the new one (from their stored chunks), and
+    /// a re-submission with the same bytes is then unchanged.
+    @Test func aNewEmbeddingModelReembedsStoredDocuments() async throws {
+        try await Self.withStore(.sqlite) { store in
+            let knowledge = KnowledgeService(clock: { Date(timeIntervalSince1970: 1_780_000_000) })
+            let bytes = Array("# Keys\n\nProvider keys rotate every 90 days.\n\n# Laptops\n\nLaptops come from IT on day one.\n".utf8)
+            let doc = SubmittedDocument(name: "a.md", format: "markdown", content: bytes)
+            _ = try await knowledge.submit("acme", store: store, id: "job_1", documents: [doc])
+            _ = try await knowledge.runPending("acme", store: store)
+            let contentHash = KnowledgeBase.contentHash(bytes)
+            #expect(try await store.documentHash("a.md") == contentHash)
+            let before = try await store.storedChunks().map(\.vector)
+
+            final class Texts: @unchecked Sendable {
+                let lock = NSLock()
+                var all: [String] = []
+                func add(_ t: [String]) { lock.lock(); all += t; lock.unlock() }
+                var count: Int { lock.lock(); defer { lock.unlock() }; return all.count }
+            }
+            let embedded = Texts()
+            await knowledge.useTenantEmbeddings({ _, texts, _, dimensions in
+                embedded.add(texts)
+                return texts.map { HashingEmbedder.embed("model-b " + $0, dimensions: dimensions) }
+            }, space: { _ in "openai/text-embedding-3-small" })
+            let hits = try await knowledge.retrieve("acme", store: store, question: "How often do keys rotate?", k: 1, mode: .dense)
+            #expect(hits.first?.chunk.document == "a.md")
+            #expect(try await store.documentHash("a.md") == contentHash + "@openai/text-embedding-3-small")
+            let chunks = try await store.storedChunks()
+            #expect(embedded.count == chunks.count + 1)  // every chunk, then the question
+            #expect(chunks.count == before.count && chunks.map(\.vector) != before)
+
+            _ = try await knowledge.submit("acme", store: store, id: "job_2", documents: [doc])
+            let again = try await knowledge.runPending("acme", store: store)
+            #expect(again.first?.outcomes.first?.result == .unchanged)
+        }
+    }
 }
