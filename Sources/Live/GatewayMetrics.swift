@@ -1,3 +1,4 @@
+import Crypto
 import Platform
 import Prometheus
 
@@ -42,6 +43,13 @@ public final class GatewayMetrics: Sendable {
                                      help: "Reconciliations that found and repaired drift.").increment()
             }
         }
+    }
+
+    /// Whether an `Authorization` header carries `token` (compared in constant time).
+    static func authorized(_ header: String?, token: String) -> Bool {
+        guard let header, header.hasPrefix("Bearer ") else { return false }
+        let given = SHA256.hash(data: Array(header.utf8.dropFirst(7))), wanted = SHA256.hash(data: Array(token.utf8))
+        return zip(given, wanted).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     /// The Prometheus text exposition.

@@ -27,9 +27,11 @@ public final class LiveGateway: Sendable {
     let maxRequestBytes: Int
     let accessLog: AccessLog
     public let usage = UsageBook()
-    private let reconciledOnce = NIOLockedValueBox(false)
-    /// Prometheus metrics, served at `GET /metrics`.
+    /// Tenants reconciled at least once by this process.
+    private let reconciledTenants = NIOLockedValueBox<Set<String>>([])
+    /// Prometheus metrics, served at `GET /metrics` to the bearer of `metricsToken`.
     public let metrics = GatewayMetrics()
+    let metricsToken: String?
     /// Alerts raised while serving, each condition once (the alert sinks arrive with budgets' API).
     public let alerts = AlertLog()
     let limiter = NIOLockedValueBox(RateLimiter())
@@ -64,6 +66,7 @@ public final class LiveGateway: Sendable {
         let allowlist: EgressAllowlist
         do { allowlist = try EgressAllowlist(config.platform.allowlist) } catch { throw LiveError("platform.egress_allowlist: \(error)") }
         var core = GatewayCore(configuration: .init(allowlist: allowlist, pricing: config.platform.pricing, upstreamTimeout: config.platform.upstreamTimeout))
+        metricsToken = config.metricsToken
         let now = clock.now()
         for t in config.tenants {
             let alerts: [Alert]
@@ -92,9 +95,16 @@ public final class LiveGateway: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: OpenAIErrorMiddleware(platformAPI: platformAPI))
         router.get("/healthz") { _, _ in Self.json(status: .ok, #"{"status":"ok"}"#) }
-        router.get("/metrics") { [metrics] _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+        // Prometheus metrics name every tenant: only for the bearer of `server.metrics_token`.
+        router.get("/metrics") { [metrics, metricsToken] request, _ in
+            guard let metricsToken else {
+                return Self.errorResponse(GatewayError(.unknownURL, status: 404, message: "Metrics are off: set server.metrics_token."), requestID: "-")
+            }
+            guard GatewayMetrics.authorized(request.headers[.authorization], token: metricsToken) else {
+                return Self.errorResponse(GatewayError(.invalidAPIKey, status: 401, message: "Metrics need the metrics token as a bearer token."), requestID: "-")
+            }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
         }
         // Ready once the configuration is loaded and the listener is up (the router exists
         // only then); the tenant count tells an operator what was loaded.
@@ -567,10 +577,11 @@ public final class LiveGateway: Sendable {
         // The first reconciliation after a start raises no budget alert (the process before
         // this one did, when the spend got there); later ones raise those for thresholds the
         // spend crossed through calls this replica did not see.
-        let alertNewlyCrossed = reconciledOnce.withLockedValue { done in defer { done = true }; return done }
+        // (Per tenant: one whose ledger could not be read at start-up is still starting up.)
+        let seen = reconciledTenants.withLockedValue { seen in defer { seen.formUnion(ledger.keys) }; return seen }
         let restored = budgets.withLockedValue { b in
             ledger.sorted { $0.key < $1.key }.flatMap { t, spent in
-                b.restore(tenant: t, spentMicros: spent, at: now, budget: tenants[t]?.budget, alertNewlyCrossed: alertNewlyCrossed)
+                b.restore(tenant: t, spentMicros: spent, at: now, budget: tenants[t]?.budget, alertNewlyCrossed: seen.contains(t))
             }
         }
         metrics.record(drift)

@@ -26,6 +26,8 @@ public struct ServeConfig: Sendable {
     /// Where rate-limit counters live: nil for `local` (in process), else a Redis URL
     /// (replicas sharing it enforce one limit).
     public var counters: String?
+    /// The bearer token that `GET /metrics` requires; without one, metrics are not served.
+    public var metricsToken: String?
     public var platform: Scenario.PlatformSpec
     public var tenants: [Scenario.TenantSpec] = []
     /// Platform feature flags, served with Flagsmith's read API (see ``FlagsConfig``).
@@ -63,7 +65,12 @@ public struct ServeConfig: Sendable {
         let f = try root.fields(["server", "platform", "tenants", "flags", "platform_api"])
         var config = ServeConfig(platform: try ScenarioLoader.parsePlatform(f["platform"], context: &context))
         if let s = f["server"] {
-            let sf = try s.fields(["host", "port", "max_request_bytes", "data", "counters"])
+            let sf = try s.fields(["host", "port", "max_request_bytes", "data", "counters", "metrics_token"])
+            if let m = sf["metrics_token"] {
+                let token = try expand(m, environment)
+                guard token.utf8.count >= 16 else { throw m.error("a metrics token has at least 16 characters") }
+                config.metricsToken = token
+            }
             if let c = sf["counters"] {
                 let v = try expand(c, environment)
                 guard v == "local" || v.hasPrefix("redis://") else { throw c.error("expected 'local' or a redis://host:port/db URL") }

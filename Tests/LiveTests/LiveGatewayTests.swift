@@ -269,6 +269,8 @@ final class FaultyUpstream: Sendable {
             let noKey = try await gateway.post("/v1/chat/completions", key: nil, json: TestClient.chat("gpt-4o-mini", "hi"))
             #expect(noKey.status == 401 && noKey.errorCode == "invalid_api_key")
             #expect((noKey.json?["error"] as? [String: Any])?["type"] as? String == "authentication_error")
+            // Without a metrics token there are no metrics to read (they name every tenant).
+            #expect(try await gateway.get("/metrics", key: "dk-acme").status == 404)
             let badKey = try await gateway.post("/v1/chat/completions", key: "dk-nobody", json: TestClient.chat("gpt-4o-mini", "hi"))
             #expect(badKey.status == 401)
             let unknownModel = try await gateway.post("/v1/chat/completions", key: "dk-acme", json: TestClient.chat("gpt-5-ultra", "hi"))

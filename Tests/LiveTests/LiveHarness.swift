@@ -20,8 +20,9 @@ struct LiveHarness {
     /// Writes a serve file at `path` with one tenant, `acme` (virtual key `dk-acme`, model
     /// `chat` on the mock providers at `port`), plus `extra` lines under the tenant, and loads it.
     static func acmeSettings(path: String, providerPort port: Int, extra: String = "", models: String = "chat: openai/gpt-4o-mini",
-                             allowlist: String? = nil) throws -> ServeConfig {
-        var yaml = """
+                             allowlist: String? = nil, metricsToken: String? = nil) throws -> ServeConfig {
+        var yaml = metricsToken.map { "server: {metrics_token: \($0)}\n" } ?? ""
+        yaml += """
         platform: {egress_allowlist: ["\(allowlist ?? "http://127.0.0.1:\(port)")"]}
         tenants:
           acme:

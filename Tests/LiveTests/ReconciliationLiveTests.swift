@@ -31,7 +31,8 @@ import Testing
             try await LiveHarness.withApps([{ LiveHarness.app(providers.router(), announce: $0) }]) { ports in
                 // A budget the first calls cross at 1 % and 2 %, but not 100 %.
                 let settings = try LiveHarness.acmeSettings(path: data.appendingPathComponent("serve.yaml").path, providerPort: ports[0],
-                                                            extra: "budget: {monthly_usd: 0.0001, thresholds: [1, 2, 100]}")
+                                                            extra: "budget: {monthly_usd: 0.0001, thresholds: [1, 2, 100]}",
+                                                            metricsToken: "prometheus-scrape-token")
                 try await service.ensureTenants(settings.tenants.map(\.id))
                 let journal = try UsageJournal(directory: data, ledger: { t, e in try await service.recordUsage(tenant: t, e) }, logger: quiet)
 
@@ -63,7 +64,9 @@ import Testing
                     #expect(drift.map(\.costMicros) == [-spent], "\(drift)")
                     #expect(gateway.alerts.all.contains { $0.kind == .usageDrift && $0.tenant == "acme" })
                     // … and a metric, for Prometheus.
-                    let before = try await client.get("/metrics").body
+                    #expect(try await client.get("/metrics").status == 401)
+                    #expect(try await client.get("/metrics", key: "dk-acme").status == 401)  // a tenant's key is not the token
+                    let before = try await client.get("/metrics", key: "prometheus-scrape-token").body
                     #expect(before.contains("dcoder_usage_drift_cost_micro_dollars{tenant=\"acme\"} \(Double(-spent))"), "\(before)")
                     #expect(before.contains("dcoder_usage_drift_repairs_total{tenant=\"acme\"} 1"))
                     let reply = try await client.post("/v1/chat/completions", key: "dk-acme", json: TestClient.chat("chat", "hi"))
@@ -72,7 +75,7 @@ import Testing
                     #expect(gateway.alerts.all.filter { $0.kind == .budgetThreshold }.isEmpty)
                     let again = await reconciler.reconcileOnce()
                     #expect(again.allSatisfy { $0.isZero })
-                    let after = try await client.get("/metrics").body
+                    let after = try await client.get("/metrics", key: "prometheus-scrape-token").body
                     #expect(after.contains("dcoder_usage_drift_cost_micro_dollars{tenant=\"acme\"} 0.0"), "\(after)")
                     #expect(after.contains("dcoder_usage_reconciliations_total 2"))
                     #expect(after.contains("dcoder_gateway_requests_total{tenant=\"acme\",provider=\"openai\",status=\"200\"} 1"))

@@ -259,6 +259,8 @@ public final class LabRunner {
                 default:
                     apply(step)
                     pluginAllowlist.set(core.configuration.allowlist)
+                    // A tenant added now gets the quotas the configuration model holds for it.
+                    if case .addTenant = step.action, let platform { await applyConfiguredQuotas(platform) }
                 }
             }
             if pluginHost != nil, metrics.alerts.count > alertsDelivered { await deliverAlerts() }

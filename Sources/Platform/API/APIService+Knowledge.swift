@@ -152,6 +152,7 @@ extension APIService {
         if let extra = f.keys.sorted().first(where: { !["method", "k", "weights", "depth"].contains($0) }) {
             throw APIProblem.invalid("\"fusion\" has no field \"\(extra)\" (method, k, weights, depth).")
         }
+        if let w = f["weights"], w.objectValue == nil { throw APIProblem.invalid("\"fusion.weights\" is an object: {bm25, dense}.") }
         let weights = f["weights"]?.objectValue ?? [:]
         if let extra = weights.keys.sorted().first(where: { $0 != "bm25" && $0 != "dense" }) {
             throw APIProblem.invalid("\"fusion.weights\" has no field \"\(extra)\" (bm25, dense).")

@@ -59,7 +59,7 @@ public struct BudgetTracker: Sendable {
 
     /// Sets a tenant's month-to-date spend to `spentMicros` (from the usage ledger, after a
     /// restart lost it or reconciliation found drift). Thresholds at or below that spend
-    /// count as crossed from now on.
+    /// count as crossed from now on, as do those already crossed this month.
     ///
     /// - Parameter alertNewlyCrossed: whether thresholds this tracker had not crossed yet
     ///   raise their alerts now. Yes for a running gateway (the spend got there through
@@ -73,7 +73,8 @@ public struct BudgetTracker: Sendable {
         var ledger = Ledger(month: month, spentMicros: max(0, spentMicros))
         var alerts: [Alert] = []
         if let budget, budget.monthlyMicros > 0 {
-            ledger.crossed = Set(budget.thresholds.filter { ledger.spentMicros * 100 >= budget.monthlyMicros * Int64($0) })
+            // A threshold crossed this month stays crossed, even if the ledger lags behind.
+            ledger.crossed = Set(budget.thresholds.filter { ledger.spentMicros * 100 >= budget.monthlyMicros * Int64($0) }).union(before)
             if alertNewlyCrossed {
                 for t in budget.thresholds where ledger.crossed.contains(t) && !before.contains(t) {
                     alerts.append(Self.thresholdAlert(t, tenant: tenant, ledger: ledger, budget: budget, at: now))

@@ -409,6 +409,7 @@ import Testing
             #expect(!weighted.isEmpty)
             let badFusion = await api.call("POST", "/api/v1/tenants/acme/rag/query", token: dev, body: #"{"question": "x", "fusion": {"method": "weighted", "k": 5}}"#)
             #expect(badFusion.status == 422 && badFusion.text.contains("applies to rrf only"), "\(badFusion.text)")
+            #expect(await api.call("POST", "/api/v1/tenants/acme/rag/query", token: dev, body: #"{"question": "x", "fusion": {"weights": 2}}"#).status == 422)
             #expect(await api.call("POST", "/api/v1/tenants/acme/rag/query", token: dev, body: #"{"question": "x", "filter": {"document": []}}"#).status == 422)
             // Bad requests.
             #expect(await api.call("POST", "/api/v1/tenants/acme/documents", token: dev, body: #"{"documents": []}"#).status == 422)

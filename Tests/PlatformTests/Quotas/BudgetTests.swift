@@ -35,6 +35,9 @@ struct BudgetTests {
         let unseen = replica.restore(tenant: "acme", spentMicros: 85_000_000, at: nov10, budget: budget, alertNewlyCrossed: true)
         #expect(unseen.map(\.message) == ["spend reached 80% of the monthly budget for 2026-11 ($85.00 of $100.00)"])
         #expect(replica.restore(tenant: "acme", spentMicros: 90_000_000, at: nov10, budget: budget, alertNewlyCrossed: true).isEmpty)
+        // A ledger lagging behind does not un-cross a threshold (which would alert again).
+        #expect(replica.restore(tenant: "acme", spentMicros: 40_000_000, at: nov10, budget: budget, alertNewlyCrossed: true).isEmpty)
+        #expect(replica.add(tenant: "acme", costMicros: 45_000_000, at: nov10, budget: budget).isEmpty)  // 85 %: 50 and 80 already crossed
     }
 
     /// A stored value beyond what the API accepts (from before the cap) is capped, and the
