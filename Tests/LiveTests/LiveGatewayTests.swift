@@ -55,13 +55,13 @@ final class FaultyUpstream: Sendable {
             })
         }
         router.post("/stall/chat/completions") { _, _ in
-            // A few events, a pause (the client leaves), two more (the gateway's write fails),
-            // then silence for 6 s: a provider that neither streams nor ends.
+            // A few events, a pause (the client leaves), more (so that a gateway write
+            // fails), then silence for 6 s: a provider that neither streams nor ends.
             Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody { writer in
-                for i in 0..<7 {
+                for i in 0..<15 {
                     let chunk = #"{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"w\#(i) "},"finish_reason":null}]}"#
                     try await writer.write(ByteBuffer(string: "data: \(chunk)\n\n"))
-                    if i == 4 { try await Task.sleep(for: .milliseconds(300)) }
+                    try await Task.sleep(for: .milliseconds(i == 4 ? 300 : 20))
                 }
                 try await Task.sleep(for: .seconds(6))
                 try await writer.finish(nil)
@@ -360,8 +360,8 @@ let price = try #require(try PricingTable.bundled().price(provider: .openai, mod
         }
     }
 
-    /// A client that leaves before the stream's head is written: the body writer never
-    /// runs, and the call is still released and recorded (a 499, charged an estimate).
+    /// A client that leaves before the provider's stream begins: the call is still released
+    /// and recorded once, and charged.
     @Test func aClientGoneBeforeTheStreamBeginsIsStillAccounted() async throws {
         try await Self.withGateway { gateway, _, _, live in
             var request = HTTPClientRequest(url: gateway.base + "/v1/chat/completions")
@@ -373,7 +373,9 @@ let price = try #require(try PricingTable.bundled().price(provider: .openai, mod
             _ = try? await client.execute(request, timeout: .milliseconds(100))
             try await client.shutdown()
             let totals = try await Self.recorded(live, "slowhead")
-            #expect(totals.calls == 1 && totals.errors == 1 && totals.promptTokens > 0, "\(totals)")
+            // Once, charged: a 499 when the gateway saw the client gone, a 200 when the kernel
+            // took its writes before the close showed (it does under load).
+            #expect(totals.calls == 1 && totals.promptTokens > 0, "\(totals)")
         }
     }
 }
