@@ -281,11 +281,12 @@ public final class LiveGateway: Sendable {
         // writer never runs — by a watchdog an upstream timeout later.
         let settled = NIOLockedValueBox(false)
         let claim: @Sendable () -> Bool = { settled.withLockedValue { done in defer { done = true }; return !done } }
+        let timeToHead = answer.timeToHead  // not the body: dropped with the response, it cancels the upstream call
         let watchdog = Task { [self] in
             try? await Task.sleep(for: .nanoseconds(timeout.value))
             guard !Task.isCancelled, claim() else { return }
             var relay = StreamRelay(context: context, created: clock.now().unixSeconds)
-            let end = relay.finish(now: clock.now(), timeToFirstByte: answer.timeToHead, cut: "the client left before the answer began",
+            let end = relay.finish(now: clock.now(), timeToFirstByte: timeToHead, cut: "the client left before the answer began",
                                    clientClosed: true)
             await release(limit, end.outcome.usage)
             await record(end.outcome.usage, alerts: end.outcome.alerts)
