@@ -6,6 +6,7 @@ import Live
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOHTTP1
 import Platform
 import ServiceLifecycle
 
@@ -84,34 +85,20 @@ struct TestClient {
         var errorCode: String? { (json?["error"] as? [String: Any])?["code"] as? String }
     }
 
-    func post(_ path: String, key: String?, json: String) async throws -> Reply {
-        var request = HTTPClientRequest(url: base + path)
-        request.method = .POST
-        request.headers.add(name: "content-type", value: "application/json")
-        if let key { request.headers.add(name: "authorization", value: "Bearer " + key) }
-        request.body = .bytes(ByteBuffer(string: json))
-        return try await send(request)
-    }
+    func post(_ path: String, key: String?, json: String) async throws -> Reply { try await call(.POST, path, key: key, json: json) }
+    func put(_ path: String, key: String?, json: String) async throws -> Reply { try await call(.PUT, path, key: key, json: json) }
+    func delete(_ path: String, key: String?) async throws -> Reply { try await call(.DELETE, path, key: key) }
+    func get(_ path: String, key: String? = nil) async throws -> Reply { try await call(.GET, path, key: key) }
 
-    func put(_ path: String, key: String?, json: String) async throws -> Reply {
+    /// A request with the key as a bearer token and, when given, a JSON body.
+    func call(_ method: NIOHTTP1.HTTPMethod, _ path: String, key: String?, json: String? = nil) async throws -> Reply {
         var request = HTTPClientRequest(url: base + path)
-        request.method = .PUT
-        request.headers.add(name: "content-type", value: "application/json")
+        request.method = method
         if let key { request.headers.add(name: "authorization", value: "Bearer " + key) }
-        request.body = .bytes(ByteBuffer(string: json))
-        return try await send(request)
-    }
-
-    func delete(_ path: String, key: String?) async throws -> Reply {
-        var request = HTTPClientRequest(url: base + path)
-        request.method = .DELETE
-        if let key { request.headers.add(name: "authorization", value: "Bearer " + key) }
-        return try await send(request)
-    }
-
-    func get(_ path: String, key: String? = nil) async throws -> Reply {
-        var request = HTTPClientRequest(url: base + path)
-        if let key { request.headers.add(name: "authorization", value: "Bearer " + key) }
+        if let json {
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: json))
+        }
         return try await send(request)
     }
 

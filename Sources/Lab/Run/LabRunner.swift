@@ -53,7 +53,8 @@ public final class LabRunner {
     let clock = VirtualClock()
     var core: GatewayCore
     /// The tenants' and keys' rate limits (the same limiter the live server uses): one per
-    /// replica with `local` counters, one for all with `redis`.
+    /// replica with `local` counters, one for all with `redis` (replica r uses
+    /// `limiters[r % limiters.count]`).
     var limiters: [RateLimiter]
     /// Month-to-date spend against the tenants' budgets (the same tracker as live), as each
     /// replica knows it.
@@ -308,7 +309,7 @@ public final class LabRunner {
             var grant: RateLimiter.Grant?
             let scopes = anyLimits ? core.rateLimitScopes(tenant: call.context.tenant, keyID: call.context.keyID) : RateLimiter.Scopes([])
             if !scopes.entries.isEmpty {
-                switch limiters[limiters.count == 1 ? 0 : replica].acquire(scopes, promptTokens: TokenEstimate.promptTokens(call.context.promptText), now: now) {
+                switch limiters[replica % limiters.count].acquire(scopes, promptTokens: TokenEstimate.promptTokens(call.context.promptText), now: now) {
                 case .refused(let reason, let retryAfter, _):
                     record(key, core.throttle(call.context, reason: reason, retryAfter: retryAfter, now: now).usage, replica: replica, now: now)
                     return
@@ -359,7 +360,7 @@ public final class LabRunner {
         let now = clock.now()
         let outcome = core.complete(f.context, result: f.result, now: now, clientClosed: f.clientClosed)
         if let grant = f.grant {
-            limiters[limiters.count == 1 ? 0 : f.replica].release(grant, actualTokens: outcome.usage.promptTokens + outcome.usage.completionTokens, now: now)
+            limiters[f.replica % limiters.count].release(grant, actualTokens: outcome.usage.promptTokens + outcome.usage.completionTokens, now: now)
         }
         outcome.alerts.forEach(metrics.raise)
         if anyBudget, outcome.usage.costMicros > 0, let budget = core.tenants[f.context.tenant]?.budget {

@@ -28,15 +28,9 @@ extension GatewayCore {
     /// of the provider) for `tenant` through its model alias `alias`.
     public func admitEmbeddings(_ texts: [String], alias name: String, query: Bool, dimensions: Int?, tenant: String,
                                 keyID: String = "platform", requestID: String, now: Instant) -> EmbeddingAdmission {
-        func reject(_ e: GatewayError, tenant: String?, provider: ProviderKind? = nil, model: String? = nil) -> EmbeddingAdmission {
-            .reject(Rejection(error: e, usage: UsageRecord(
-                requestID: requestID, tenant: tenant, keyID: tenant == nil ? nil : keyID, modelAlias: name, provider: provider,
-                upstreamModel: model, stream: false, status: e.status, errorKind: e.kind, promptTokens: 0, completionTokens: 0,
-                costMicros: 0, usageSource: .none, startedAt: now, latency: .zero, timeToFirstToken: nil), alerts: []))
-        }
         let route: Route
         switch resolve(owner: (tenant, keyID), alias: name, validate: { nil }) {
-        case .failure(let f): return reject(f.error, tenant: f.tenant, provider: f.provider, model: f.model)
+        case .failure(let f): return .reject(Self.refusal(f, keyID: keyID, requestID: requestID, alias: name, stream: false, now: now))
         case .success(let r): route = r
         }
         let provider = route.alias.active, model = route.alias.activeModel
@@ -45,7 +39,8 @@ extension GatewayCore {
             let why = ProviderAdapter.embeds(provider)
                 ? "An embeddings call takes 1 to \(ProviderAdapter.embeddingBatchLimit(provider)) texts; got \(texts.count)."
                 : "Model '\(name)' routes to \(provider.displayName), which has no embeddings API; use an OpenAI or Gemini embedding model."
-            return reject(GatewayError(.invalidRequest, status: 400, message: why, param: "model"), tenant: tenant, provider: provider, model: model)
+            return .reject(Self.refusal(GatewayError(.invalidRequest, status: 400, message: why, param: "model"), tenant: tenant, keyID: keyID,
+                                        provider: provider, model: model, requestID: requestID, alias: name, stream: false, now: now))
         }
         let context = CallContext(
             requestID: requestID, tenant: tenant, keyID: keyID, alias: route.alias.name, provider: provider, upstreamModel: model,

@@ -205,17 +205,9 @@ public struct GatewayCore: Sendable {
     ///   - authorization: the `Authorization` header (`Bearer <virtual key>`), or `nil`.
     ///   - requestID: the identifier the driver gave this call.
     public func admit(_ request: ChatCompletionRequest, body: [UInt8]? = nil, authorization: String?, requestID: String, now: Instant) -> Admission {
-        func reject(_ e: GatewayError, tenant: String? = nil, keyID: String? = nil, provider: ProviderKind? = nil,
-                    model: String? = nil, alerts: [Alert] = []) -> Admission {
-            .reject(Rejection(error: e, usage: UsageRecord(
-                requestID: requestID, tenant: tenant, keyID: keyID, modelAlias: request.model, provider: provider,
-                upstreamModel: model, stream: request.isStream, status: e.status, errorKind: e.kind, promptTokens: 0,
-                completionTokens: 0, costMicros: 0, usageSource: .none, startedAt: now, latency: .zero, timeToFirstToken: nil),
-                alerts: alerts))
-        }
         let owner: (tenant: String, keyID: String)
         switch keyOwner(authorization) {
-        case .failure(let e): return reject(e)
+        case .failure(let e): return .reject(Self.refusal(e, requestID: requestID, alias: request.model, stream: request.isStream, now: now))
         case .success(let o): owner = o
         }
         return admit(request, body: body, owner: owner, requestID: requestID, now: now)
@@ -231,17 +223,9 @@ public struct GatewayCore: Sendable {
 
     private func admit(_ request: ChatCompletionRequest, body: [UInt8]?, owner: (tenant: String, keyID: String), requestID: String,
                        now: Instant) -> Admission {
-        func reject(_ e: GatewayError, tenant: String? = nil, keyID: String? = nil, provider: ProviderKind? = nil,
-                    model: String? = nil, alerts: [Alert] = []) -> Admission {
-            .reject(Rejection(error: e, usage: UsageRecord(
-                requestID: requestID, tenant: tenant, keyID: keyID, modelAlias: request.model, provider: provider,
-                upstreamModel: model, stream: request.isStream, status: e.status, errorKind: e.kind, promptTokens: 0,
-                completionTokens: 0, costMicros: 0, usageSource: .none, startedAt: now, latency: .zero, timeToFirstToken: nil),
-                alerts: alerts))
-        }
         let route: Route
         switch resolve(owner: owner, alias: request.model, validate: { Self.validate(request) }) {
-        case .failure(let f): return reject(f.error, tenant: f.tenant, keyID: f.tenant == nil ? nil : owner.keyID, provider: f.provider, model: f.model)
+        case .failure(let f): return .reject(Self.refusal(f, keyID: owner.keyID, requestID: requestID, alias: request.model, stream: request.isStream, now: now))
         case .success(let r): route = r
         }
         let (tenant, alias, provider, model, account) = (route.tenant, route.alias, route.alias.active, route.alias.activeModel, route.account)
@@ -254,6 +238,22 @@ public struct GatewayCore: Sendable {
             upstreamModel: model, stream: request.isStream, includeUsage: request.streamOptions?.includeUsage ?? false,
             startedAt: now, promptText: request.messages, price: price(provider: provider, model: model))
         return .forward(UpstreamCall(context: context, request: upstream))
+    }
+
+    /// A call refused before reaching a provider: its usage record, nothing sent or charged.
+    static func refusal(_ e: GatewayError, tenant: String? = nil, keyID: String? = nil, provider: ProviderKind? = nil, model: String? = nil,
+                        requestID: String, alias: String, stream: Bool, now: Instant) -> Rejection {
+        Rejection(error: e, usage: UsageRecord(
+            requestID: requestID, tenant: tenant, keyID: keyID, modelAlias: alias, provider: provider,
+            upstreamModel: model, stream: stream, status: e.status, errorKind: e.kind, promptTokens: 0,
+            completionTokens: 0, costMicros: 0, usageSource: .none, startedAt: now, latency: .zero, timeToFirstToken: nil),
+            alerts: [])
+    }
+
+    /// A call refused while resolving its route (the key id only once the tenant is known).
+    static func refusal(_ f: RouteFailure, keyID: String, requestID: String, alias: String, stream: Bool, now: Instant) -> Rejection {
+        refusal(f.error, tenant: f.tenant, keyID: f.tenant == nil ? nil : keyID, provider: f.provider, model: f.model,
+                requestID: requestID, alias: alias, stream: stream, now: now)
     }
 
     /// The upstream model's price (`nil`: unpriced).
@@ -340,11 +340,7 @@ public struct GatewayCore: Sendable {
         case .failure(let authError): e = authError
         case .success(let o): owner = o
         }
-        let usage = UsageRecord(
-            requestID: requestID, tenant: owner?.tenant.id, keyID: owner?.keyID, modelAlias: "", provider: nil,
-            upstreamModel: nil, stream: false, status: e.status, errorKind: e.kind, promptTokens: 0,
-            completionTokens: 0, costMicros: 0, usageSource: .none, startedAt: now, latency: .zero, timeToFirstToken: nil)
-        return Rejection(error: e, usage: usage, alerts: [])
+        return Self.refusal(e, tenant: owner?.tenant.id, keyID: owner?.keyID, requestID: requestID, alias: "", stream: false, now: now)
     }
 
     /// The tenant and key id behind an `Authorization: Bearer <virtual key>` header.
