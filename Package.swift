@@ -1,20 +1,15 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// Every target is the folder of its own name: production modules under Sources/Platform,
+// the simulator and the mocks under Sources/Lab, the command line under Sources/dcoder;
+// Tests/<Module>Tests tests <Module>. Docs/architecture.md draws the graph below.
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+
 let package = Package(
     name: "dcoder",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "Platform", targets: ["Platform"]),
-        .library(name: "Lab", targets: ["Lab"]),
-        .library(name: "Live", targets: ["Live"]),
-        .library(name: "Casbin", targets: ["Casbin"]),
-        .library(name: "Identity", targets: ["Identity"]),
-        .library(name: "Flags", targets: ["Flags"]),
-        .library(name: "Storage", targets: ["Storage"]),
-        .library(name: "Retrieval", targets: ["Retrieval"]),
-        .library(name: "PlatformAPI", targets: ["PlatformAPI"]),
-        .library(name: "Plugins", targets: ["Plugins"]),
         .executable(name: "dcoder", targets: ["dcoder"]),
     ],
     dependencies: [
@@ -35,132 +30,115 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
-        .target(
-            name: "Platform",
-            dependencies: [
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            exclude: ["Access/Casbin", "Identity", "Flags", "Storage", "RAG", "API", "Plugins"],
-            resources: [.copy("Gateway/Resources/pricing.json")]
-        ),
-        // The Casbin engine lives with Platform's access control but is its own module, so
-        // that its vocabulary (Value, Model, Enforcer, …) stays out of Platform's namespace.
-        .target(name: "Casbin", path: "Sources/Platform/Access/Casbin"),
-        // Storage: the control plane and a database per tenant, on SQLite (default) or
-        // PostgreSQL, with migrations, provisioning and secrets sealed with AES-GCM.
-        .target(
-            name: "Storage",
-            dependencies: [
-                .product(name: "SQLKit", package: "sql-kit"),
-                .product(name: "SQLiteKit", package: "sqlite-kit"),
-                .product(name: "PostgresKit", package: "postgres-kit"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Sources/Platform/Storage"
-        ),
-        // Retrieval for RAG: analysis (Porter stemmer), BM25, dense vectors, fusion,
-        // embedding cassettes and BEIR-style evaluation.
-        .target(name: "Retrieval", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Sources/Platform/RAG"),
-        // The Flagsmith evaluation model (segments, overrides, multivariate hashing).
-        .target(name: "Flags", dependencies: [.product(name: "Crypto", package: "swift-crypto")], path: "Sources/Platform/Flags"),
-        // OIDC sign-in: token validation against an issuer's discovery document and JWKS
-        // (through the HTTPFetcher seam), claim mapping to tenants and roles, a mock IdP.
-        .target(
-            name: "Identity",
-            dependencies: [
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "CryptoExtras", package: "swift-crypto"),
-            ],
-            path: "Sources/Platform/Identity"
-        ),
-        // Plugins: manifests, capability-checked seams, the host, and the connectors (Slack,
-        // Teams, Jira, SharePoint), all sans-I/O behind PluginHTTPTransport.
-        .target(name: "Plugins", path: "Sources/Platform/Plugins"),
+        // MARK: Platform (production code)
+
+        // The vocabulary every module shares: instants and the clock seam, seeded
+        // randomness, identifiers, one JSON value, one Secret, Python regular expressions.
+        .target(name: "Base", path: "Sources/Platform/Base"),
+        // The gateway's decisions (sans-I/O): routing, the allowlist, provider wire formats,
+        // streams, quotas, budgets, the one call pipeline (GatewayNode) and the usage journal.
+        .target(name: "Gateway", dependencies: ["Base", crypto], path: "Sources/Platform/Gateway",
+                resources: [.copy("Resources/pricing.json")]),
+        // The Casbin engine (its vocabulary — Value, Model, Enforcer — in a namespace of its own).
+        .target(name: "Casbin", dependencies: ["Base"], path: "Sources/Platform/Casbin"),
+        // The control plane and a database per tenant, on SQLite (default) or PostgreSQL.
+        .target(name: "Storage", dependencies: [
+            "Base",
+            .product(name: "SQLKit", package: "sql-kit"),
+            .product(name: "SQLiteKit", package: "sqlite-kit"),
+            .product(name: "PostgresKit", package: "postgres-kit"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            crypto,
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Sources/Platform/Storage"),
+        // RAG: parsing, chunking, BM25, dense vectors, fusion, answers, evaluation.
+        .target(name: "Retrieval", dependencies: ["Base", crypto], path: "Sources/Platform/Retrieval"),
+        // The Flagsmith evaluation model and the platform's flag book.
+        .target(name: "Flags", dependencies: ["Base", crypto], path: "Sources/Platform/Flags"),
+        // OIDC sign-in: token validation against an issuer's discovery document and JWKS.
+        .target(name: "Identity", dependencies: [
+            "Base",
+            .product(name: "JWTKit", package: "jwt-kit"),
+            crypto,
+            .product(name: "CryptoExtras", package: "swift-crypto"),
+        ], path: "Sources/Platform/Identity"),
+        // Plugins: manifests, capability-checked seams, the host, the connectors.
+        .target(name: "Plugins", dependencies: ["Base"], path: "Sources/Platform/Plugins"),
         // The Platform API's core (sans-I/O): routes, authentication, the access policy, the
         // configuration model. The Lab drives it directly; `dcoder serve` mounts it on Hummingbird.
-        .target(
-            name: "PlatformAPI",
-            dependencies: ["Casbin", "Identity", "Storage", "Flags", "Retrieval", .product(name: "Crypto", package: "swift-crypto")],
-            path: "Sources/Platform/API",
-            resources: [.copy("Policies")]
-        ),
-        .target(
-            name: "Lab",
-            dependencies: [
-                "Platform",
-                "PlatformAPI",
-                "Identity",
-                "Storage",
-                "Flags",
-                "Plugins",
-                "Retrieval",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
-            ]
-        ),
-        .target(
-            name: "Live",
-            dependencies: [
-                "Platform",
-                "Lab",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Yams", package: "Yams"),
-                "Flags",
-                "Casbin",
-                "Identity",
-                "Storage",
-                "PlatformAPI",
-                "Plugins",
-                "Retrieval",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-            ]
-        ),
-        .executableTarget(
-            name: "dcoder",
-            dependencies: [
-                "Platform",
-                "Lab",
-                "Live",
-                "Casbin",
-                "Flags",
-                "Retrieval",
-                "Storage",
-                "Identity",
-                "PlatformAPI",
-                "Plugins",
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        .testTarget(name: "PlatformTests", dependencies: ["Platform"], exclude: ["Access/Casbin", "Identity", "Flags", "Storage", "RAG", "API", "Plugins"]),
-        .testTarget(name: "PluginsTests", dependencies: ["Plugins", "Lab"], path: "Tests/PlatformTests/Plugins"),
-        .testTarget(name: "PlatformAPITests", dependencies: ["PlatformAPI", "Identity", "Storage", "Casbin", "Flags", "Retrieval", "TestSupport"],
-                    path: "Tests/PlatformTests/API"),
-        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"], path: "Tests/PlatformTests/RAG"),
-        // Shared by the storage and live suites: which backends to run, scratch PostgreSQL databases.
-        .target(name: "TestSupport", dependencies: ["Storage", .product(name: "SQLKit", package: "sql-kit")], path: "Tests/Support"),
-        .testTarget(name: "StorageTests", dependencies: [
-            "Storage", "TestSupport", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Crypto", package: "swift-crypto"),
-        ], path: "Tests/PlatformTests/Storage"),
-        .testTarget(name: "FlagsTests", dependencies: ["Flags"], path: "Tests/PlatformTests/Flags"),
-        .testTarget(name: "IdentityTests", dependencies: ["Identity", .product(name: "Crypto", package: "swift-crypto")],
-                    path: "Tests/PlatformTests/Identity"),
-        .testTarget(name: "CasbinTests", dependencies: ["Casbin"], path: "Tests/PlatformTests/Access/Casbin"),
-        .testTarget(name: "LabTests", dependencies: ["Lab", "Platform", "Storage", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "LiveTests", dependencies: [
-            "Live", "Platform", "Lab", "Flags", "Identity", "Storage", "PlatformAPI", "TestSupport", "Plugins", "Retrieval",
+        .target(name: "PlatformAPI", dependencies: ["Base", "Casbin", "Identity", "Storage", "Flags", "Retrieval", crypto],
+                path: "Sources/Platform/PlatformAPI", resources: [.copy("Policies")]),
+        // Configuration files (serve files, the tenant and platform sections scenarios share)
+        // and their YAML reader with file:line:column errors.
+        .target(name: "Config", dependencies: [
+            "Base", "Gateway", "Flags", "Plugins", crypto, .product(name: "Yams", package: "Yams"),
+        ], path: "Sources/Platform/Config"),
+        // The live driver: Hummingbird, AsyncHTTPClient, real files and databases, Redis.
+        .target(name: "Server", dependencies: [
+            "Base", "Gateway", "Config", "Flags", "Casbin", "Identity", "Storage", "PlatformAPI", "Plugins", "Retrieval",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            crypto,
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ], path: "Sources/Platform/Server"),
+
+        // MARK: Lab
+
+        // Stand-ins for the outside world: providers in their wire formats, an OIDC issuer,
+        // connector services, a bare forwarder (the benchmark's baseline).
+        .target(name: "Mocks", dependencies: [
+            "Base", "Gateway", "Retrieval", "Identity", "Plugins",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+            crypto,
+            .product(name: "JWTKit", package: "jwt-kit"),
+        ], path: "Sources/Lab/Mocks"),
+        // The deterministic simulator: event loop, virtual clock, scenarios, checkers, reports.
+        .target(name: "Simulator", dependencies: [
+            "Base", "Gateway", "Config", "Mocks", "PlatformAPI", "Identity", "Storage", "Flags", "Plugins", "Retrieval",
+            crypto,
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ], path: "Sources/Lab/Simulator"),
+
+        // MARK: Command line
+
+        .executableTarget(name: "dcoder", dependencies: [
+            "Base", "Gateway", "Config", "Simulator", "Mocks", "Server", "Casbin", "Flags", "Retrieval", "Storage",
+            "Identity", "PlatformAPI", "Plugins",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // MARK: Tests
+
+        // Shared by the storage and server suites: which backends to run, scratch PostgreSQL databases.
+        .target(name: "TestSupport", dependencies: ["Storage", .product(name: "SQLKit", package: "sql-kit")], path: "Tests/TestSupport"),
+        .testTarget(name: "BaseTests", dependencies: ["Base"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Base"]),
+        .testTarget(name: "CasbinTests", dependencies: ["Casbin"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Base", "TestSupport", .product(name: "SQLKit", package: "sql-kit"), crypto]),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Base"]),
+        .testTarget(name: "FlagsTests", dependencies: ["Flags", "Base"]),
+        .testTarget(name: "IdentityTests", dependencies: ["Identity", "Mocks", "Base", crypto]),
+        .testTarget(name: "PluginsTests", dependencies: ["Plugins", "Mocks", "Base"]),
+        .testTarget(name: "PlatformAPITests", dependencies: [
+            "PlatformAPI", "Identity", "Mocks", "Storage", "Casbin", "Flags", "Retrieval", "Base", "TestSupport",
+        ]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "Gateway", "Base"]),
+        .testTarget(name: "MocksTests", dependencies: ["Mocks", "Simulator", "Gateway", "Base"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Mocks", "Gateway", "Base", "Config", "Storage", crypto]),
+        .testTarget(name: "ServerTests", dependencies: [
+            "Server", "Mocks", "Gateway", "Base", "Config", "Flags", "Identity", "Storage", "PlatformAPI", "TestSupport",
+            "Plugins", "Retrieval",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import Retrieval
-import Lab
-import Platform
+import Mocks
+import Simulator
+import Base
+import Gateway
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
-import Lab
-import Platform
+import Mocks
+import Simulator
+import Base
+import Gateway
 
 @main
 struct DCoder: AsyncParsableCommand {

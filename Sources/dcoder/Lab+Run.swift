@@ -1,7 +1,10 @@
+import Config
 import ArgumentParser
 import Foundation
-import Lab
-import Platform
+import Mocks
+import Simulator
+import Base
+import Gateway
 
 struct LabCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,7 +50,7 @@ struct LabCommand: ParsableCommand {
                 print(outcome.passed ? "PASSED" : "FAILED: \(failedExpectations) expectation(s) and \(failedChecks) check(s) failed")
                 print("reports: \(outcome.outputDirectory)/report.html, report.json, junit.xml")
                 if !outcome.passed { throw ExitCode(1) }
-            } catch let e as ScenarioError {
+            } catch let e as ConfigFileError {
                 stderr.write(Data("error: \(e)\n".utf8))
                 throw ExitCode(2)
             }

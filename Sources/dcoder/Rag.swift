@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Lab
+import Mocks
+import Simulator
 import Retrieval
 import Storage
 import PlatformAPI

@@ -1,3 +1,4 @@
+import Config
 import ArgumentParser
 import AsyncHTTPClient
 import Casbin
@@ -7,10 +8,12 @@ import Hummingbird
 import Identity
 import ServiceLifecycle
 import Storage
-import Lab
-import Live
+import Mocks
+import Simulator
+import Server
 import Logging
-import Platform
+import Base
+import Gateway
 import PlatformAPI
 import Plugins
 import Retrieval
@@ -47,7 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
         var settings: ServeConfig
         do {
             settings = try config.map { try ServeConfig.load(path: $0, environment: ProcessInfo.processInfo.environment) } ?? ServeConfig.embeddedDefault()
-        } catch let e as ScenarioError {
+        } catch let e as ConfigFileError {
             FileHandle.standardError.write(Data("error: \(e)\n".utf8))
             throw ExitCode(2)
         }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Mint JWTs with PyJWT, an implementation independent of the Swift validator.
 
-Used by Tests/PlatformTests/Identity/InteropTests.swift (Scripts/test runs it with PyJWT installed); see Docs/identity.md.
+Used by Tests/IdentityTests/InteropTests.swift (Scripts/test runs it with PyJWT installed); see Docs/identity.md.
 
     mint.py --key private.pem --alg ES256 --kid KID --cases cases.json
 

@@ -1,3 +1,4 @@
+import Base
 /// Something an operator should know about, raised by the platform but never blocking
 /// (R1's guardrails and budgets are alert-only).
 public struct Alert: Hashable, Sendable {

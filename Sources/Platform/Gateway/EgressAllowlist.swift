@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 /// The platform-level list of hosts the gateway may call.

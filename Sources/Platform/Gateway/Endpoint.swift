@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 /// A provider base URL, parsed and normalised: scheme, host, port and path prefix.

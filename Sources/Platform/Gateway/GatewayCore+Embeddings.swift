@@ -1,3 +1,4 @@
+import Base
 /// Embeddings for the platform's own use (RAG ingestion and questions), through the
 /// tenant's provider with the tenant's key: the same routing, allowlist and accounting as
 /// a chat call, a usage record per call.

@@ -1,3 +1,4 @@
+import Base
 /// The gateway's decisions, as pure functions of configuration, request and time.
 ///
 /// `GatewayCore` authenticates a call by virtual key, resolves the tenant's model alias

@@ -1,3 +1,4 @@
+import Base
 /// Why the gateway could not answer a call, as one value that knows its HTTP status and
 /// its OpenAI-style body, so every client library maps it to the right exception.
 public struct GatewayError: Error, Hashable, Sendable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 /// Prices per model, and the exact cost of a call in integer micro-dollars.

@@ -1,3 +1,4 @@
+import Base
 /// The LLM providers the gateway routes to.
 public enum ProviderKind: String, CaseIterable, Codable, Hashable, Sendable, Comparable {
     case openai, anthropic, gemini, groq

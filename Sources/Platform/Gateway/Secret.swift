@@ -1,3 +1,4 @@
+import Base
 /// A secret string (a provider API key) that never prints itself.
 ///
 /// `description`, `debugDescription` and string interpolation show `<redacted>`, so a

@@ -1,3 +1,4 @@
+import Base
 /// Turns provider-neutral ``StreamPiece``s into the gateway's OpenAI chunks.
 ///
 /// The gateway's chunks carry its own id, timestamp and the alias the client asked for.

@@ -1,3 +1,4 @@
+import Base
 /// Relays a provider's stream to the client one event at a time, as OpenAI chunks.
 ///
 /// The Lab feeds it the native events of a whole simulated stream; the live server feeds

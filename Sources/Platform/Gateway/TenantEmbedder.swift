@@ -1,3 +1,4 @@
+import Base
 /// Embeds a tenant's texts through its embedding model (`embeddings:` in the tenant's
 /// configuration), with its own key: splits them into the provider's batches, admits each
 /// call through the core (routing, credentials, allowlist), sends it through the transport

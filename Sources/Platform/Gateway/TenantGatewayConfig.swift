@@ -1,3 +1,4 @@
+import Base
 /// A tenant's account with one provider: its own (BYO) key and the endpoint to call.
 public struct ProviderAccount: Hashable, Sendable {
     public var provider: ProviderKind

@@ -1,3 +1,4 @@
+import Base
 /// A provider-neutral token estimate: one token per four bytes of UTF-8, at least one.
 ///
 /// Used only when a provider reports no usage for a successful call, and by the Lab's

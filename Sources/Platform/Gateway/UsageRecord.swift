@@ -1,3 +1,4 @@
+import Base
 /// The accounting record of one gateway call: every call produces exactly one,
 /// whether it succeeded, failed upstream or was refused by the gateway.
 public struct UsageRecord: Hashable, Sendable {

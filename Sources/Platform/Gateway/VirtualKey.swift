@@ -1,3 +1,4 @@
+import Base
 import Crypto
 
 /// The SHA-256 digest of a virtual API key: what the platform stores instead of the key.

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Unpadded base64url (RFC 4648 §5), as used by JWS and JWK.
-enum Base64URL {
+package enum Base64URL {
     /// Decodes an unpadded base64url string; `nil` for any character outside the alphabet.
-    static func decode(_ text: some StringProtocol) -> [UInt8]? {
+    package static func decode(_ text: some StringProtocol) -> [UInt8]? {
         var base64 = ""
         base64.reserveCapacity(text.utf8.count + 3)
         for scalar in text.unicodeScalars {
@@ -24,7 +24,7 @@ enum Base64URL {
     }
 
     /// Encodes bytes as unpadded base64url.
-    static func encode(_ bytes: some Sequence<UInt8>) -> String {
+    package static func encode(_ bytes: some Sequence<UInt8>) -> String {
         let base64 = Data(bytes).base64EncodedString()
         return String(
             base64.compactMap { character -> Character? in

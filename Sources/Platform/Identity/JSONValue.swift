@@ -85,12 +85,12 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
 
 extension JSONValue {
     /// Decodes `bytes` as a JSON object, or returns `nil` if they are not one.
-    static func object(decoding bytes: some Collection<UInt8>) -> [String: JSONValue]? {
+    package static func object(decoding bytes: some Collection<UInt8>) -> [String: JSONValue]? {
         try? JSONDecoder().decode([String: JSONValue].self, from: Data(bytes))
     }
 
     /// Encodes an object with sorted keys, so equal objects always produce equal bytes.
-    static func encode(_ object: [String: JSONValue]) throws -> [UInt8] {
+    package static func encode(_ object: [String: JSONValue]) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Array(try encoder.encode(object))

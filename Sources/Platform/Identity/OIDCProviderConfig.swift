@@ -63,7 +63,7 @@ public struct OIDCProviderConfig: Sendable, Hashable {
 
 extension Duration {
     /// The duration in seconds, as Foundation's `TimeInterval`.
-    var timeInterval: TimeInterval {
+    package var timeInterval: TimeInterval {
         let (seconds, attoseconds) = components
         return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
     }

@@ -1,0 +1,109 @@
+import Mocks
+import Crypto
+import Flags
+import Foundation
+import Identity
+import Base
+import Gateway
+import Retrieval
+import PlatformAPI
+import Storage
+
+/// The Platform API as the Lab runs it: ``APIService`` on the embedded default (SQLite, one
+/// file per tenant, in a scratch folder removed after the run), a mock identity provider in
+/// process, virtual time and seeded randomness.
+///
+/// Virtual time zero is ``epoch`` (2026-01-01T00:00:00Z) wherever the platform needs a date
+/// (token lifetimes, audit entries), so runs do not depend on the day they are made.
+final class LabPlatform: @unchecked Sendable {
+    static let epoch = Date(timeIntervalSince1970: 1_767_225_600)
+    static let issuer = "https://idp.lab.dcoder.test/oidc"
+    static let audience = "https://api.lab.dcoder.test"
+
+    let service: APIService
+    let flow: PlatformFlow
+    let backend: SQLiteBackend
+    let platform: SQLPlatformStore
+    let directory: URL
+    private let time: LockedBox<Date>
+    /// Runs in this process so far, to give each its own scratch folder.
+    private static let runs = LockedBox(0)
+
+    /// The state of one tenant at the end of a run, as the report shows it.
+    struct TenantSnapshot: Sendable {
+        var id: String
+        var status: String
+        var database: String
+        var schemaVersion: Int
+        var users: Int
+    }
+
+    /// The Platform API's flags; the runner copies its book in before each Platform API step
+    /// and takes changes back after it.
+    let flags = FlagRegistry()
+
+    init(seed: UInt64, streams: RandomStreams) async throws {
+        let run = Self.runs.update { n -> Int in n += 1; return n }
+        directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("dcoder-lab-\(ProcessInfo.processInfo.processIdentifier)-\(run)", isDirectory: true)
+        try? FileManager.default.removeItem(at: directory)
+        backend = SQLiteBackend(dataDirectory: directory)
+        do {
+            platform = try await SQLPlatformStore.open(backend: backend, now: Self.epoch)
+        } catch {
+            try? await backend.shutdown()
+            try? FileManager.default.removeItem(at: directory)
+            throw error
+        }
+        let idp = try MockIdentityProvider(issuer: Self.issuer, keyKind: .es256(seed: Array("lab-idp-\(seed)".utf8)))
+        let validator = OIDCTokenValidator(config: OIDCProviderConfig(issuer: Self.issuer, audiences: [Self.audience]), fetcher: idp)
+        let secrets = try SecretBox(key: SymmetricKey(data: SHA256.hash(data: Array("lab-platform-key-\(seed)".utf8))), keyID: "lab-1")
+        let time = LockedBox(Self.epoch)
+        let random = LockedBox(streams.stream("platform/random"))
+        self.time = time
+        service = APIService(backend: backend, platform: platform, validator: validator, enforcer: try APIService.defaultEnforcer(),
+                             secrets: secrets, clock: { time.get() }, random: { count in
+                                 random.update { rng in (0..<count).map { _ in UInt8(truncatingIfNeeded: rng.next()) } }
+                             }, flags: flags,
+                             knowledge: KnowledgeService(settings: .init(parser: DocumentParser(pdf: PopplerPDFExtractor())), clock: { time.get() }),
+                             answerer: { _, system, user in Reader.answer(Reader.parse(system: system, user: user)).text })
+        flow = PlatformFlow(caller: service, idp: idp, audience: Self.audience)
+    }
+
+    /// Sets the platform's clock to virtual instant `at`.
+    func setTime(_ at: Instant) -> Date {
+        let date = Self.epoch.addingTimeInterval(Double(at.nanoseconds) / 1e9)
+        time.set(date)
+        return date
+    }
+
+    /// Every tenant, its database and the schema version there.
+    func snapshot() async -> [TenantSnapshot] {
+        var out: [TenantSnapshot] = []
+        for tenant in (try? await platform.tenants()) ?? [] {
+            var version = 0, users = 0
+            if let db = try? await backend.tenantDatabase(at: tenant.databaseLocator) {
+                version = (try? await Migrator.tenant.appliedMigrations(in: db).map(\.version).max()) ?? 0
+                if let store = try? await SQLTenantStore.open(database: db, tenant: tenant.id) { users = (try? await store.users().count) ?? 0 }
+            }
+            out.append(TenantSnapshot(id: tenant.id.rawValue, status: tenant.status.rawValue, database: tenant.databaseLocator.rawValue,
+                                      schemaVersion: version, users: users))
+        }
+        return out
+    }
+
+    func shutdown() async {
+        try? await backend.shutdown()
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+/// A value behind a lock, for the service's clock and random closures.
+final class LockedBox<Value>: @unchecked Sendable {
+    private var value: Value
+    private let lock = NSLock()
+    init(_ value: Value) { self.value = value }
+    func get() -> Value { lock.lock(); defer { lock.unlock() }; return value }
+    func set(_ new: Value) { lock.lock(); value = new; lock.unlock() }
+    func update<R>(_ body: (inout Value) -> R) -> R { lock.lock(); defer { lock.unlock() }; return body(&value) }
+}

@@ -1,0 +1,76 @@
+import Crypto
+import Foundation
+import Identity
+@testable import Mocks
+@testable import Server
+import PlatformAPI
+import Storage
+
+/// The live server with the Platform API on a fresh SQLite folder and one tenant, `acme`
+/// (virtual key `dk-acme`, model `chat` on the mock providers), for the tests that need
+/// both the gateway and the API.
+struct LivePlatform: Sendable {
+    let service: APIService
+    let idp: MockIdentityProvider
+    let gateway: LiveGateway
+    let client: TestClient
+    /// The mock providers' own view: the calls they received.
+    let providers: TestClient
+    static let audience = "aud"
+
+    /// A token for `subject` with `roles` in acme.
+    func token(_ subject: String, roles: [String]) async throws -> String {
+        var claims = idp.standardClaims(subject: subject, audience: Self.audience, issuedAt: Date())
+        claims["organization_id"] = "acme"
+        claims["organization_roles"] = .array(roles.map { .string("acme:\($0)") })
+        return try await idp.sign(claims)
+    }
+
+    /// Runs `body` with the server up; `answerer` answers grounded-answer prompts.
+    ///   `tenant` adds lines to acme's serve-file entry, `models` replaces its models,
+    ///   `allowlist` replaces the one entry that lets the mock providers in.
+    static func with(answerer: (@Sendable (LiveGateway, String, String, String) async throws -> String)? = nil,
+                     tenant extra: String = "", models: String = "chat: openai/gpt-4o-mini", allowlist: String? = nil,
+                     _ body: @Sendable (LivePlatform) async throws -> Void) async throws {
+        let providers = try MockProviderServer(seed: 2)
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("live-platform-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: data) }
+        let backend = SQLiteBackend(dataDirectory: data)
+        defer { Task { [backend] in try? await backend.shutdown() } }
+        let holder = GatewayHolder()
+        var answer: (@Sendable (String, String, String) async throws -> String)? = nil
+        if let answerer {
+            answer = { @Sendable tenant, system, user in
+                guard let gateway = holder.gateway else { throw CancellationError() }
+                return try await answerer(gateway, tenant, system, user)
+            }
+        }
+        let answerClosure = answer
+        try await LiveHarness.withApps([{ LiveHarness.app(providers.router(), announce: $0) }]) { ports in
+            let settings = try LiveHarness.acmeSettings(path: data.appendingPathComponent("serve.yaml").path, providerPort: ports[0],
+                                                        extra: extra, models: models, allowlist: allowlist)
+            let idp = try MockIdentityProvider(issuer: "https://idp.dcoder.test/oidc")
+            let service = APIService(
+                backend: backend, platform: try await SQLPlatformStore.open(backend: backend, now: Date()),
+                validator: OIDCTokenValidator(config: OIDCProviderConfig(issuer: idp.issuer, audiences: [audience]), fetcher: idp),
+                enforcer: try APIService.defaultEnforcer(), secrets: try SecretBox(key: SymmetricKey(size: .bits256), keyID: "t"),
+                clock: { Date() }, random: APIService.systemRandom,
+                answerer: answerClosure)
+            try await service.ensureTenants(["acme"])
+            let transport = ProviderHTTPTransport()
+            let gateway = try LiveGateway(config: settings, transport: transport, logger: LiveHarness.quiet, platformAPI: PlatformAPIRoutes(service: service))
+            holder.gateway = gateway
+            await gateway.provideEmbeddings(to: service)
+            try await LiveHarness.withApps([{ LiveHarness.app(gateway.router(), services: [TransportService(transport)], announce: $0) }]) { gp in
+                try await body(LivePlatform(service: service, idp: idp, gateway: gateway, client: TestClient(base: "http://127.0.0.1:\(gp[0])"),
+                                              providers: TestClient(base: "http://127.0.0.1:\(ports[0])")))
+            }
+        }
+    }
+}
+
+/// The gateway, set once it is built (the service that needs it is built first).
+final class GatewayHolder: @unchecked Sendable {
+    var gateway: LiveGateway?
+}
