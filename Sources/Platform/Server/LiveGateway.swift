@@ -21,7 +21,6 @@ import PlatformAPI
 /// lock around the configuration, the system clock, request ids from system entropy,
 /// HTTP framing and logging.
 public final class LiveGateway: Sendable {
-    let core: NIOLockedValueBox<GatewayCore>
     let ids: NIOLockedValueBox<IDGenerator>
     let transport: ProviderHTTPTransport
     let clock = SystemTimeSource()
@@ -36,18 +35,14 @@ public final class LiveGateway: Sendable {
     let metricsToken: String?
     /// Alerts raised while serving, each condition once (the alert sinks arrive with budgets' API).
     public let alerts = AlertLog()
-    let limiter = NIOLockedValueBox(RateLimiter())
     /// The `redis` counter policy, when configured; the local limiter is its fallback while
     /// Redis cannot be reached.
     let sharedLimiter: RedisRateLimiter?
-    let budgets = NIOLockedValueBox(BudgetTracker())
-    /// Whether any tenant has rate limits or a budget: calls of a platform without them
-    /// skip those lookups (tenants change only at start-up so far).
-    /// Whether any tenant has limits or a budget (most deployments have neither: skip the
-    /// lookups). Quotas set through the Platform API can turn them on while serving.
-    private let quotaFlags: NIOLockedValueBox<(limits: Bool, budget: Bool)>
-    var anyLimits: Bool { quotaFlags.withLockedValue { $0.limits } }
-    var anyBudget: Bool { quotaFlags.withLockedValue { $0.budget } }
+    /// This replica's configuration, counters and spend: every call's steps (``GatewayNode``).
+    let node: NIOLockedValueBox<GatewayNode>
+    /// A snapshot of the configuration (copy-on-write: no lock held while it is used).
+    var core: GatewayCore { node.withLockedValue { $0.core } }
+    var anyLimits: Bool { node.withLockedValue { $0.anyLimits } }
     /// The serve file's limits and budgets, over which the configuration model's quotas lie.
     private let fileQuotas: [String: (limits: RateLimits, budget: Budget?)]
     let flags: FlagsConfig?
@@ -75,10 +70,8 @@ public final class LiveGateway: Sendable {
             do { alerts = try core.upsertTenant(t.gatewayConfig(), at: now) } catch { throw LiveError("tenant '\(t.id)': \(error)") }
             for a in alerts { logger.warning("alert", metadata: Self.metadata(a)) }
         }
-        self.quotaFlags = NIOLockedValueBox((core.tenants.values.contains { !$0.limits.isEmpty || !$0.keyLimits.isEmpty },
-                                             core.tenants.values.contains { $0.budget != nil }))
         self.fileQuotas = core.tenants.mapValues { ($0.limits, $0.budget) }
-        self.core = NIOLockedValueBox(core)
+        self.node = NIOLockedValueBox(GatewayNode(core: core, sharedCounters: sharedLimiter != nil))
         self.ids = NIOLockedValueBox(IDGenerator(seed: systemSeed()))
         self.transport = transport
         self.logger = logger
@@ -111,7 +104,7 @@ public final class LiveGateway: Sendable {
         // Ready once the configuration is loaded and the listener is up (the router exists
         // only then); the tenant count tells an operator what was loaded.
         router.get("/readyz") { [self] _, _ in
-            Self.json(status: .ok, #"{"status":"ready","tenants":\#(core.withLockedValue { $0.tenants.count })}"#)
+            Self.json(status: .ok, #"{"status":"ready","tenants":\#(core.tenants.count)}"#)
         }
         router.get("/v1/models") { [self] request, _ in models(request) }
         router.post("/v1/chat/completions") { [self] request, _ in await chat(request) }
@@ -124,7 +117,7 @@ public final class LiveGateway: Sendable {
 
     func models(_ request: Request) -> Response {
         let requestID = ids.withLockedValue { $0.make(prefix: "req_") }
-        switch core.withLockedValue({ $0 }).authenticate(request.headers[.authorization]) {
+        switch core.authenticate(request.headers[.authorization]) {
         case .failure(let e):
             return Self.errorResponse(e, requestID: requestID)
         case .success(let owner):
@@ -161,26 +154,20 @@ public final class LiveGateway: Sendable {
         if chat.model == Self.docChatModel, let api = platformAPI?.service {
             return await docChat(chat, service: api, request: request, requestID: requestID, started: started)
         }
-        let core = self.core.withLockedValue { $0 }  // a snapshot: copy-on-write, no lock held below
-        switch core.admit(chat, body: bodyBytes, authorization: request.headers[.authorization], requestID: requestID, now: started) {
-        case .reject(let r):
+        let core = self.core  // a snapshot: copy-on-write, no lock held below
+        var step = node.withLockedValue {
+            $0.admit(chat, body: bodyBytes, authorization: request.headers[.authorization], requestID: requestID, now: started)
+        }
+        if case .acquireShared(let call, let scopes, let tokens) = step {
+            step = await acquireShared(call, scopes, promptTokens: tokens, now: started)
+        }
+        switch step {
+        case .refused(let r, let headers):
             await record(r.usage, alerts: r.alerts)
-            return Self.errorResponse(r.error, requestID: requestID)
-        case .forward(let call):
-            var limit = Limit(grant: nil, headers: [])
-            let scopes = anyLimits ? core.rateLimitScopes(tenant: call.context.tenant, keyID: call.context.keyID) : RateLimiter.Scopes([])
-            if !scopes.entries.isEmpty {
-                let promptTokens = TokenEstimate.promptTokens(call.context.promptText)
-                let (decision, local) = await acquire(scopes, promptTokens: promptTokens, now: started)
-                switch decision {
-                case .refused(let reason, let retryAfter, let status):
-                    let r = core.throttle(call.context, reason: reason, retryAfter: retryAfter, now: clock.now())
-                    await record(r.usage, alerts: r.alerts)
-                    return Self.errorResponse(r.error, requestID: requestID, extra: status.headers)
-                case .granted(let grant, let status):
-                    limit = Limit(grant: grant, headers: status.headers, local: local)
-                }
-            }
+            return Self.errorResponse(r.error, requestID: requestID, extra: headers)
+        case .acquireShared:
+            preconditionFailure("the shared counters were consulted above")
+        case .send(let call, let limit):
             let timeout = core.configuration.upstreamTimeout
             let sent = await transport.send(call.request, allowlist: core.configuration.allowlist, timeout: timeout, clock: clock)
             switch sent {
@@ -202,59 +189,63 @@ public final class LiveGateway: Sendable {
         }
     }
 
-    /// What a call holds of its rate limits: the grant to give back, and the
-    /// `x-ratelimit-*` headers for its answer.
-    struct Limit {
-        var grant: RateLimiter.Grant?
-        var headers: [HTTPHeader]
-        /// Whether the grant came from this process's counters (not Redis).
-        var local = true
-    }
+    typealias Limit = GatewayNode.Limit
 
-    private func release(_ limit: Limit, _ usage: UsageRecord) async {
-        guard let grant = limit.grant else { return }
+    /// Settles a call through the node (its grant back, its cost to the tenant's spend),
+    /// gives a shared grant back to Redis, and records it.
+    private func settle(_ usage: UsageRecord, alerts: [Alert], limit: Limit) async {
         let now = clock.now()
-        let tokens = usage.promptTokens + usage.completionTokens
-        if let shared = sharedLimiter, !limit.local {
-            do { try await shared.release(grant, actualTokens: tokens, now: nil); return } catch {
-                logger.warning("redis counters unreachable on release", metadata: ["error": .string("\(error)")])
-                return
-            }
-        }
-        limiter.withLockedValue { $0.release(grant, actualTokens: tokens, now: now) }
+        let finished = node.withLockedValue { $0.finish(usage, alerts: alerts, limit: limit, now: now) }
+        await releaseShared(finished.sharedRelease)
+        await log(usage, alerts: finished.alerts)
     }
 
     /// Gives back a grant whose call used no tokens (it never reached a model).
     private func releaseUnused(_ limit: Limit) async {
-        guard let grant = limit.grant else { return }
         let now = clock.now()
-        if let shared = sharedLimiter, !limit.local {
-            try? await shared.release(grant, actualTokens: 0, now: nil)
-        } else {
-            limiter.withLockedValue { $0.release(grant, actualTokens: 0, now: now) }
+        await releaseShared(node.withLockedValue { $0.release(limit, tokens: 0, now: now) })
+    }
+
+    private func releaseShared(_ release: (grant: RateLimiter.Grant, tokens: Int)?) async {
+        guard let (grant, tokens) = release, let shared = sharedLimiter else { return }
+        do { try await shared.release(grant, actualTokens: tokens, now: nil) } catch {
+            logger.warning("redis counters unreachable on release", metadata: ["error": .string("\(error)")])
         }
     }
 
-    /// Takes a call's place in its limits: in Redis with the `redis` policy (falling back to
-    /// this process's counters, with a warning, while Redis cannot be reached), else locally.
+    /// The shared-counters step of a call: in Redis, falling back to this process's counters
+    /// (with a warning) while Redis cannot be reached.
+    private func acquireShared(_ call: GatewayCore.UpstreamCall, _ scopes: RateLimiter.Scopes, promptTokens: Int, now: Instant) async -> GatewayNode.Step {
+        if let shared = sharedLimiter {
+            do {
+                let decision = try await shared.acquire(scopes, promptTokens: promptTokens, now: nil)
+                return node.withLockedValue { $0.limited(call, decision, local: false, now: now) }
+            } catch {
+                logger.warning("redis counters unreachable; limiting in this process", metadata: ["error": .string("\(error)")])
+            }
+        }
+        return node.withLockedValue { $0.acquireLocally(call, scopes, promptTokens: promptTokens, now: now) }
+    }
+
+    /// Takes a place in the limits for scopes the driver names (`doc-chat`): in Redis with
+    /// the `redis` policy (falling back as above), else in this node's counters.
     private func acquire(_ scopes: RateLimiter.Scopes, promptTokens: Int, now: Instant) async -> (RateLimiter.Decision, local: Bool) {
         if let shared = sharedLimiter {
             do { return (try await shared.acquire(scopes, promptTokens: promptTokens, now: nil), false) } catch {
                 logger.warning("redis counters unreachable; limiting in this process", metadata: ["error": .string("\(error)")])
             }
         }
-        return (limiter.withLockedValue { $0.acquire(scopes, promptTokens: promptTokens, now: now) }, true)
+        return (node.withLockedValue { $0.acquire(scopes, promptTokens: promptTokens, now: now) }, true)
     }
 
     private func reject(_ e: GatewayError, request: Request, requestID: String, started: Instant) async -> Response {
-        let r = core.withLockedValue { $0 }.refuse(e, authorization: request.headers[.authorization], requestID: requestID, now: started)
+        let r = core.refuse(e, authorization: request.headers[.authorization], requestID: requestID, now: started)
         await record(r.usage, alerts: r.alerts)
         return Self.errorResponse(r.error, requestID: requestID)
     }
 
     private func finish(_ outcome: GatewayCore.Outcome, requestID: String, limit: Limit) async -> Response {
-        await release(limit, outcome.usage)
-        await record(outcome.usage, alerts: outcome.alerts)
+        await settle(outcome.usage, alerts: outcome.alerts, limit: limit)
         switch outcome.response {
         case .completion(let c):
             return Self.bytesResponse(status: .ok, contentType: "application/json", WireJSON.encode(c), requestID: requestID, extra: limit.headers)
@@ -290,8 +281,7 @@ public final class LiveGateway: Sendable {
             var relay = StreamRelay(context: context, created: clock.now().unixSeconds)
             let end = relay.finish(now: clock.now(), timeToFirstByte: timeToHead, cut: "the client left before the answer began",
                                    clientClosed: true)
-            await release(limit, end.outcome.usage)
-            await record(end.outcome.usage, alerts: end.outcome.alerts)
+            await settle(end.outcome.usage, alerts: end.outcome.alerts, limit: limit)
         }
         let body = ResponseBody { [self] writer in
             watchdog.cancel()
@@ -315,9 +305,8 @@ public final class LiveGateway: Sendable {
                 (relay, cut) = await Self.drain(relay, SendableIterator(iterator), timeout: timeout)
             }
             let end = relay.finish(now: clock.now(), timeToFirstByte: answer.timeToHead, cut: cut, clientClosed: clientGone)
-            await release(limit, end.outcome.usage)
             // Journaled before the client sees the end of the stream.
-            await record(end.outcome.usage, alerts: end.outcome.alerts)
+            await settle(end.outcome.usage, alerts: end.outcome.alerts, limit: limit)
             guard !clientGone else { return }
             var tail = ""
             for c in end.chunks { tail += Self.sse(c) }
@@ -372,9 +361,17 @@ public final class LiveGateway: Sendable {
         }
     }
 
+    /// Records a call that holds no limits (refused, embeddings, the platform's own): its
+    /// cost to the tenant's spend through the node, then ``log(_:alerts:)``.
+    private func record(_ usage: UsageRecord, alerts: [Alert]) async {
+        let now = clock.now()
+        let budgetAlerts = node.withLockedValue { $0.account(usage, now: now) }
+        await log(usage, alerts: alerts + budgetAlerts)
+    }
+
     /// Counts a finished call, raises its alerts, logs it, and — with a ledger — journals it
     /// durably before returning (so before its answer completes).
-    private func record(_ usage: UsageRecord, alerts: [Alert]) async {
+    private func log(_ usage: UsageRecord, alerts: [Alert]) async {
         if let journal, let tenant = usage.tenant {
             do { try await journal.append(tenant: tenant, entry: UsageJournal.entry(usage)) } catch {
                 logger.error("usage journal append failed", metadata: ["request_id": .string(usage.requestID), "error": .string("\(error)")])
@@ -382,11 +379,6 @@ public final class LiveGateway: Sendable {
         }
         self.usage.add(usage)
         metrics.record(usage)
-        var alerts = alerts
-        if anyBudget, usage.costMicros > 0, let tenant = usage.tenant, let budget = core.withLockedValue({ $0.tenants[tenant]?.budget }) {
-            let now = clock.now()
-            alerts += budgets.withLockedValue { $0.add(tenant: tenant, costMicros: usage.costMicros, at: now, budget: budget) }
-        }
         for a in alerts where self.alerts.add(a) {
             logger.warning("alert", metadata: Self.metadata(a))
             plugins?.enqueue(a)
@@ -400,9 +392,9 @@ public final class LiveGateway: Sendable {
     /// accounted like every call (``TenantEmbedder``).
     public var embedder: TenantEmbedder {
         TenantEmbedder(
-            core: { [core] in core.withLockedValue { $0 } },
+            core: { [node] in node.withLockedValue { $0.core } },
             send: { [self] call in
-                let configuration = core.withLockedValue { $0.configuration }
+                let configuration = core.configuration
                 let timeout = configuration.upstreamTimeout
                 switch await transport.send(call.request, allowlist: configuration.allowlist, timeout: timeout, clock: clock) {
                 case .failure(let f): return .failure(f)
@@ -438,7 +430,7 @@ public final class LiveGateway: Sendable {
     /// knowledge base and model (``APIService/groundedAnswer(tenant:question:k:)``), with the
     /// sources listed after it. Streamed requests get the answer as one chunk.
     private func docChat(_ chat: ChatCompletionRequest, service: APIService, request: Request, requestID: String, started: Instant) async -> Response {
-        let core = self.core.withLockedValue { $0 }
+        let core = self.core
         let tenant: TenantGatewayConfig, keyID: String
         switch core.authenticate(request.headers[.authorization]) {
         case .failure(let e): return await reject(e, request: request, requestID: requestID, started: started)
@@ -451,7 +443,7 @@ public final class LiveGateway: Sendable {
             return Self.errorResponse(GatewayError(.invalidRequest, status: 400, message: "doc-chat needs a user message to answer."), requestID: requestID)
         }
         // The client's limits apply as to any call; the model call is accounted to its key.
-        var limit = Limit(grant: nil, headers: [])
+        var limit = Limit.none
         let scopes = anyLimits ? core.rateLimitScopes(tenant: tenant.id, keyID: keyID) : RateLimiter.Scopes([])
         if !scopes.entries.isEmpty {
             let (decision, local) = await acquire(scopes, promptTokens: TokenEstimate.promptTokens(chat.messages), now: started)
@@ -481,7 +473,12 @@ public final class LiveGateway: Sendable {
             await releaseUnused(limit)
             return Self.errorResponse(GatewayError(.serverError, status: 502, message: "doc-chat could not answer: \(error)"), requestID: requestID)
         }
-        if let usage = used.withLockedValue({ $0 }) { await release(limit, usage) } else { await releaseUnused(limit) }
+        if let usage = used.withLockedValue({ $0 }) {
+            let now = clock.now()
+            await releaseShared(node.withLockedValue { $0.release(limit, tokens: usage.promptTokens + usage.completionTokens, now: now) })
+        } else {
+            await releaseUnused(limit)
+        }
         let created = clock.now().unixSeconds
         if chat.isStream {
             let chunks = [
@@ -509,7 +506,7 @@ public final class LiveGateway: Sendable {
     func complete(tenant: String, keyID: String, system: String, user: String) async throws -> (text: String, usage: UsageRecord) {
         let started = clock.now()
         let requestID = ids.withLockedValue { $0.make(prefix: "chatcmpl-") }
-        let core = self.core.withLockedValue { $0 }
+        let core = self.core
         guard let alias = core.tenants[tenant]?.aliases.keys.sorted().first else {
             throw LiveError("tenant '\(tenant)' has no model to answer with")
         }
@@ -546,23 +543,19 @@ public final class LiveGateway: Sendable {
     public func applyQuotas(tenant: String, _ quotas: [String: Double]) {
         guard let base = fileQuotas[tenant] else { return }
         let limits = base.limits.overridden(by: quotas), budget = Budget.overridden(base.budget, by: quotas)
-        let changed = core.withLockedValue { core -> Bool in
-            guard let t = core.tenants[tenant], t.limits != limits || t.budget != budget else { return false }
-            try? core.setQuotas(tenant: tenant, limits: limits, budget: budget)
+        let changed = node.withLockedValue { node -> Bool in
+            guard let t = node.core.tenants[tenant], t.limits != limits || t.budget != budget else { return false }
+            try? node.configure { try $0.setQuotas(tenant: tenant, limits: limits, budget: budget) }
             return true
         }
         guard changed else { return }
-        let tenants = core.withLockedValue { $0.tenants }
-        quotaFlags.withLockedValue {
-            $0 = (tenants.values.contains { !$0.limits.isEmpty || !$0.keyLimits.isEmpty }, tenants.values.contains { $0.budget != nil })
-        }
         logger.info("quotas applied", metadata: ["tenant": .string(tenant)])
     }
 
     // MARK: Reconciliation
 
     /// The gateway's tenants.
-    public var tenantIDs: [String] { core.withLockedValue { $0.tenants.keys.sorted() } }
+    public var tenantIDs: [String] { core.tenants.keys.sorted() }
 
     /// Compares each tenant's month-to-date spend as the gateway counts it (its budgets)
     /// with the ledger's, and resets the gateway's to the ledger's (``UsageReconciliation``).
@@ -573,18 +566,17 @@ public final class LiveGateway: Sendable {
     public func reconcile(ledgerMonthToDate ledger: [String: Int64]) -> [UsageDrift] {
         let now = clock.now()
         let gateway = Dictionary(uniqueKeysWithValues: ledger.keys.map { t in
-            (t, UsageCounters(costMicros: budgets.withLockedValue { $0.spent(tenant: t, at: now) }))
+            (t, UsageCounters(costMicros: node.withLockedValue { $0.spent(tenant: t, at: now) }))
         })
         let drift = UsageReconciliation.drift(gateway: gateway, ledger: ledger.mapValues { UsageCounters(costMicros: $0) })
-        let tenants = core.withLockedValue { $0.tenants }
         // The first reconciliation after a start raises no budget alert (the process before
         // this one did, when the spend got there); later ones raise those for thresholds the
         // spend crossed through calls this replica did not see.
         // (Per tenant: one whose ledger could not be read at start-up is still starting up.)
         let seen = reconciledTenants.withLockedValue { seen in defer { seen.formUnion(ledger.keys) }; return seen }
-        let restored = budgets.withLockedValue { b in
+        let restored = node.withLockedValue { n in
             ledger.sorted { $0.key < $1.key }.flatMap { t, spent in
-                b.restore(tenant: t, spentMicros: spent, at: now, budget: tenants[t]?.budget, alertNewlyCrossed: seen.contains(t))
+                n.restoreSpend(tenant: t, spentMicros: spent, now: now, alertNewlyCrossed: seen.contains(t))
             }
         }
         metrics.record(drift)

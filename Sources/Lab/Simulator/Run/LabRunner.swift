@@ -46,7 +46,7 @@ public final class LabRunner {
         var context: GatewayCore.CallContext
         var result: UpstreamResult
         var key: RunMetrics.CallKey
-        var grant: RateLimiter.Grant?
+        var limit: GatewayNode.Limit
         var replica: Int
         /// The client hangs up mid-stream (the gateway drains the provider's stream).
         var clientClosed: Bool
@@ -54,22 +54,27 @@ public final class LabRunner {
 
     public let scenario: Scenario
     let clock = VirtualClock()
-    var core: GatewayCore
-    /// The tenants' and keys' rate limits (the same limiter the live server uses): one per
-    /// replica with `local` counters, one for all with `redis` (replica r uses
-    /// `limiters[r % limiters.count]`).
-    var limiters: [RateLimiter]
-    /// Month-to-date spend against the tenants' budgets (the same tracker as live), as each
-    /// replica knows it.
-    var budgets: [BudgetTracker]
+    /// The gateway replicas behind the balancer, each running calls through the same
+    /// ``GatewayNode`` steps as the live server (one configuration, copied to each).
+    var nodes: [GatewayNode]
+    /// The rate-limit counters the replicas share with `counters: redis` (Redis's part: the
+    /// same ``RateLimiter`` arithmetic, which the live Redis script is differential-tested against).
+    var sharedLimiter = RateLimiter()
     /// Set by a restart until the next reconciliation, which then raises no budget alert.
     var startingUp = false
     /// The replica the balancer sends the next call to (round robin).
     var nextReplica = 0
-    /// Whether any tenant has a budget or rate limits (most load scenarios have neither:
-    /// skip the lookups).
-    var anyBudget = false
-    var anyLimits = false
+    /// The configuration, as every replica has it.
+    var core: GatewayCore { nodes[0].core }
+
+    /// Changes the configuration of every replica.
+    @discardableResult
+    func configure<T>(_ change: (inout GatewayCore) throws -> T) rethrows -> T {
+        let result = try nodes[0].configure(change)
+        let core = nodes[0].core
+        for i in nodes.indices.dropFirst() { nodes[i].configure { $0 = core } }
+        return result
+    }
     var mocks: [MockProvider] = []
     var mockIDs: [Int32] = []
     /// Where each mock listens (mocks never move during a run).
@@ -102,10 +107,9 @@ public final class LabRunner {
         do { allowlist = try EgressAllowlist(scenario.platform.allowlist) } catch {
             throw ConfigFileError(file: scenario.file, line: 1, column: 1, message: "platform.egress_allowlist: \(error)")
         }
-        core = GatewayCore(configuration: .init(allowlist: allowlist, pricing: scenario.platform.pricing, upstreamTimeout: scenario.platform.upstreamTimeout))
+        let core = GatewayCore(configuration: .init(allowlist: allowlist, pricing: scenario.platform.pricing, upstreamTimeout: scenario.platform.upstreamTimeout))
         let replicas = scenario.platform.replicas
-        limiters = Array(repeating: RateLimiter(), count: scenario.platform.sharedCounters ? 1 : replicas)
-        budgets = Array(repeating: BudgetTracker(), count: replicas)
+        nodes = Array(repeating: GatewayNode(core: core, sharedCounters: scenario.platform.sharedCounters), count: replicas)
         gatewayCounters = Array(repeating: [:], count: replicas)
         ledgerByReplica = Array(repeating: [:], count: replicas)
         for profile in scenario.providers {
@@ -174,11 +178,9 @@ public final class LabRunner {
         tenantOrder.append(t.id)
         if !t.traits.isEmpty { flagBook.traits[t.id] = t.traits }
         for a in t.aliases { expectedActive[AliasKey(tenant: t.id, alias: a.name)] = a.active }
-        if t.budget != nil { anyBudget = true }
-        if !t.limits.isEmpty || !t.keyLimits.isEmpty { anyLimits = true }
         let config = t.gatewayConfig()
         let alerts: [Alert]
-        do { alerts = try core.upsertTenant(config, at: clock.now()) } catch {
+        do { let now = clock.now(); alerts = try configure { try $0.upsertTenant(config, at: now) } } catch {
             throw ConfigFileError(file: scenario.file, line: 1, column: 1, message: "tenant '\(t.id)': \(error)")
         }
         alerts.forEach(metrics.raise)
@@ -303,28 +305,23 @@ public final class LabRunner {
 
         let id = requestIDs.make(prefix: "chatcmpl-")
         let replica = nextReplica
-        if budgets.count > 1 { nextReplica = (nextReplica + 1) % budgets.count }
-        switch core.admit(request, authorization: state.authorization, requestID: id, now: now) {
-        case .reject(let r):
+        if nodes.count > 1 { nextReplica = (nextReplica + 1) % nodes.count }
+        var step = nodes[replica].admit(request, authorization: state.authorization, requestID: id, now: now)
+        if case .acquireShared(let call, let scopes, let tokens) = step {
+            step = nodes[replica].limited(call, sharedLimiter.acquire(scopes, promptTokens: tokens, now: now), local: false, now: now)
+        }
+        switch step {
+        case .refused(let r, _):
             r.alerts.forEach(metrics.raise)
             record(key, r.usage, replica: replica, now: now)
-        case .forward(let call):
-            var grant: RateLimiter.Grant?
-            let scopes = anyLimits ? core.rateLimitScopes(tenant: call.context.tenant, keyID: call.context.keyID) : RateLimiter.Scopes([])
-            if !scopes.entries.isEmpty {
-                switch limiters[replica % limiters.count].acquire(scopes, promptTokens: TokenEstimate.promptTokens(call.context.promptText), now: now) {
-                case .refused(let reason, let retryAfter, _):
-                    record(key, core.throttle(call.context, reason: reason, retryAfter: retryAfter, now: now).usage, replica: replica, now: now)
-                    return
-                case .granted(let g, _):
-                    grant = g
-                }
-            }
-            send(call, key: key, trueTenant: state.spec.tenant, grant: grant, replica: replica, clientClosed: abort, now: now)
+        case .send(let call, let limit):
+            send(call, key: key, trueTenant: state.spec.tenant, limit: limit, replica: replica, clientClosed: abort, now: now)
+        case .acquireShared:
+            preconditionFailure("shared counters were consulted above")
         }
     }
 
-    func send(_ call: GatewayCore.UpstreamCall, key: RunMetrics.CallKey, trueTenant: String, grant: RateLimiter.Grant?, replica: Int, clientClosed: Bool, now: Instant) {
+    func send(_ call: GatewayCore.UpstreamCall, key: RunMetrics.CallKey, trueTenant: String, limit: GatewayNode.Limit, replica: Int, clientClosed: Bool, now: Instant) {
         let ctx = call.context
         if let expected = expectedActive[AliasKey(tenant: ctx.tenant, alias: ctx.alias)], expected != ctx.provider {
             metrics.violation("no_failover", "at \(now): \(ctx.tenant)/\(ctx.alias) was sent to \(ctx.provider.rawValue), but the active provider is \(expected.rawValue)")
@@ -352,7 +349,7 @@ public final class LabRunner {
         }
         let slot: Int
         if let free = freeSlots.popLast() { slot = Int(free) } else { slot = inflight.count; inflight.append(nil) }
-        inflight[slot] = InFlight(context: ctx, result: result, key: key, grant: grant, replica: replica, clientClosed: clientClosed)
+        inflight[slot] = InFlight(context: ctx, result: result, key: key, limit: limit, replica: replica, clientClosed: clientClosed)
         queue.schedule(at: now + delay, .completion(slot: Int32(slot)))
     }
 
@@ -362,13 +359,9 @@ public final class LabRunner {
         freeSlots.append(Int32(slot))
         let now = clock.now()
         let outcome = core.complete(f.context, result: f.result, now: now, clientClosed: f.clientClosed)
-        if let grant = f.grant {
-            limiters[f.replica % limiters.count].release(grant, actualTokens: outcome.usage.promptTokens + outcome.usage.completionTokens, now: now)
-        }
-        outcome.alerts.forEach(metrics.raise)
-        if anyBudget, outcome.usage.costMicros > 0, let budget = core.tenants[f.context.tenant]?.budget {
-            budgets[f.replica].add(tenant: f.context.tenant, costMicros: outcome.usage.costMicros, at: now, budget: budget).forEach(metrics.raise)
-        }
+        let finished = nodes[f.replica].finish(outcome.usage, alerts: outcome.alerts, limit: f.limit, now: now)
+        if let (grant, tokens) = finished.sharedRelease { sharedLimiter.release(grant, actualTokens: tokens, now: now) }
+        finished.alerts.forEach(metrics.raise)
         record(f.key, outcome.usage, replica: f.replica, now: now)
     }
 
@@ -413,9 +406,7 @@ public final class LabRunner {
     func recordEmbeddings(_ usage: UsageRecord, _ alerts: [Alert]) {
         alerts.forEach(metrics.raise)
         let now = clock.now()
-        if anyBudget, usage.costMicros > 0, let tenant = usage.tenant, let budget = core.tenants[tenant]?.budget {
-            budgets[0].add(tenant: tenant, costMicros: usage.costMicros, at: now, budget: budget).forEach(metrics.raise)
-        }
+        nodes[0].account(usage, now: now).forEach(metrics.raise)
         let key = RunMetrics.CallKey(tenant: metrics.index(of: usage.tenant ?? "-"), model: metrics.index(ofModel: usage.modelAlias),
                                      key: metrics.index(ofKey: usage.keyID ?? "platform"), provider: -1, stream: false, status: 0, errorKind: -1)
         record(key, usage, replica: 0, now: now)
@@ -429,7 +420,7 @@ public final class LabRunner {
         do {
             switch step.action {
             case .switchProvider(let tenant, let alias, let to):
-                try core.switchProvider(tenant: tenant, alias: alias, to: to)
+                try configure { try $0.switchProvider(tenant: tenant, alias: alias, to: to) }
                 expectedActive[AliasKey(tenant: tenant, alias: alias)] = to
             case .outage(let name, let duration, let failure):
                 let targets = mocks.indices.filter { mocks[$0].profile.name == name || (mocks[$0].profile.kind.rawValue == name) }
@@ -439,7 +430,7 @@ public final class LabRunner {
                 guard let t = core.tenants[tenant] else { throw GatewayCore.ConfigurationError(message: "no tenant '\(tenant)'") }
                 let defaultEndpoint = try Endpoint.parse(provider.defaultBaseURL).get()
                 let endpoint = t.accounts[provider]?.endpoint ?? defaultEndpoint
-                try core.setProviderAccount(tenant: tenant, account: ProviderAccount(provider: provider, endpoint: endpoint, apiKey: Secret(key)), at: now)
+                try configure { try $0.setProviderAccount(tenant: tenant, account: ProviderAccount(provider: provider, endpoint: endpoint, apiKey: Secret(key)), at: now) }
                     .forEach(metrics.raise)
                 if valid, let m = mockIndex(for: provider, endpoint: endpoint) { mocks[m].issueKey(key, to: tenant) }
             case .addTenant(let spec):
@@ -447,13 +438,13 @@ public final class LabRunner {
             case .allowlistAdd(let entry):
                 var list = core.configuration.allowlist
                 try list.add(entry)
-                core.setAllowlist(list, at: now).forEach(metrics.raise)
+                configure { $0.setAllowlist(list, at: now) }.forEach(metrics.raise)
             case .allowlistRemove(let entry):
                 var list = core.configuration.allowlist
                 list.remove(entry)
-                core.setAllowlist(list, at: now).forEach(metrics.raise)
-            case .suspendTenant(let t): try core.setSuspended(tenant: t, true)
-            case .resumeTenant(let t): try core.setSuspended(tenant: t, false)
+                configure { $0.setAllowlist(list, at: now) }.forEach(metrics.raise)
+            case .suspendTenant(let t): try configure { try $0.setSuspended(tenant: t, true) }
+            case .resumeTenant(let t): try configure { try $0.setSuspended(tenant: t, false) }
             case .platform, .setFlag, .setRollout, .restartGateway: break  // run by `run` itself
             }
         } catch {
@@ -473,9 +464,7 @@ public final class LabRunner {
             guard let quotas = try? await platform.service.effectiveQuotas(tenant: spec.id) else { continue }
             let limits = spec.limits.overridden(by: quotas), budget = Budget.overridden(spec.budget, by: quotas)
             guard let t = core.tenants[spec.id], t.limits != limits || t.budget != budget else { continue }
-            try? core.setQuotas(tenant: spec.id, limits: limits, budget: budget)
-            if !limits.isEmpty { anyLimits = true }
-            if budget != nil { anyBudget = true }
+            try? configure { try $0.setQuotas(tenant: spec.id, limits: limits, budget: budget) }
         }
     }
 
@@ -612,8 +601,7 @@ public final class LabRunner {
     /// lost; the journal is on disk.
     func restartGateway() {
         gatewayCounters = gatewayCounters.map { _ in [:] }
-        budgets = budgets.map { _ in BudgetTracker() }
-        if !scenario.platform.sharedCounters { limiters = limiters.map { _ in RateLimiter() } }
+        for i in nodes.indices { nodes[i].restart() }  // shared (`redis`) counters survive
         generation += 1
         startingUp = true
         // The live server reconciles when it starts; so does the Lab.
@@ -636,8 +624,8 @@ public final class LabRunner {
         for d in before where !d.isZero { metrics.raise(UsageReconciliation.alert(d, at: now)) }
         gatewayCounters = ledgerByReplica
         for (tenant, totals) in ledgerTotals.sorted(by: { $0.key < $1.key }) {
-            for r in budgets.indices {
-                budgets[r].restore(tenant: tenant, spentMicros: totals.costMicros, at: now, budget: core.tenants[tenant]?.budget,
+            for r in nodes.indices {
+                nodes[r].restoreSpend(tenant: tenant, spentMicros: totals.costMicros, now: now,
                                    alertNewlyCrossed: !startingUp).forEach(metrics.raise)
             }
         }
