@@ -1,3 +1,4 @@
+import Base
 import Foundation
 import Identity
 import Storage
@@ -259,7 +260,7 @@ extension APIService {
         }
         let store = try await store(context)
         let old = try await store.provider(id: id)
-        let saved = try await store.saveProvider(id: id, kind: kind, endpoint: endpoint, apiKey: try secrets.seal(Storage.Secret(key)), now: clock())
+        let saved = try await store.saveProvider(id: id, kind: kind, endpoint: endpoint, apiKey: try secrets.seal(Base.Secret(key)), now: clock())
         try await audit(context, "provider.put", "provider:\(id)", old: old.map(providerView), new: providerView(saved))
         return .json(200, providerView(saved))
     }

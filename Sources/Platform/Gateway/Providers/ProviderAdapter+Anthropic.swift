@@ -33,7 +33,7 @@ extension ProviderAdapter {
         body.tools = anthropicTools(request.tools)
         return UpstreamRequest(
             provider: .anthropic, endpoint: account.endpoint, path: "/v1/messages",
-            headers: [HTTPHeader("x-api-key", account.apiKey.value), HTTPHeader("anthropic-version", "2023-06-01"),
+            headers: [HTTPHeader("x-api-key", account.apiKey.reveal()), HTTPHeader("anthropic-version", "2023-06-01"),
                       HTTPHeader("Content-Type", "application/json")],
             payload: .anthropic(body), stream: request.isStream)
     }

@@ -17,7 +17,7 @@ extension ProviderAdapter {
         case .openai:
             return UpstreamRequest(
                 provider: .openai, endpoint: account.endpoint, path: "/embeddings",
-                headers: [HTTPHeader("Authorization", "Bearer " + account.apiKey.value), HTTPHeader("Content-Type", "application/json")],
+                headers: [HTTPHeader("Authorization", "Bearer " + account.apiKey.reveal()), HTTPHeader("Content-Type", "application/json")],
                 payload: .openAIEmbeddings(EmbeddingsRequest(model: model, input: texts, dimensions: dimensions)), stream: false)
         case .gemini:
             let items = texts.map {
@@ -26,7 +26,7 @@ extension ProviderAdapter {
             }
             return UpstreamRequest(
                 provider: .gemini, endpoint: account.endpoint, path: "/v1beta/models/\(model):batchEmbedContents",
-                headers: [HTTPHeader("x-goog-api-key", account.apiKey.value), HTTPHeader("Content-Type", "application/json")],
+                headers: [HTTPHeader("x-goog-api-key", account.apiKey.reveal()), HTTPHeader("Content-Type", "application/json")],
                 payload: .geminiEmbeddings(GeminiBatchEmbedRequest(requests: items)), stream: false)
         case .anthropic, .groq:
             return nil

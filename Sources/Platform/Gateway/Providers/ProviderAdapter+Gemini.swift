@@ -45,7 +45,7 @@ extension ProviderAdapter {
         let path = request.isStream ? "/v1beta/models/\(model):streamGenerateContent?alt=sse" : "/v1beta/models/\(model):generateContent"
         return UpstreamRequest(
             provider: .gemini, endpoint: account.endpoint, path: path,
-            headers: [HTTPHeader("x-goog-api-key", account.apiKey.value), HTTPHeader("Content-Type", "application/json")],
+            headers: [HTTPHeader("x-goog-api-key", account.apiKey.reveal()), HTTPHeader("Content-Type", "application/json")],
             payload: .gemini(body), stream: request.isStream)
     }
 

@@ -12,7 +12,7 @@ extension ProviderAdapter {
         }
         return UpstreamRequest(
             provider: account.provider, endpoint: account.endpoint, path: "/chat/completions",
-            headers: [HTTPHeader("Authorization", "Bearer " + account.apiKey.value), HTTPHeader("Content-Type", "application/json")],
+            headers: [HTTPHeader("Authorization", "Bearer " + account.apiKey.reveal()), HTTPHeader("Content-Type", "application/json")],
             payload: .openAI(body), stream: request.isStream)
     }
 
