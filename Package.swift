@@ -137,7 +137,7 @@ let package = Package(
         .testTarget(name: "MocksTests", dependencies: ["Mocks", "Simulator", "Gateway", "Base"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "Mocks", "Gateway", "Base", "Config", "Storage", crypto]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Mocks", "Gateway", "Base", "Config", "Flags", "Identity", "Storage", "PlatformAPI", "TestSupport",
+            "Server", "Mocks", "Simulator", "Gateway", "Base", "Config", "Flags", "Identity", "Storage", "PlatformAPI", "TestSupport",
             "Plugins", "Retrieval",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,6 +1,5 @@
 import Testing
 @testable import Base
-@testable import Gateway
 
 @Suite struct RandomTests {
     /// SplitMix64 matches Vigna's reference output for seed 0.

@@ -11,7 +11,5 @@ import Testing
         for text in printed { #expect(!text.contains("0123456789"), "leaked: \(text)") }
         #expect(Mirror(reflecting: s).children.isEmpty)
         #expect(s.reveal() == "sk-live-0123456789abcdef")
-        #expect(s.hint == "…cdef")
-        #expect(Secret("short").hint == "…")
     }
 }

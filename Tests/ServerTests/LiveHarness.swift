@@ -3,7 +3,6 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Mocks
-import Simulator
 import Server
 import Logging
 import NIOConcurrencyHelpers

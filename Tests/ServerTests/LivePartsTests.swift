@@ -2,7 +2,6 @@ import Config
 import Flags
 import Foundation
 @testable import Mocks
-import Simulator
 @testable import Server
 import Base
 import Gateway

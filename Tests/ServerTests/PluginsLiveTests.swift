@@ -5,7 +5,6 @@ import Flags
 import Foundation
 import Identity
 import Mocks
-import Simulator
 @testable import Server
 import NIOCore
 import Base

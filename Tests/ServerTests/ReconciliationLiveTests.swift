@@ -2,7 +2,6 @@ import Crypto
 import Foundation
 import Identity
 import Mocks
-import Simulator
 @testable import Server
 import Logging
 import Base

@@ -17,9 +17,6 @@ public struct Secret: Hashable, Sendable, CustomStringConvertible, CustomDebugSt
         self.value
     }
 
-    /// The last four characters, for display (`…a1b2`), when the secret is long enough.
-    public var hint: String { value.count >= 12 ? "…" + value.suffix(4) : "…" }
-
     public var description: String { "<redacted>" }
 
     public var debugDescription: String { "<redacted>" }

@@ -4,7 +4,6 @@ import Flags
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Simulator
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore

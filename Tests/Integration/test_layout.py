@@ -1,0 +1,89 @@
+"""The layout's rules, checked from Package.swift and the sources (Docs/architecture.md#modules).
+
+- every target is the folder of its own name, and Package.swift excludes nothing;
+- a file imports only project modules its target depends on (directly or through them):
+  a debug build of a warm tree tolerates an undeclared import, a clean build need not;
+- nothing under Sources/Platform depends on the lab (Simulator, Mocks);
+- one Secret type.
+"""
+import pathlib
+import re
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+PACKAGE = (ROOT / "Package.swift").read_text()
+START = re.compile(r"\.(target|executableTarget|testTarget)\(")
+
+
+def balanced(text, i, open_ch, close_ch):
+    """The text between text[i] (an opening bracket) and its matching closing one."""
+    depth = 0
+    for j in range(i, len(text)):
+        if text[j] == open_ch:
+            depth += 1
+        elif text[j] == close_ch:
+            depth -= 1
+            if depth == 0:
+                return text[i + 1:j]
+    raise ValueError("unbalanced Package.swift")
+
+
+def targets():
+    found = {}
+    for m in START.finditer(PACKAGE):
+        body = balanced(PACKAGE, m.end() - 1, "(", ")")
+        name = re.match(r'\s*name:\s*"(\w+)"', body).group(1)
+        deps = set()
+        d = re.search(r"dependencies:\s*\[", body)
+        if d:
+            listed = balanced(body, d.end() - 1, "[", "]")
+            listed = re.sub(r"\.product\([^)]*\)", "", listed)  # other packages' products
+            deps = set(re.findall(r'"(\w+)"', listed))
+        path = re.search(r'path:\s*"([^"]+)"', body)
+        default = ("Tests/" if m.group(1) == "testTarget" else "Sources/") + name
+        found[name] = {"kind": m.group(1), "deps": deps, "path": path.group(1) if path else default}
+    return found
+
+
+TARGETS = targets()
+
+
+def closure(name, seen=None):
+    seen = set() if seen is None else seen
+    for d in TARGETS[name]["deps"]:
+        if d in TARGETS and d not in seen:
+            seen.add(d)
+            closure(d, seen)
+    return seen
+
+
+def test_package_is_parsed():
+    assert {"Base", "Gateway", "Server", "Simulator", "Mocks", "dcoder", "ServerTests"} <= set(TARGETS)
+
+
+def test_every_target_is_the_folder_of_its_name_and_nothing_is_excluded():
+    assert "exclude:" not in PACKAGE
+    for name, t in TARGETS.items():
+        assert pathlib.PurePosixPath(t["path"]).name == name, f"{name} lives in {t['path']}"
+        assert (ROOT / t["path"]).is_dir(), f"{name}: no folder {t['path']}"
+
+
+def test_files_import_only_modules_their_target_depends_on():
+    problems = []
+    for name, t in TARGETS.items():
+        allowed = closure(name) | {name}
+        for f in sorted((ROOT / t["path"]).rglob("*.swift")):
+            for module in re.findall(r"^(?:@testable )?import (\w+)", f.read_text(), re.M):
+                if module in TARGETS and module not in allowed:
+                    problems.append(f"{f.relative_to(ROOT)} imports {module}, which {name} does not depend on")
+    assert not problems, "\n".join(problems)
+
+
+def test_production_modules_do_not_depend_on_the_lab():
+    for name, t in TARGETS.items():
+        if t["path"].startswith("Sources/Platform/"):
+            assert not closure(name) & {"Simulator", "Mocks"}, f"{name} depends on the lab"
+
+
+def test_one_secret_type():
+    hits = [f for f in (ROOT / "Sources").rglob("*.swift") if re.search(r"^public struct Secret\b", f.read_text(), re.M)]
+    assert [str(f.relative_to(ROOT)) for f in hits] == ["Sources/Platform/Base/Secret.swift"]
