@@ -1,22 +1,13 @@
 import Config
 import ArgumentParser
 import AsyncHTTPClient
-import Casbin
-import Flags
 import Foundation
 import Hummingbird
-import Identity
-import ServiceLifecycle
-import Storage
 import Mocks
-import Simulator
 import Server
 import Logging
 import Base
 import Gateway
-import PlatformAPI
-import Plugins
-import Retrieval
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -57,113 +48,16 @@ struct ServeCommand: AsyncParsableCommand {
         if let host { settings.host = host }
         if let port { settings.port = port }
         if let data { settings.dataDirectory = data }
-        try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)
         let logger = try makeLogger("dcoder.gateway", level: logLevel)
-        let transport = ProviderHTTPTransport()
-        let gateway: LiveGateway
-        let lines = BatchedLineWriter()
-        let accessLog = AccessLog(enabled: logger.logLevel <= .info) { lines.append($0) }
-        var services: [any Service] = [LineWriterService(lines), TransportService(transport)]
-        var platformAPI: PlatformAPIRoutes?
-        var journal: UsageJournal?
-        var apiService: APIService?
-        var gatewayBox: GatewayBox?
-        var flagRegistry = FlagRegistry(FlagBook(definitions: settings.flags?.definitions ?? FlagDefinitions()))
-        var cleanups: [@Sendable () async throws -> Void] = []
-        if let api = settings.platformAPI {
-            // Everything that can fail comes before the HTTP client, which must be shut down.
-            do {
-                let enforcer = try api.policyModel.map { try Enforcer(modelPath: $0, policyPath: api.policyFile ?? "") }
-                    ?? APIService.defaultEnforcer()
-                let secrets = try SecretBox(base64Key: api.secretKey, keyID: api.secretKeyID)
-                let backend: any StorageBackend = try api.databaseURL.map { try PostgresBackend(url: $0) }
-                    ?? SQLiteBackend(dataDirectory: URL(filePath: settings.dataDirectory, directoryHint: .isDirectory))
-                let platform: SQLPlatformStore
-                do { platform = try await SQLPlatformStore.open(backend: backend, now: Date()) } catch {
-                    try? await backend.shutdown()
-                    throw error
-                }
-                let idpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
-                let validator = OIDCTokenValidator(config: OIDCProviderConfig(issuer: api.issuer, audiences: [api.audience]),
-                                                   fetcher: LiveHTTPFetcher(client: idpClient))
-                let answerer = GatewayBox()
-                let service = APIService(backend: backend, platform: platform, validator: validator, enforcer: enforcer, secrets: secrets,
-                                         clock: { Date() }, random: APIService.systemRandom,
-                                         knowledge: KnowledgeService(settings: .init(parser: DocumentParser(pdf: PopplerPDFExtractor())), clock: { Date() }),
-                                         answerer: { tenant, system, user in
-                                             guard let gateway = answerer.gateway else { throw LiveError("the gateway is not serving yet") }
-                                             return try await gateway.complete(tenant: tenant, system: system, user: user)
-                                         })
-                gatewayBox = answerer
-                platformAPI = PlatformAPIRoutes(service: service, accessLog: accessLog)
-                let cleanup: @Sendable () async throws -> Void = { try await idpClient.shutdown(); try await backend.shutdown() }
-                cleanups.append(cleanup)
-                services.append(ShutdownService(cleanup))
-                // The stored flags (seeded from the file's on first start) are the process's flags.
-                try await service.loadFlags(seed: settings.flags?.definitions)
-                flagRegistry = service.flags
-                // The gateway's tenants get a database each, whose ledger the usage journal fills.
-                try await service.ensureTenants(settings.tenants.map(\.id))
-                let usageJournal = try UsageJournal(directory: URL(filePath: settings.dataDirectory, directoryHint: .isDirectory),
-                                                    ledger: { tenant, entries in try await service.recordUsage(tenant: tenant, entries) },
-                                                    logger: logger)
-                journal = usageJournal
-                apiService = service
-                services.append(UsageJournalService(usageJournal))
-                services.append(IngestionService(service))
-            } catch {
-                try? await transport.shutdown()
-                for cleanup in cleanups { try? await cleanup() }
-                FileHandle.standardError.write(Data("error: platform_api: \(error)\n".utf8))
-                throw ExitCode(2)
-            }
-        }
-        var plugins: LivePlugins?
-        do {
-            let pluginHTTP = PluginHTTPClient()
-            cleanups.append { try await pluginHTTP.shutdown() }
-            services.append(ShutdownService { try await pluginHTTP.shutdown() })
-            let allowlist = try EgressAllowlist(settings.platform.allowlist)
-            plugins = try await LivePlugins.make(tenants: settings.tenants, flags: flagRegistry, transport: pluginHTTP, allowlist: allowlist, logger: logger)
-            if let plugins { services.append(plugins) }
-            let shared = try settings.counters.map { RedisRateLimiter(client: try RedisClient(url: $0)) }
-            gateway = try LiveGateway(config: settings, transport: transport, logger: logger, accessLog: accessLog, platformAPI: platformAPI,
-                                      flags: flagRegistry, plugins: plugins, journal: journal, sharedLimiter: shared)
-            gatewayBox?.gateway = gateway
-            if let apiService { await gateway.provideEmbeddings(to: apiService) }
-            if let apiService { services.append(QuotaSyncService(gateway: gateway, service: apiService)) }
-            if let journal, let apiService, let every = settings.platformAPI?.reconcileEvery {
-                services.append(UsageReconcilerService(gateway: gateway, journal: journal, every: every, logger: logger) { tenant in
-                    try await apiService.monthToDateCost(tenant: tenant)
-                })
-            }
-        } catch let e as RedisError {
-            try? await transport.shutdown()
-            for cleanup in cleanups { try? await cleanup() }
-            FileHandle.standardError.write(Data("error: server.counters: \(e)\n".utf8))
-            throw ExitCode(2)
-        } catch let e as PluginError {
-            try? await transport.shutdown()
-            for cleanup in cleanups { try? await cleanup() }
-            FileHandle.standardError.write(Data("error: \(e)\n".utf8))
-            throw ExitCode(2)
-        } catch let e as LiveError {
-            try? await transport.shutdown()
-            for cleanup in cleanups { try? await cleanup() }
-            FileHandle.standardError.write(Data("error: \(e)\n".utf8))
+        let server: PlatformServer
+        do { server = try await PlatformServer.assemble(settings, logger: logger) } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let host = settings.host
-        let tenants = settings.tenants.count
-        let app = Application(
-            router: gateway.router(),
-            configuration: .init(address: .hostname(host, port: settings.port)),
-            services: services,
-            onServerRunning: { channel in
-                announce("dcoder gateway listening on http://\(host):\(channel.localAddress?.port ?? 0) (\(tenants) tenant(s))")
-            },
-            logger: logger)
-        try await app.runService()
+        let host = settings.host, tenants = settings.tenants.count
+        try await server.application { port in
+            announce("dcoder gateway listening on http://\(host):\(port) (\(tenants) tenant(s))")
+        }.runService()
     }
 }
 
@@ -240,16 +134,6 @@ struct MockIdentityProviderCommand: AsyncParsableCommand {
             onServerRunning: { _ in announce("dcoder mock-idp listening; issuer http://\(host):\(port)/oidc") },
             logger: logger)
         try await app.runService()
-    }
-}
-
-/// The gateway, once built, for the Platform API's grounded answers (built before it).
-final class GatewayBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: LiveGateway?
-    var gateway: LiveGateway? {
-        get { lock.withLock { value } }
-        set { lock.withLock { value = newValue } }
     }
 }
 

@@ -156,7 +156,7 @@ final class FaultyUpstream: Sendable {
             defer { try? FileManager.default.removeItem(atPath: file) }
             try Self.config(mock: 9, faulty: ports[0], offList: 9).replacingOccurrences(of: "${ACME_OPENAI_KEY}", with: "k").write(toFile: file, atomically: true, encoding: .utf8)
             let transport = ProviderHTTPTransport()
-            let gateway = try LiveGateway(config: try ServeConfig.load(path: file, environment: [:]), transport: transport, logger: LiveHarness.quiet)
+            let gateway = try LiveHarness.gateway(try ServeConfig.load(path: file, environment: [:]), transport: transport)
             let (stream, continuation) = AsyncStream<Int>.makeStream()
             let app = LiveHarness.app(gateway.router(), services: [TransportService(transport)]) { continuation.yield($0); continuation.finish() }
             let group = ServiceGroup(configuration: .init(services: [app], logger: LiveHarness.quiet))
@@ -189,7 +189,7 @@ final class FaultyUpstream: Sendable {
             let settings = try ServeConfig.load(path: file, environment: ["ACME_OPENAI_KEY": "sk-acme-openai"])
             let transport = ProviderHTTPTransport()
             let gateway: LiveGateway
-            do { gateway = try LiveGateway(config: settings, transport: transport, logger: LiveHarness.quiet) } catch {
+            do { gateway = try LiveHarness.gateway(settings, transport: transport) } catch {
                 try await transport.shutdown()
                 throw error
             }
@@ -253,7 +253,7 @@ final class FaultyUpstream: Sendable {
             let free = try await gateway.post("/v1/chat/completions", key: "dk-acme", json: TestClient.chat("gpt-4o-mini", "hi"))
             #expect(free.status == 200 && free.headers["x-ratelimit-limit-requests"] == nil)
             // Its budget of a micro-dollar was spent by the first call: one soft alert, no blocking.
-            #expect(live.alerts.all.filter { $0.kind == .budgetThreshold && $0.tenant == "limited" }.count == 1)
+            #expect(live.alerts.filter { $0.kind == .budgetThreshold && $0.tenant == "limited" }.count == 1)
         }
     }
 

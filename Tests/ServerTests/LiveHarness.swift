@@ -1,9 +1,11 @@
 import Config
 import AsyncHTTPClient
+import Flags
 import Foundation
 import Hummingbird
 import Mocks
 import Server
+import PlatformAPI
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -66,6 +68,20 @@ struct LiveHarness {
             try await tasks.waitForAll()
             return try result.get()
         }
+    }
+
+    /// A gateway for `settings`, built as ``PlatformServer`` builds it, with the parts the
+    /// test gives (the Platform API, flags, plugins, Redis counters, a journal).
+    static func gateway(_ settings: ServeConfig, transport: ProviderHTTPTransport, platformAPI: PlatformAPIRoutes? = nil,
+                        flags: FlagRegistry? = nil, plugins: LivePlugins? = nil, sharedLimiter: RedisRateLimiter? = nil,
+                        journal files: FileJournalFiles? = nil) throws -> LiveGateway {
+        let clock = SystemTimeSource()
+        let (core, _) = try settings.gatewayCore(epoch: clock.epoch, at: clock.now())
+        let journal = try files.map { try JournalIO.open($0) }
+        return LiveGateway(node: GatewayNode(core: core, replica: settings.replica, journal: journal), journalFiles: files, transport: transport,
+                           logger: quiet, maxRequestBytes: settings.maxRequestBytes, metricsToken: settings.metricsToken,
+                           platformAPI: platformAPI, flags: flags ?? FlagRegistry(FlagBook(definitions: settings.flags?.definitions ?? FlagDefinitions())),
+                           flagsEnvironmentKey: settings.flags?.environmentKey, plugins: plugins, sharedLimiter: sharedLimiter)
     }
 
     static func app(_ router: Router<BasicRequestContext>, services: [any Service] = [],

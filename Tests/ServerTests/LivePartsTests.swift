@@ -84,7 +84,7 @@ struct ServeConfigTests {
         #expect(flags.environmentKey == "ser.dcoder-demo")
         // The router builds with the flag routes (a duplicate route would trap here).
         let transport = ProviderHTTPTransport()
-        _ = try LiveGateway(config: c, transport: transport, logger: LiveHarness.quiet).router()
+        _ = try LiveHarness.gateway(c, transport: transport).router()
         try await transport.shutdown()
     }
 

@@ -59,7 +59,7 @@ struct LivePlatform: Sendable {
                 answerer: answerClosure)
             try await service.ensureTenants(["acme"])
             let transport = ProviderHTTPTransport()
-            let gateway = try LiveGateway(config: settings, transport: transport, logger: LiveHarness.quiet, platformAPI: PlatformAPIRoutes(service: service))
+            let gateway = try LiveHarness.gateway(settings, transport: transport, platformAPI: PlatformAPIRoutes(service: service))
             holder.gateway = gateway
             await gateway.provideEmbeddings(to: service)
             try await LiveHarness.withApps([{ LiveHarness.app(gateway.router(), services: [TransportService(transport)], announce: $0) }]) { gp in

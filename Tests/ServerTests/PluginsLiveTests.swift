@@ -105,7 +105,7 @@ import Testing
             let plugins = try #require(try await LivePlugins.make(tenants: settings.tenants, flags: service.flags, transport: http,
                                                                   allowlist: try EgressAllowlist(settings.platform.allowlist), logger: LiveHarness.quiet))
             let transport = ProviderHTTPTransport()
-            let gateway = try LiveGateway(config: settings, transport: transport, logger: LiveHarness.quiet,
+            let gateway = try LiveHarness.gateway(settings, transport: transport,
                                           platformAPI: PlatformAPIRoutes(service: service), flags: service.flags, plugins: plugins)
             try await LiveHarness.withApps([{ LiveHarness.app(gateway.router(), services: [TransportService(transport), plugins], announce: $0) }]) { gp in
                 let client = TestClient(base: "http://127.0.0.1:\(gp[0])")
@@ -142,7 +142,7 @@ import Testing
                 }
                 #expect(slack.count == 3 && slack.allSatisfy { $0.hasSuffix("/services/T2/B2/globex") }, "\(slack)")
                 #expect(plugins.deliveries.allSatisfy { $0.tenant == "globex" && $0.failure == nil })
-                #expect(gateway.alerts.all.filter { $0.tenant == "acme" }.count == 3)
+                #expect(gateway.alerts.filter { $0.tenant == "acme" }.count == 3)
                 // acme's admin may not change platform definitions.
                 var acmeClaims = idp.standardClaims(subject: "ada", audience: "aud", issuedAt: Date())
                 acmeClaims["organization_id"] = "acme"

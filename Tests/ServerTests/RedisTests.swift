@@ -125,7 +125,7 @@ import Testing
                 let clients = try (0..<2).map { _ in try RedisClient(url: redisURL) }
                 let transports = (0..<2).map { _ in ProviderHTTPTransport() }
                 let gateways = try (0..<2).map { i in
-                    try LiveGateway(config: settings, transport: transports[i], logger: LiveHarness.quiet,
+                    try LiveHarness.gateway(settings, transport: transports[i],
                                     sharedLimiter: policy == "redis" ? RedisRateLimiter(client: clients[i], prefix: prefix) : nil)
                 }
                 try await LiveHarness.withApps([

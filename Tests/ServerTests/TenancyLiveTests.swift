@@ -57,7 +57,7 @@ import Testing
                                      secrets: try SecretBox(key: SymmetricKey(size: .bits256), keyID: "live-test"),
                                      clock: { Date() }, random: APIService.systemRandom)
             let transport = ProviderHTTPTransport()
-            let gateway = try LiveGateway(config: try ServeConfig.embeddedDefault(), transport: transport, logger: LiveHarness.quiet,
+            let gateway = try LiveHarness.gateway(try ServeConfig.embeddedDefault(), transport: transport,
                                           platformAPI: PlatformAPIRoutes(service: service))
             try await LiveHarness.withApps([{ LiveHarness.app(gateway.router(), services: [TransportService(transport)], announce: $0) }]) { ports in
                 try await body(HTTPCaller(base: "http://127.0.0.1:\(ports[0])"), idpServer)

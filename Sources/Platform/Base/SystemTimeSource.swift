@@ -6,6 +6,8 @@ import Foundation
 public struct SystemTimeSource: TimeSource {
     public init() {}
 
+    public var epoch: Int64 { 0 }
+
     public func now() -> Instant {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)

@@ -5,7 +5,7 @@ import Gateway
 /// The live server's configuration file (YAML).
 ///
 /// ```yaml
-/// server:   {host: 127.0.0.1, port: 18000, max_request_bytes: 4194304, data: .dcoder}
+/// server:   {host: 127.0.0.1, port: 18000, max_request_bytes: 4194304, data: .dcoder, replica: gateway-1}
 /// platform: {egress_allowlist: [api.openai.com, "http://127.0.0.1:18100"], upstream_timeout: 60s}
 /// tenants:
 ///   acme:
@@ -28,6 +28,10 @@ public struct ServeConfig: Sendable {
     public var counters: String?
     /// The bearer token that `GET /metrics` requires; without one, metrics are not served.
     public var metricsToken: String?
+    /// This process's name among the gateway's replicas: its usage rows carry it, and
+    /// reconciliation compares its counters with its own rows. Each replica sharing a
+    /// database needs its own, kept across restarts.
+    public var replica = "gateway-1"
     public var platform: PlatformSpec
     public var tenants: [TenantSpec] = []
     /// Platform feature flags, served with Flagsmith's read API (see ``FlagsConfig``).
@@ -65,7 +69,14 @@ public struct ServeConfig: Sendable {
         let f = try root.fields(["server", "platform", "tenants", "flags", "platform_api"])
         var config = ServeConfig(platform: try ConfigReader.parsePlatform(f["platform"], context: &context))
         if let s = f["server"] {
-            let sf = try s.fields(["host", "port", "max_request_bytes", "data", "counters", "metrics_token"])
+            let sf = try s.fields(["host", "port", "max_request_bytes", "data", "counters", "metrics_token", "replica"])
+            if let r = sf["replica"] {
+                let name = try r.nonEmptyString()
+                guard name.utf8.count <= 64, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) else {
+                    throw r.error("a replica name has up to 64 letters, digits, '-', '_' or '.'")
+                }
+                config.replica = name
+            }
             if let m = sf["metrics_token"] {
                 let token = try expand(m, environment)
                 guard token.utf8.count >= 16 else { throw m.error("a metrics token has at least 16 characters") }

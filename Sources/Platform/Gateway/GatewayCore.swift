@@ -25,9 +25,12 @@ public struct GatewayCore: Sendable {
         public var pricing: PricingTable
         /// How long the gateway waits for a provider before answering 504.
         public var upstreamTimeout: Nanoseconds
+        /// Unix time, in nanoseconds, of the driver's instant zero (its ``TimeSource/epoch``):
+        /// budgets and usage counters run by calendar month.
+        public var epoch: Int64
 
-        public init(allowlist: EgressAllowlist, pricing: PricingTable, upstreamTimeout: Nanoseconds = .seconds(60)) {
-            self.allowlist = allowlist; self.pricing = pricing; self.upstreamTimeout = upstreamTimeout
+        public init(allowlist: EgressAllowlist, pricing: PricingTable, upstreamTimeout: Nanoseconds = .seconds(60), epoch: Int64 = 0) {
+            self.allowlist = allowlist; self.pricing = pricing; self.upstreamTimeout = upstreamTimeout; self.epoch = epoch
         }
     }
 
@@ -40,16 +43,20 @@ public struct GatewayCore: Sendable {
         /// Prices of every alias target, resolved once when tenants are configured, so that
         /// a call does not search the pricing table (`nil` values: known to be unpriced).
         var resolvedPrices: [PriceKey: PricingTable.Price?] = [:]
+        /// Each tenant's limits and budget as configured (serve file, scenario), under the
+        /// configuration model's quotas.
+        var configuredQuotas: [String: ConfiguredQuotas] = [:]
 
         init(configuration: Configuration) { self.configuration = configuration }
 
         func copy() -> State {
             let s = State(configuration: configuration)
-            s.tenants = tenants; s.keyIndex = keyIndex; s.resolvedPrices = resolvedPrices
+            s.tenants = tenants; s.keyIndex = keyIndex; s.resolvedPrices = resolvedPrices; s.configuredQuotas = configuredQuotas
             return s
         }
     }
     private struct PriceKey: Hashable { var provider: ProviderKind; var model: String }
+    private struct ConfiguredQuotas: Hashable { var limits: RateLimits; var budget: Budget? }
 
     // Mutated only through `unique()`, so no instance is ever shared while it changes.
     private var state: State
@@ -89,6 +96,7 @@ public struct GatewayCore: Sendable {
             alerts += validateAccount(&tenant.accounts[provider]!, tenant: tenant.id, at: now)
         }
         state.tenants[tenant.id] = tenant
+        state.configuredQuotas[tenant.id] = ConfiguredQuotas(limits: tenant.limits, budget: tenant.budget)
         for k in tenant.virtualKeys { state.keyIndex[k.digest] = (tenant.id, k.id) }
         for alias in tenant.aliases.values {
             for (provider, model) in alias.targets where state.resolvedPrices[PriceKey(provider: provider, model: model)] == nil {
@@ -147,12 +155,23 @@ public struct GatewayCore: Sendable {
         return alerts
     }
 
-    /// Replaces a tenant's rate limits and budget (from the configuration model).
-    public mutating func setQuotas(tenant: String, limits: RateLimits, budget: Budget?) throws {
+    /// Lays the configuration model's effective quotas for a tenant (platform defaults and
+    /// its overrides, from the Platform API) over the limits and budget it was configured
+    /// with: each quota named there (``RateLimits/overridden(by:)``, ``Budget/overridden(_:by:)``)
+    /// replaces the configured value, the others stay.
+    ///
+    /// - Returns: Whether the tenant's limits or budget changed.
+    @discardableResult
+    public mutating func applyQuotas(tenant: String, _ quotas: [String: Double]) throws -> Bool {
+        guard let t = state.tenants[tenant], let base = state.configuredQuotas[tenant] else {
+            throw ConfigurationError(message: "no tenant '\(tenant)'")
+        }
+        let limits = base.limits.overridden(by: quotas), budget = Budget.overridden(base.budget, by: quotas)
+        guard t.limits != limits || t.budget != budget else { return false }
         unique()
-        guard state.tenants[tenant] != nil else { throw ConfigurationError(message: "no tenant '\(tenant)'") }
         state.tenants[tenant]!.limits = limits
         state.tenants[tenant]!.budget = budget
+        return true
     }
 
     public mutating func setSuspended(tenant: String, _ suspended: Bool) throws {

@@ -33,4 +33,13 @@ public struct UsageRecord: Hashable, Sendable {
     public var timeToFirstToken: Nanoseconds?
 
     public var succeeded: Bool { status == 200 }
+
+    public init(requestID: String, tenant: String?, keyID: String?, modelAlias: String, provider: ProviderKind?, upstreamModel: String?,
+                stream: Bool, status: Int, errorKind: GatewayError.Kind?, promptTokens: Int, completionTokens: Int, costMicros: Int64,
+                usageSource: UsageSource, startedAt: Instant, latency: Nanoseconds, timeToFirstToken: Nanoseconds?) {
+        self.requestID = requestID; self.tenant = tenant; self.keyID = keyID; self.modelAlias = modelAlias; self.provider = provider
+        self.upstreamModel = upstreamModel; self.stream = stream; self.status = status; self.errorKind = errorKind
+        self.promptTokens = promptTokens; self.completionTokens = completionTokens; self.costMicros = costMicros
+        self.usageSource = usageSource; self.startedAt = startedAt; self.latency = latency; self.timeToFirstToken = timeToFirstToken
+    }
 }

@@ -1,3 +1,4 @@
+import Base
 import Foundation
 import Identity
 import Storage
@@ -55,6 +56,15 @@ extension APIService {
     public func monthToDateCost(tenant: String) async throws -> Int64 {
         let window = try Self.usageWindow(["window": "month"], now: clock())
         return try await tenantStore(try TenantID(tenant)).usageSummary(from: window.from, to: window.to).totals.costMicros
+    }
+
+    /// A tenant's totals for the calendar month (UTC) of `at`, from its ledger: all its rows,
+    /// and those `replica` wrote (for the gateway's reconciliation).
+    public func monthToDate(tenant: String, replica: String, at: Date) async throws -> (all: UsageTotals, replica: UsageTotals) {
+        let month = CalendarMonth(of: Instant(nanoseconds: Int64(at.timeIntervalSince1970 * 1e9)), epoch: 0)
+        let from = Date(timeIntervalSince1970: Double(month.start(epoch: 0).nanoseconds) / 1e9)
+        let to = Date(timeIntervalSince1970: Double(month.next.start(epoch: 0).nanoseconds) / 1e9)
+        return try await tenantStore(try TenantID(tenant)).usageTotals(from: from, to: to, replica: replica)
     }
 
     /// A tenant's effective quotas (platform defaults merged with its overrides) as numbers,

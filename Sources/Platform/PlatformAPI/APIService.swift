@@ -2,6 +2,7 @@ import Casbin
 import Crypto
 import Flags
 import Foundation
+import Synchronization
 import Identity
 import Storage
 
@@ -37,9 +38,14 @@ public final class APIService: Sendable {
     public let knowledge: KnowledgeService
     /// Flag edits read, change, store and publish the book one at a time.
     let flagEdits = AsyncSerialGate()
-    /// Answers a grounded-answer prompt with the tenant's model (system, user → text), when
-    /// the driver provides one: the Lab's reader, or the live gateway.
-    public let answerer: (@Sendable (_ tenant: String, _ system: String, _ user: String) async throws -> String)?
+    /// Answers a grounded-answer prompt with the tenant's model (system, user → text).
+    public typealias Answerer = @Sendable (_ tenant: String, _ system: String, _ user: String) async throws -> String
+    private let answererSlot: Mutex<Answerer?>
+    /// The answerer, when the driver provides one: the gateway (the live server's, or the
+    /// Lab's over its mock providers), set once the gateway is built (``useAnswerer(_:)``).
+    public var answerer: Answerer? { answererSlot.withLock { $0 } }
+    /// Answers grounded-answer prompts with `answerer` from now on.
+    public func useAnswerer(_ answerer: Answerer?) { answererSlot.withLock { $0 = answerer } }
 
     /// Creates the service.
     ///
@@ -54,8 +60,7 @@ public final class APIService: Sendable {
     public init(
         backend: any StorageBackend, platform: any PlatformStore, validator: OIDCTokenValidator, enforcer: Enforcer,
         secrets: SecretBox, clock: @escaping @Sendable () -> Date, random: @escaping @Sendable (Int) -> [UInt8],
-        flags: FlagRegistry = FlagRegistry(), knowledge: KnowledgeService? = nil,
-        answerer: (@Sendable (_ tenant: String, _ system: String, _ user: String) async throws -> String)? = nil
+        flags: FlagRegistry = FlagRegistry(), knowledge: KnowledgeService? = nil, answerer: Answerer? = nil
     ) {
         self.backend = backend
         self.platform = platform
@@ -68,7 +73,7 @@ public final class APIService: Sendable {
         self.stores = TenantStoreCache()
         self.flags = flags
         self.knowledge = knowledge ?? KnowledgeService(clock: clock)
-        self.answerer = answerer
+        self.answererSlot = Mutex(answerer)
     }
 
     /// Cryptographically secure random bytes from the system, for the live server.

@@ -1,90 +1,91 @@
-import Config
 import AsyncHTTPClient
 import Flags
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
 import Base
 import Gateway
 import PlatformAPI
+import Synchronization
 
-/// The gateway as an HTTP server: the live driver of ``GatewayCore``.
+/// The gateway as an HTTP server: the live driver of one ``GatewayNode``.
 ///
-/// Each request is decoded, admitted by the core (authentication, validation, routing,
-/// egress), sent by ``ProviderHTTPTransport``, and completed by the core, exactly as the
-/// Lab's simulator does with a mock provider instead of HTTP. Streams are relayed chunk
-/// by chunk through the core's ``StreamRelay``. This type owns only what is live: the
-/// lock around the configuration, the system clock, request ids from system entropy,
-/// HTTP framing and logging.
+/// Every decision on the request path — admission, limits, completion, settlement, the
+/// journal, reconciliation — is the node's (the Lab runs the same steps on virtual time).
+/// This type only carries the steps out: it reads the request over HTTP, consults Redis
+/// for shared counters, sends upstream calls with ``ProviderHTTPTransport``, writes the
+/// journal on its I/O queue, relays streams chunk by chunk as they arrive, and writes
+/// the replies; it owns what is live by nature: the lock around the node, the system
+/// clock, request ids from system entropy, HTTP framing, logs and metrics.
 public final class LiveGateway: Sendable {
-    let ids: NIOLockedValueBox<IDGenerator>
+    /// This process's replica: the node behind its lock, with its journal's files.
+    public let replica: LiveReplica
+    let ids: Mutex<IDGenerator>
     let transport: ProviderHTTPTransport
     let clock = SystemTimeSource()
     let logger: Logger
     let maxRequestBytes: Int
     let accessLog: AccessLog
-    public let usage = UsageBook()
-    /// Tenants reconciled at least once by this process.
-    private let reconciledTenants = NIOLockedValueBox<Set<String>>([])
     /// Prometheus metrics, served at `GET /metrics` to the bearer of `metricsToken`.
     public let metrics = GatewayMetrics()
+    /// Per-tenant totals of the calls this process answered.
+    public let usage = UsageBook()
     let metricsToken: String?
-    /// Alerts raised while serving, each condition once (the alert sinks arrive with budgets' API).
-    public let alerts = AlertLog()
-    /// The `redis` counter policy, when configured; the local limiter is its fallback while
-    /// Redis cannot be reached.
+    private let alertLog = Mutex(AlertLog(capacity: 1_000))
+    /// The `redis` counter policy, when configured; the node's own counters are its fallback
+    /// while Redis cannot be reached.
     let sharedLimiter: RedisRateLimiter?
-    /// This replica's configuration, counters and spend: every call's steps (``GatewayNode``).
-    let node: NIOLockedValueBox<GatewayNode>
-    /// A snapshot of the configuration (copy-on-write: no lock held while it is used).
-    var core: GatewayCore { node.withLockedValue { $0.core } }
-    var anyLimits: Bool { node.withLockedValue { $0.anyLimits } }
-    /// The serve file's limits and budgets, over which the configuration model's quotas lie.
-    private let fileQuotas: [String: (limits: RateLimits, budget: Budget?)]
-    let flags: FlagsConfig?
+    /// The Flagsmith read API's environment key, when flags are served.
+    let flagsEnvironmentKey: String?
     /// The process's flags (shared with the Platform API when it is served).
     public let flagRegistry: FlagRegistry
     /// Alert sinks and other plugins, when a tenant configures an integration.
     let plugins: LivePlugins?
-    /// The usage ledger's journal, when the server keeps a ledger (with the Platform API).
-    let journal: UsageJournal?
     let platformAPI: PlatformAPIRoutes?
 
-    /// Builds the gateway from a configuration; refused accounts are logged as alerts.
-    /// - Parameter accessLog: one JSON line per call (see ``AccessLog``).
-    ///   - platformAPI: the Platform API's routes, when the configuration enables it.
-    public init(config: ServeConfig, transport: ProviderHTTPTransport, logger: Logger, accessLog: AccessLog = AccessLog(enabled: false),
-                platformAPI: PlatformAPIRoutes? = nil, flags flagRegistry: FlagRegistry? = nil, plugins: LivePlugins? = nil,
-                journal: UsageJournal? = nil, sharedLimiter: RedisRateLimiter? = nil) throws {
-        let allowlist: EgressAllowlist
-        do { allowlist = try EgressAllowlist(config.platform.allowlist) } catch { throw LiveError("platform.egress_allowlist: \(error)") }
-        var core = GatewayCore(configuration: .init(allowlist: allowlist, pricing: config.platform.pricing, upstreamTimeout: config.platform.upstreamTimeout))
-        metricsToken = config.metricsToken
-        let now = clock.now()
-        for t in config.tenants {
-            let alerts: [Alert]
-            do { alerts = try core.upsertTenant(t.gatewayConfig(), at: now) } catch { throw LiveError("tenant '\(t.id)': \(error)") }
-            for a in alerts { logger.warning("alert", metadata: Self.metadata(a)) }
-        }
-        self.fileQuotas = core.tenants.mapValues { ($0.limits, $0.budget) }
-        self.node = NIOLockedValueBox(GatewayNode(core: core, sharedCounters: sharedLimiter != nil))
-        self.ids = NIOLockedValueBox(IDGenerator(seed: systemSeed()))
+    /// - Parameters:
+    ///   - node: the replica's node, configured; with a journal when `journalFiles` is given.
+    ///   - platformAPI: the Platform API's routes, when the server has one (`doc-chat`
+    ///     answers from its knowledge service).
+    public init(node: GatewayNode, journalFiles: FileJournalFiles? = nil, transport: ProviderHTTPTransport, logger: Logger,
+                maxRequestBytes: Int = 4 << 20, metricsToken: String? = nil, accessLog: AccessLog = AccessLog(enabled: false),
+                platformAPI: PlatformAPIRoutes? = nil, flags: FlagRegistry = FlagRegistry(), flagsEnvironmentKey: String? = nil,
+                plugins: LivePlugins? = nil, sharedLimiter: RedisRateLimiter? = nil) {
+        var node = node
+        node.servesDocChat = platformAPI != nil
+        node.sharedCounters = sharedLimiter != nil
+        replica = LiveReplica(node: node, files: journalFiles)
+        ids = Mutex(IDGenerator(seed: systemSeed()))
         self.transport = transport
         self.logger = logger
-        self.maxRequestBytes = config.maxRequestBytes
+        self.maxRequestBytes = maxRequestBytes
+        self.metricsToken = metricsToken
         self.accessLog = accessLog
-        self.flags = config.flags
-        self.flagRegistry = flagRegistry ?? FlagRegistry(FlagBook(definitions: config.flags?.definitions ?? FlagDefinitions()))
-        self.plugins = plugins
-        self.journal = journal
-        self.sharedLimiter = sharedLimiter
         self.platformAPI = platformAPI
+        self.flagRegistry = flags
+        self.flagsEnvironmentKey = flagsEnvironmentKey
+        self.plugins = plugins
+        self.sharedLimiter = sharedLimiter
     }
 
-    /// The routes: the OpenAI-compatible API and the health probes.
+    /// A snapshot of the configuration (copy-on-write: no lock held while it is used).
+    public var core: GatewayCore { replica.withNode { $0.core } }
+
+    /// The alerts raised while serving, each condition once (the most recent 1,000).
+    public var alerts: [Alert] { alertLog.withLock { $0.alerts } }
+
+    /// A tenant's month-to-date usage as this replica counts it.
+    public func counters(tenant: String) -> UsageCounters {
+        let now = clock.now()
+        return replica.withNode { $0.counters.counters(tenant: tenant, at: now) }
+    }
+
+    /// The gateway's tenants.
+    public var tenantIDs: [String] { core.tenants.keys.sorted() }
+
+    /// The routes: the OpenAI-compatible API, the health probes and metrics.
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: OpenAIErrorMiddleware(platformAPI: platformAPI))
@@ -92,10 +93,10 @@ public final class LiveGateway: Sendable {
         // Prometheus metrics name every tenant: only for the bearer of `server.metrics_token`.
         router.get("/metrics") { [metrics, metricsToken] request, _ in
             guard let metricsToken else {
-                return Self.errorResponse(GatewayError(.unknownURL, status: 404, message: "Metrics are off: set server.metrics_token."), requestID: "-")
+                return Self.response(.error(GatewayError(.unknownURL, status: 404, message: "Metrics are off: set server.metrics_token."), requestID: "-"))
             }
             guard GatewayMetrics.authorized(request.headers[.authorization], token: metricsToken) else {
-                return Self.errorResponse(GatewayError(.invalidAPIKey, status: 401, message: "Metrics need the metrics token as a bearer token."), requestID: "-")
+                return Self.response(.error(GatewayError(.invalidAPIKey, status: 401, message: "Metrics need the metrics token as a bearer token."), requestID: "-"))
             }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
@@ -105,159 +106,91 @@ public final class LiveGateway: Sendable {
         router.get("/readyz") { [self] _, _ in
             Self.json(status: .ok, #"{"status":"ready","tenants":\#(core.tenants.count)}"#)
         }
-        router.get("/v1/models") { [self] request, _ in models(request) }
+        router.get("/v1/models") { [self] request, _ in
+            let id = ids.withLock { $0.make(prefix: "req_") }
+            return Self.response(replica.withNode { $0.models(authorization: request.headers[.authorization], requestID: id) })
+        }
         router.post("/v1/chat/completions") { [self] request, _ in await chat(request) }
-        if let flags { FlagsRoutes(environmentKey: flags.environmentKey, registry: flagRegistry).add(to: router) }
+        if let flagsEnvironmentKey { FlagsRoutes(environmentKey: flagsEnvironmentKey, registry: flagRegistry).add(to: router) }
         platformAPI?.add(to: router)
         return router
-    }
-
-    // MARK: Models
-
-    func models(_ request: Request) -> Response {
-        let requestID = ids.withLockedValue { $0.make(prefix: "req_") }
-        switch core.authenticate(request.headers[.authorization]) {
-        case .failure(let e):
-            return Self.errorResponse(e, requestID: requestID)
-        case .success(let owner):
-            var models = owner.tenant.aliases.keys.sorted().map { name in
-                OpenAIModel(id: name, created: 0, ownedBy: owner.tenant.aliases[name]!.active.rawValue)
-            }
-            // With the Platform API, the tenant's documents answer through `doc-chat`.
-            if platformAPI != nil { models.append(OpenAIModel(id: Self.docChatModel, created: 0, ownedBy: "dcoder")) }
-            let list = OpenAIModelList(data: models)
-            return Self.bytesResponse(status: .ok, contentType: "application/json", WireJSON.encode(list), requestID: requestID)
-        }
     }
 
     // MARK: Chat completions
 
     func chat(_ request: Request) async -> Response {
         let started = clock.now()
-        let requestID = ids.withLockedValue { $0.make(prefix: "chatcmpl-") }
+        let requestID = ids.withLock { $0.make(prefix: "chatcmpl-") }
         var request = request
-        let body: ByteBuffer
-        do { body = try await request.collectBody(upTo: maxRequestBytes) } catch {
+        let inbound: GatewayNode.Inbound
+        do { inbound = .body(Array(buffer: try await request.collectBody(upTo: maxRequestBytes))) } catch {
             let tooLarge = error is NIOTooManyBytesError || (error as? HTTPError)?.status == .contentTooLarge
-            let e = tooLarge
+            inbound = .unreadable(tooLarge
                 ? GatewayError(.requestTooLarge, status: 413, message: "The request body is larger than \(maxRequestBytes) bytes.")
-                : GatewayError(.invalidRequest, status: 400, message: "The request body could not be read: \(error)")
-            return await reject(e, request: request, requestID: requestID, started: started)
+                : GatewayError(.invalidRequest, status: 400, message: "The request body could not be read: \(error)"))
         }
-        let bodyBytes = Array(buffer: body)
-        let chat: ChatCompletionRequest
-        do { chat = try WireJSON.decode(ChatCompletionRequest.self, from: bodyBytes) } catch {
-            return await reject(GatewayError(.invalidRequest, status: 400, message: "The request body is not a valid chat completion request: \(Self.describe(error))"),
-                          request: request, requestID: requestID, started: started)
-        }
-        if chat.model == Self.docChatModel, let api = platformAPI?.service {
-            return await docChat(chat, service: api, request: request, requestID: requestID, started: started)
-        }
-        let core = self.core  // a snapshot: copy-on-write, no lock held below
-        var step = node.withLockedValue {
-            $0.admit(chat, body: bodyBytes, authorization: request.headers[.authorization], requestID: requestID, now: started)
-        }
-        if case .acquireShared(let call, let scopes, let tokens) = step {
-            step = await acquireShared(call, scopes, promptTokens: tokens, now: started)
+        let authorization = request.headers[.authorization]
+        var step = replica.withNode { $0.receive(inbound, authorization: authorization, requestID: requestID, now: started) }
+        if case .acquireShared(let pending, let scopes, let tokens) = step {
+            step = await acquireShared(pending, scopes, promptTokens: tokens, now: started)
         }
         switch step {
-        case .refused(let r, let headers):
-            await record(r.usage, alerts: r.alerts)
-            return Self.errorResponse(r.error, requestID: requestID, extra: headers)
+        case .respond(let reply, let settlement):
+            await carryOut(settlement)
+            return Self.response(reply)
+        case .send(let call):
+            return await send(call)
+        case .answerFromDocuments(let call):
+            return await docChat(call)
         case .acquireShared:
             preconditionFailure("the shared counters were consulted above")
-        case .send(let call, let limit):
-            let timeout = core.configuration.upstreamTimeout
-            let sent = await transport.send(call.request, allowlist: core.configuration.allowlist, timeout: timeout, clock: clock)
-            switch sent {
-            case .failure(let f):
-                return await finish(core.complete(call.context, result: .failure(f), now: clock.now()), requestID: requestID, limit: limit)
-            case .success(let answer):
-                if call.context.stream, answer.status < 400, answer.isEventStream {
-                    return relay(call.context, answer, timeout: timeout, limit: limit)
-                }
-                let bytes: ByteBuffer
-                do { bytes = try await answer.body.collect(upTo: 64 * 1024 * 1024) } catch {
-                    return await finish(core.complete(call.context, result: .failure(TransportFailure(reading: error, timeout: timeout)), now: clock.now()),
-                                  requestID: requestID, limit: limit)
-                }
-                let response = UpstreamResponse(status: answer.status, headers: answer.headers, body: .bytes(Array(buffer: bytes)),
-                                                 timeToFirstByte: answer.timeToHead)
-                return await finish(core.complete(call.context, result: .response(response), now: clock.now()), requestID: requestID, limit: limit)
+        }
+    }
+
+    /// The shared-counters step of a call: in Redis, or — while Redis cannot be reached —
+    /// in this replica's own counters (with a warning).
+    private func acquireShared(_ pending: GatewayNode.Pending, _ scopes: RateLimiter.Scopes, promptTokens: Int, now: Instant) async -> GatewayNode.Step {
+        var decision: RateLimiter.Decision?
+        if let shared = sharedLimiter {
+            do { decision = try await shared.acquire(scopes, promptTokens: promptTokens, now: nil) } catch {
+                logger.warning("redis counters unreachable; limiting in this process", metadata: ["error": .string("\(error)")])
             }
         }
+        return replica.withNode { $0.limited(pending, decision, now: now) }
     }
 
-    typealias Limit = GatewayNode.Limit
-
-    /// Settles a call through the node (its grant back, its cost to the tenant's spend),
-    /// gives a shared grant back to Redis, and records it.
-    private func settle(_ usage: UsageRecord, alerts: [Alert], limit: Limit) async {
-        let now = clock.now()
-        let finished = node.withLockedValue { $0.finish(usage, alerts: alerts, limit: limit, now: now) }
-        await releaseShared(finished.sharedRelease)
-        await log(usage, alerts: finished.alerts)
-    }
-
-    /// Gives back a grant whose call used no tokens (it never reached a model).
-    private func releaseUnused(_ limit: Limit) async {
-        let now = clock.now()
-        await releaseShared(node.withLockedValue { $0.release(limit, tokens: 0, now: now) })
-    }
-
-    private func releaseShared(_ release: (grant: RateLimiter.Grant, tokens: Int)?) async {
-        guard let (grant, tokens) = release, let shared = sharedLimiter else { return }
-        do { try await shared.release(grant, actualTokens: tokens, now: nil) } catch {
-            logger.warning("redis counters unreachable on release", metadata: ["error": .string("\(error)")])
+    /// Sends a call to its provider and answers its client: a stream that begins well is
+    /// relayed as it arrives; anything else is read whole and completed.
+    private func send(_ call: GatewayNode.Call) async -> Response {
+        let configuration = core.configuration
+        switch await transport.send(call.request, allowlist: configuration.allowlist, timeout: configuration.upstreamTimeout, clock: clock) {
+        case .success(let answer) where call.context.stream && answer.status < 400 && answer.isEventStream:
+            return relay(call, answer, timeout: configuration.upstreamTimeout)
+        case let sent:
+            let finish = await completeWhole(call, sent, timeout: configuration.upstreamTimeout)
+            await carryOut(finish.settlement)
+            return Self.response(finish.reply)
         }
     }
 
-    /// The shared-counters step of a call: in Redis, falling back to this process's counters
-    /// (with a warning) while Redis cannot be reached.
-    private func acquireShared(_ call: GatewayCore.UpstreamCall, _ scopes: RateLimiter.Scopes, promptTokens: Int, now: Instant) async -> GatewayNode.Step {
-        if let shared = sharedLimiter {
+    /// Reads an answer whole and completes the call through the node.
+    private func completeWhole(_ call: GatewayNode.Call, _ sent: Result<ProviderHTTPTransport.Answer, TransportFailure>,
+                               timeout: Nanoseconds) async -> GatewayNode.Finish {
+        let result: UpstreamResult
+        switch sent {
+        case .failure(let f):
+            result = .failure(f)
+        case .success(let answer):
             do {
-                let decision = try await shared.acquire(scopes, promptTokens: promptTokens, now: nil)
-                return node.withLockedValue { $0.limited(call, decision, local: false, now: now) }
+                let bytes = try await answer.body.collect(upTo: 64 * 1024 * 1024)
+                result = .response(UpstreamResponse(status: answer.status, headers: answer.headers, body: .bytes(Array(buffer: bytes)),
+                                                    timeToFirstByte: answer.timeToHead))
             } catch {
-                logger.warning("redis counters unreachable; limiting in this process", metadata: ["error": .string("\(error)")])
+                result = .failure(TransportFailure(reading: error, timeout: timeout))
             }
         }
-        return node.withLockedValue { $0.acquireLocally(call, scopes, promptTokens: promptTokens, now: now) }
-    }
-
-    /// Takes a place in the limits for scopes the driver names (`doc-chat`): in Redis with
-    /// the `redis` policy (falling back as above), else in this node's counters.
-    private func acquire(_ scopes: RateLimiter.Scopes, promptTokens: Int, now: Instant) async -> (RateLimiter.Decision, local: Bool) {
-        if let shared = sharedLimiter {
-            do { return (try await shared.acquire(scopes, promptTokens: promptTokens, now: nil), false) } catch {
-                logger.warning("redis counters unreachable; limiting in this process", metadata: ["error": .string("\(error)")])
-            }
-        }
-        return (node.withLockedValue { $0.acquire(scopes, promptTokens: promptTokens, now: now) }, true)
-    }
-
-    private func reject(_ e: GatewayError, request: Request, requestID: String, started: Instant) async -> Response {
-        let r = core.refuse(e, authorization: request.headers[.authorization], requestID: requestID, now: started)
-        await record(r.usage, alerts: r.alerts)
-        return Self.errorResponse(r.error, requestID: requestID)
-    }
-
-    private func finish(_ outcome: GatewayCore.Outcome, requestID: String, limit: Limit) async -> Response {
-        await settle(outcome.usage, alerts: outcome.alerts, limit: limit)
-        switch outcome.response {
-        case .completion(let c):
-            return Self.bytesResponse(status: .ok, contentType: "application/json", WireJSON.encode(c), requestID: requestID, extra: limit.headers)
-        case .passthrough(let bytes):
-            return Self.bytesResponse(status: .ok, contentType: "application/json", bytes, requestID: requestID, extra: limit.headers)
-        case .error(let e):
-            return Self.errorResponse(e, requestID: requestID, extra: limit.headers)
-        case .stream(let chunks):  // a stream the provider sent whole (not as SSE)
-            var out = ""
-            for c in chunks { out += Self.sse(c) }
-            out += "data: [DONE]\n\n"
-            return Self.bytesResponse(status: .ok, contentType: "text/event-stream", Array(out.utf8), requestID: requestID, extra: limit.headers)
-        }
+        let now = clock.now()
+        return replica.withNode { $0.complete(call, result: result, now: now) }
     }
 
     /// Relays a provider's SSE stream to the client as OpenAI chunks, as they arrive.
@@ -266,85 +199,74 @@ public final class LiveGateway: Sendable {
     /// goes on generating and billing. So the relay goes on reading (sending nothing) to
     /// the provider's final usage event, for at most the upstream timeout after the client
     /// left; past that it drops the body, which cancels the upstream call, and the call is
-    /// charged an estimate (``StreamRelay/finish(now:timeToFirstByte:cut:clientClosed:)``).
-    private func relay(_ context: GatewayCore.CallContext, _ answer: ProviderHTTPTransport.Answer, timeout: Nanoseconds, limit: Limit) -> Response {
-        // The call is settled (limits released, usage recorded) exactly once: by the body
-        // writer, or — if the client left before the answer's head could be written, so the
-        // writer never runs — by a watchdog an upstream timeout later.
-        let settled = NIOLockedValueBox(false)
-        let claim: @Sendable () -> Bool = { settled.withLockedValue { done in defer { done = true }; return !done } }
-        let timeToHead = answer.timeToHead  // not the body: dropped with the response, it cancels the upstream call
+    /// charged an estimate (``GatewayNode/closeStream(_:now:cut:clientClosed:)``).
+    private func relay(_ call: GatewayNode.Call, _ answer: ProviderHTTPTransport.Answer, timeout: Nanoseconds) -> Response {
+        let stream = replica.withNode { $0.openStream(call, timeToFirstByte: answer.timeToHead, now: clock.now()) }
+        // The call is settled exactly once: by the body writer, or — if the client left
+        // before the answer's head could be written, so the writer never runs — by a
+        // watchdog an upstream timeout later.
+        let settled = Mutex(false)
+        let claim: @Sendable () -> Bool = { settled.withLock { done in defer { done = true }; return !done } }
         let watchdog = Task { [self] in
             try? await Task.sleep(for: .nanoseconds(timeout.value))
             guard !Task.isCancelled, claim() else { return }
-            var relay = StreamRelay(context: context, created: clock.now().unixSeconds)
-            let end = relay.finish(now: clock.now(), timeToFirstByte: timeToHead, cut: "the client left before the answer began",
-                                   clientClosed: true)
-            await settle(end.outcome.usage, alerts: end.outcome.alerts, limit: limit)
+            let now = clock.now()
+            let end = replica.withNode { $0.closeStream(stream, now: now, cut: "the client left before the answer began", clientClosed: true) }
+            await carryOut(end.settlement)
         }
         let body = ResponseBody { [self] writer in
             watchdog.cancel()
             guard claim() else { return }
-            var relay = StreamRelay(context: context, created: clock.now().unixSeconds)
+            var stream = stream
             var cut: String?
             var clientGone = false
             var iterator = answer.body.makeAsyncIterator()
             do {
                 while let buffer = try await iterator.next() {
-                    let chunks = relay.feed(bytes: buffer.readableBytesView)
-                    guard !chunks.isEmpty else { continue }
-                    var text = ""
-                    for c in chunks { text += Self.sse(c) }
-                    do { try await writer.write(ByteBuffer(string: text)) } catch { clientGone = true; break }
+                    let out = stream.feed(buffer.readableBytesView)
+                    guard !out.isEmpty else { continue }
+                    do { try await writer.write(ByteBuffer(bytes: out)) } catch { clientGone = true; break }
                 }
             } catch {
                 cut = "\(TransportFailure(reading: error, timeout: timeout))"
             }
             if clientGone {
-                (relay, cut) = await Self.drain(relay, SendableIterator(iterator), timeout: timeout)
+                (stream, cut) = await Self.drain(stream, SendableIterator(iterator), timeout: timeout)
             }
-            let end = relay.finish(now: clock.now(), timeToFirstByte: answer.timeToHead, cut: cut, clientClosed: clientGone)
+            let now = clock.now()
+            let end = replica.withNode { [stream, cut, clientGone] in $0.closeStream(stream, now: now, cut: cut, clientClosed: clientGone) }
             // Journaled before the client sees the end of the stream.
-            await settle(end.outcome.usage, alerts: end.outcome.alerts, limit: limit)
+            await carryOut(end.settlement)
             guard !clientGone else { return }
-            var tail = ""
-            for c in end.chunks { tail += Self.sse(c) }
-            if let e = end.outcome.error {
-                tail += "data: " + String(decoding: WireJSON.encode(e.body), as: UTF8.self) + "\n\n"
-            } else {
-                tail += "data: [DONE]\n\n"
-            }
-            try await writer.write(ByteBuffer(string: tail))
+            try await writer.write(ByteBuffer(bytes: end.tail))
             try await writer.finish(nil)
         }
-        var headers = HTTPFields()
-        headers[.contentType] = "text/event-stream"
-        headers[.cacheControl] = "no-cache"
-        headers[Self.requestIDHeader] = context.requestID
-        Self.add(limit.headers, to: &headers)
-        return Response(status: .ok, headers: headers, body: body)
+        var response = Self.response(stream.head)
+        response.body = body
+        return response
     }
 
-    /// The provider's body iterator, handed to the drain task (used by one task at a time).
+    /// The provider's body iterator, handed to the drain task: used by one task at a time
+    /// (the writer stops using it before the drain starts), which `Sendable` cannot express.
     struct SendableIterator: @unchecked Sendable {
         var value: HTTPClientResponse.Body.AsyncIterator
         init(_ value: HTTPClientResponse.Body.AsyncIterator) { self.value = value }
     }
 
     /// Reads the rest of a stream whose client left, for at most `timeout` — however the
-    /// provider behaves (silent, trickling): the relay with what came, and why it was cut
+    /// provider behaves (silent, trickling): the stream with what came, and why it was cut
     /// short, if it was. Past the limit the read is cancelled, and the body dropped with
     /// it, which cancels the upstream call.
-    static func drain(_ relay: StreamRelay, _ iterator: SendableIterator, timeout: Nanoseconds) async -> (StreamRelay, String?) {
+    static func drain(_ stream: StreamCall, _ iterator: SendableIterator, timeout: Nanoseconds) async -> (StreamCall, String?) {
         let late = "the client disconnected and the provider did not finish within \(timeout)"
-        return await withTaskGroup(of: (StreamRelay, String?)?.self) { group in
+        return await withTaskGroup(of: (StreamCall, String?)?.self) { group in
             group.addTask {
-                var relay = relay, it = iterator.value
+                var stream = stream, it = iterator.value
                 do {
-                    while let buffer = try await it.next() { _ = relay.feed(bytes: buffer.readableBytesView) }
-                    return (relay, nil)
+                    while let buffer = try await it.next() { _ = stream.feed(buffer.readableBytesView) }
+                    return (stream, nil)
                 } catch {
-                    return (relay, Task.isCancelled ? late : "\(TransportFailure(reading: error, timeout: timeout))")
+                    return (stream, Task.isCancelled ? late : "\(TransportFailure(reading: error, timeout: timeout))")
                 }
             }
             group.addTask {
@@ -356,42 +278,102 @@ public final class LiveGateway: Sendable {
             if let first { return first }
             // Out of time: what the cancelled read had relayed, cut.
             for await result in group { if let (partial, _) = result { return (partial, late) } }
-            return (relay, late)
+            return (stream, late)
         }
     }
 
-    /// Records a call that holds no limits (refused, embeddings, the platform's own): its
-    /// cost to the tenant's spend through the node, then ``log(_:alerts:)``.
-    private func record(_ usage: UsageRecord, alerts: [Alert]) async {
-        let now = clock.now()
-        let budgetAlerts = node.withLockedValue { $0.account(usage, now: now) }
-        await log(usage, alerts: alerts + budgetAlerts)
-    }
+    // MARK: Settlements
 
-    /// Counts a finished call, raises its alerts, logs it, and — with a ledger — journals it
-    /// durably before returning (so before its answer completes).
-    private func log(_ usage: UsageRecord, alerts: [Alert]) async {
-        if let journal, let tenant = usage.tenant {
-            do { try await journal.append(tenant: tenant, entry: UsageJournal.entry(usage)) } catch {
-                logger.error("usage journal append failed", metadata: ["request_id": .string(usage.requestID), "error": .string("\(error)")])
+    /// Carries out a settlement: gives a shared grant back to Redis, waits until the call is
+    /// journaled (before its answer completes), then counts it in the metrics, logs it and
+    /// raises its alerts.
+    func carryOut(_ settlement: GatewayNode.Settlement) async {
+        if let release = settlement.sharedRelease, let shared = sharedLimiter {
+            do { try await shared.release(release.grant, actualTokens: release.tokens, now: nil) } catch {
+                logger.warning("redis counters unreachable on release", metadata: ["error": .string("\(error)")])
             }
         }
-        self.usage.add(usage)
-        metrics.record(usage)
-        for a in alerts where self.alerts.add(a) {
-            logger.warning("alert", metadata: Self.metadata(a))
-            plugins?.enqueue(a)
+        if let ticket = settlement.ticket {
+            if let write = replica.withNode({ $0.nextJournalWrite() }) { startWriting(write) }
+            await replica.waitForWrite(ticket)
         }
-        accessLog.record(usage, at: clock.now())
+        if let usage = settlement.usage {
+            self.usage.add(usage)
+            metrics.record(usage)
+            accessLog.record(usage, at: clock.now())
+        }
+        for alert in settlement.alerts { raise(alert) }
     }
 
-    // MARK: Embeddings
+    /// Writes the journal until nothing is pending: one write and one fsync for all the calls
+    /// that settled meanwhile (group commit), on the replica's I/O queue.
+    private func startWriting(_ first: UsageJournal.Write) {
+        Task { [self] in
+            var next: UsageJournal.Write? = first
+            while let write = next {
+                let ok = (try? await replica.withFiles { JournalIO.perform(write, on: $0) }) ?? false
+                let now = clock.now()
+                let (ended, following) = replica.withNode { n in (n.journalWriteEnded(write, succeeded: ok, now: now), n.nextJournalWrite()) }
+                if let done = ended.tickets { replica.writesEnded(through: done.upperBound) } else {
+                    try? await Task.sleep(for: .milliseconds(10))  // a failed write is retried after a pause
+                }
+                if let alert = ended.alert {
+                    logger.error("usage journal write failed", metadata: ["replica": .string(replica.withNode { $0.replica })])
+                    raise(alert)
+                }
+                next = following
+            }
+        }
+    }
+
+    /// Raises an alert: once per condition, to the log, the alert log and the tenants' sinks.
+    func raise(_ alert: Alert) {
+        guard alertLog.withLock({ $0.add(alert) }) else { return }
+        logger.warning("alert", metadata: Self.metadata(alert))
+        plugins?.enqueue(alert)
+    }
+
+    // MARK: The platform's own calls
+
+    /// A completion the platform makes for a tenant (the RAG API's grounded answers): the
+    /// tenant's first model alias, through the same admission, routing, transport and
+    /// accounting as a client's call (key id `platform`; not rate-limited).
+    public func complete(tenant: String, system: String, user: String) async throws -> String {
+        try await complete(tenant: tenant, keyID: "platform", system: system, user: user).text
+    }
+
+    /// The same, accounted to `keyID`; also returns the call's usage record.
+    func complete(tenant: String, keyID: String, system: String, user: String) async throws -> (text: String, usage: UsageRecord) {
+        let started = clock.now()
+        let requestID = ids.withLock { $0.make(prefix: "chatcmpl-") }
+        let step = replica.withNode { n -> GatewayNode.Step? in
+            n.internalChatRequest(tenant: tenant, system: system, user: user).map {
+                n.admitInternal($0, tenant: tenant, keyID: keyID, requestID: requestID, now: started)
+            }
+        }
+        switch step {
+        case nil:
+            throw LiveError("tenant '\(tenant)' has no model to answer with")
+        case .respond(let reply, let settlement):
+            await carryOut(settlement)
+            throw LiveError(Self.failure(reply))
+        case .send(let call):
+            let configuration = core.configuration
+            let sent = await transport.send(call.request, allowlist: configuration.allowlist, timeout: configuration.upstreamTimeout, clock: clock)
+            let finish = await completeWhole(call, sent, timeout: configuration.upstreamTimeout)
+            await carryOut(finish.settlement)
+            guard let text = try? finish.reply.completionText(), let usage = finish.settlement.usage else { throw LiveError(Self.failure(finish.reply)) }
+            return (text, usage)
+        case .acquireShared, .answerFromDocuments:
+            preconditionFailure("the platform's own calls are neither rate-limited nor doc-chat")
+        }
+    }
 
     /// Embeds tenants' documents and questions through their embedding models, over HTTP,
     /// accounted like every call (``TenantEmbedder``).
     public var embedder: TenantEmbedder {
         TenantEmbedder(
-            core: { [node] in node.withLockedValue { $0.core } },
+            core: { [replica] in replica.withNode { $0.core } },
             send: { [self] call in
                 let configuration = core.configuration
                 let timeout = configuration.upstreamTimeout
@@ -407,9 +389,12 @@ public final class LiveGateway: Sendable {
                     }
                 }
             },
-            record: { [self] usage, alerts in await record(usage, alerts: alerts) },
+            record: { [self] usage, alerts in
+                let now = clock.now()
+                await carryOut(replica.withNode { $0.settle(usage, alerts: alerts, limit: .none, now: now) })
+            },
             now: { [clock] in clock.now() },
-            requestID: { [ids] in ids.withLockedValue { $0.make(prefix: "emb-") } })
+            requestID: { [self] in ids.withLock { $0.make(prefix: "emb-") } })
     }
 
     /// Makes the Platform API's knowledge service embed through tenants' embedding models.
@@ -420,200 +405,71 @@ public final class LiveGateway: Sendable {
         }, space: { embedder.space(tenant: $0) })
     }
 
-    // MARK: Grounded answers
+    // MARK: doc-chat
 
-    /// The model alias that answers from the tenant's documents (Open WebUI's Doc Chat).
-    public static let docChatModel = "doc-chat"
-
-    /// `doc-chat`: the last user message is the question; the answer comes from the tenant's
-    /// knowledge base and model (``APIService/groundedAnswer(tenant:question:k:)``), with the
-    /// sources listed after it. Streamed requests get the answer as one chunk.
-    private func docChat(_ chat: ChatCompletionRequest, service: APIService, request: Request, requestID: String, started: Instant) async -> Response {
-        let core = self.core
-        let tenant: TenantGatewayConfig, keyID: String
-        switch core.authenticate(request.headers[.authorization]) {
-        case .failure(let e): return await reject(e, request: request, requestID: requestID, started: started)
-        case .success(let owner): (tenant, keyID) = (owner.tenant, owner.keyID)
-        }
-        if tenant.suspended {
-            return Self.errorResponse(GatewayError(.tenantSuspended, status: 403, message: "Tenant '\(tenant.id)' is suspended."), requestID: requestID)
-        }
-        guard let question = chat.messages.last(where: { $0.role == "user" })?.text, !question.isEmpty else {
-            return Self.errorResponse(GatewayError(.invalidRequest, status: 400, message: "doc-chat needs a user message to answer."), requestID: requestID)
-        }
-        // The client's limits apply as to any call; the model call is accounted to its key.
-        var limit = Limit.none
-        let scopes = anyLimits ? core.rateLimitScopes(tenant: tenant.id, keyID: keyID) : RateLimiter.Scopes([])
-        if !scopes.entries.isEmpty {
-            let (decision, local) = await acquire(scopes, promptTokens: TokenEstimate.promptTokens(chat.messages), now: started)
-            switch decision {
-            case .refused(let reason, let retryAfter, let status):
-                let e = GatewayError(.rateLimited, status: 429,
-                                     message: "Rate limit reached: \(reason). Please try again in \(RateLimiter.format(retryAfter)).", retryAfter: retryAfter)
-                return Self.errorResponse(e, requestID: requestID, extra: status.headers)
-            case .granted(let grant, let status):
-                limit = Limit(grant: grant, headers: status.headers, local: local)
+    /// `doc-chat`: the knowledge service's grounded answer, its model call accounted to the
+    /// client's key, with the sources listed after it (``GatewayNode/finishDocChat(_:_:now:)``).
+    private func docChat(_ call: DocChatCall) async -> Response {
+        let answer: Result<DocChatAnswer, GatewayError>
+        if let service = platformAPI?.service {
+            let used = Mutex(0)
+            do {
+                let grounded = try await service.groundedAnswer(tenant: call.tenant, question: call.question) { system, user in
+                    let (text, usage) = try await self.complete(tenant: call.tenant, keyID: call.keyID, system: system, user: user)
+                    used.withLock { $0 += usage.promptTokens + usage.completionTokens }
+                    return text
+                }
+                answer = .success(DocChatAnswer(text: grounded.answer,
+                                                sources: grounded.citations.map { .init(number: $0.number, document: $0.document, section: $0.section) },
+                                                tokens: used.withLock { $0 }))
+            } catch {
+                answer = .failure(GatewayError(.serverError, status: 502, message: "doc-chat could not answer: \(error)"))
             }
-        }
-        let used = NIOLockedValueBox<UsageRecord?>(nil)
-        let text: String
-        do {
-            let grounded = try await service.groundedAnswer(tenant: tenant.id, question: question) { system, user in
-                let (answer, usage) = try await self.complete(tenant: tenant.id, keyID: keyID, system: system, user: user)
-                used.withLockedValue { $0 = usage }
-                return answer
-            }
-            var sources = ""
-            for c in grounded.citations {
-                sources += "\n[\(c.number)] \(c.document)" + (c.section.isEmpty ? "" : " › " + c.section.joined(separator: " › "))
-            }
-            text = grounded.answer + (sources.isEmpty ? "" : "\n\nSources:" + sources)
-        } catch {
-            await releaseUnused(limit)
-            return Self.errorResponse(GatewayError(.serverError, status: 502, message: "doc-chat could not answer: \(error)"), requestID: requestID)
-        }
-        if let usage = used.withLockedValue({ $0 }) {
-            let now = clock.now()
-            await releaseShared(node.withLockedValue { $0.release(limit, tokens: usage.promptTokens + usage.completionTokens, now: now) })
         } else {
-            await releaseUnused(limit)
+            answer = .failure(GatewayError(.serverError, status: 502, message: "doc-chat could not answer: no knowledge service"))
         }
-        let created = clock.now().unixSeconds
-        if chat.isStream {
-            let chunks = [
-                ChatCompletionChunk(id: requestID, created: created, model: Self.docChatModel,
-                                    choices: [ChatChunkChoice(delta: ChatDelta(role: "assistant", content: text), finishReason: nil)]),
-                ChatCompletionChunk(id: requestID, created: created, model: Self.docChatModel,
-                                    choices: [ChatChunkChoice(delta: ChatDelta(), finishReason: "stop")]),
-            ]
-            let out = chunks.map(Self.sse).joined() + "data: [DONE]\n\n"
-            return Self.bytesResponse(status: .ok, contentType: "text/event-stream", Array(out.utf8), requestID: requestID)
-        }
-        let completion = ChatCompletion(id: requestID, created: created, model: Self.docChatModel,
-                                        choices: [ChatChoice(index: 0, message: AssistantMessage(content: text), finishReason: "stop")], usage: nil)
-        return Self.bytesResponse(status: .ok, contentType: "application/json", WireJSON.encode(completion), requestID: requestID)
-    }
-
-    /// A completion the platform makes for a tenant (the RAG API's grounded answers): the
-    /// tenant's first model alias, through the same admission, routing, transport and
-    /// accounting as a client's call (key id `platform`; not rate-limited).
-    public func complete(tenant: String, system: String, user: String) async throws -> String {
-        try await complete(tenant: tenant, keyID: "platform", system: system, user: user).text
-    }
-
-    /// The same, accounted to `keyID`; also returns the call's usage record.
-    func complete(tenant: String, keyID: String, system: String, user: String) async throws -> (text: String, usage: UsageRecord) {
-        let started = clock.now()
-        let requestID = ids.withLockedValue { $0.make(prefix: "chatcmpl-") }
-        let core = self.core
-        guard let alias = core.tenants[tenant]?.aliases.keys.sorted().first else {
-            throw LiveError("tenant '\(tenant)' has no model to answer with")
-        }
-        let chat = ChatCompletionRequest(model: alias, messages: [ChatMessage(role: "system", content: system), ChatMessage(role: "user", content: user)])
-        switch core.admitInternal(chat, tenant: tenant, keyID: keyID, requestID: requestID, now: started) {
-        case .reject(let r):
-            await record(r.usage, alerts: r.alerts)
-            throw LiveError(r.error.message)
-        case .forward(let call):
-            let outcome: GatewayCore.Outcome
-            switch await transport.send(call.request, allowlist: core.configuration.allowlist, timeout: core.configuration.upstreamTimeout, clock: clock) {
-            case .failure(let f):
-                outcome = core.complete(call.context, result: .failure(f), now: clock.now())
-            case .success(let answer):
-                let bytes = try await answer.body.collect(upTo: 16 << 20)
-                let response = UpstreamResponse(status: answer.status, headers: answer.headers, body: .bytes(Array(buffer: bytes)),
-                                                timeToFirstByte: answer.timeToHead)
-                outcome = core.complete(call.context, result: .response(response), now: clock.now())
-            }
-            await record(outcome.usage, alerts: outcome.alerts)
-            switch outcome.response {
-            case .completion(let c): return (c.choices.first?.message.content ?? "", outcome.usage)
-            case .passthrough(let bytes): return (try WireJSON.decode(ChatCompletion.self, from: bytes).choices.first?.message.content ?? "", outcome.usage)
-            case .error(let e): throw LiveError(e.message)
-            case .stream: throw LiveError("the provider streamed an answer the platform asked for whole")
-            }
-        }
-    }
-
-    // MARK: Quotas from the configuration model
-
-    /// Applies a tenant's effective quotas (platform defaults and its overrides, from the
-    /// Platform API) over the serve file's limits and budget.
-    public func applyQuotas(tenant: String, _ quotas: [String: Double]) {
-        guard let base = fileQuotas[tenant] else { return }
-        let limits = base.limits.overridden(by: quotas), budget = Budget.overridden(base.budget, by: quotas)
-        let changed = node.withLockedValue { node -> Bool in
-            guard let t = node.core.tenants[tenant], t.limits != limits || t.budget != budget else { return false }
-            try? node.configure { try $0.setQuotas(tenant: tenant, limits: limits, budget: budget) }
-            return true
-        }
-        guard changed else { return }
-        logger.info("quotas applied", metadata: ["tenant": .string(tenant)])
-    }
-
-    // MARK: Reconciliation
-
-    /// The gateway's tenants.
-    public var tenantIDs: [String] { core.tenants.keys.sorted() }
-
-    /// Compares each tenant's month-to-date spend as the gateway counts it (its budgets)
-    /// with the ledger's, and resets the gateway's to the ledger's (``UsageReconciliation``).
-    /// Non-zero drift raises a `usage_drift` alert.
-    ///
-    /// - Returns: The drift found, per tenant, before the repair.
-    @discardableResult
-    public func reconcile(ledgerMonthToDate ledger: [String: Int64]) -> [UsageDrift] {
         let now = clock.now()
-        let gateway = Dictionary(uniqueKeysWithValues: ledger.keys.map { t in
-            (t, UsageCounters(costMicros: node.withLockedValue { $0.spent(tenant: t, at: now) }))
-        })
-        let drift = UsageReconciliation.drift(gateway: gateway, ledger: ledger.mapValues { UsageCounters(costMicros: $0) })
-        // The first reconciliation after a start raises no budget alert (the process before
-        // this one did, when the spend got there); later ones raise those for thresholds the
-        // spend crossed through calls this replica did not see.
-        // (Per tenant: one whose ledger could not be read at start-up is still starting up.)
-        let seen = reconciledTenants.withLockedValue { seen in defer { seen.formUnion(ledger.keys) }; return seen }
-        let restored = node.withLockedValue { n in
-            ledger.sorted { $0.key < $1.key }.flatMap { t, spent in
-                n.restoreSpend(tenant: t, spentMicros: spent, now: now, alertNewlyCrossed: seen.contains(t))
-            }
+        let finish = replica.withNode { $0.finishDocChat(call, answer, now: now) }
+        await carryOut(finish.settlement)
+        return Self.response(finish.reply)
+    }
+
+    // MARK: Quotas and reconciliation
+
+    /// Lays a tenant's effective quotas (from the Platform API) over its configured limits
+    /// and budget (``GatewayCore/applyQuotas(tenant:_:)``).
+    public func applyQuotas(tenant: String, _ quotas: [String: Double]) {
+        let changed = replica.withNode { n in (try? n.configure { try $0.applyQuotas(tenant: tenant, quotas) }) ?? false }
+        if changed { logger.info("quotas applied", metadata: ["tenant": .string(tenant)]) }
+    }
+
+    /// Reconciles this replica with the ledger (``GatewayReplica/reconcile(with:now:attempts:pause:)``):
+    /// records the drift in the metrics and raises the alerts.
+    ///
+    /// - Returns: What it found; `nil` when it was postponed.
+    @discardableResult
+    public func reconcile(with ledger: some UsageLedger) async -> GatewayNode.Reconciliation? {
+        guard let done = await replica.reconcile(with: ledger, now: { clock.now() }, pause: { try? await Task.sleep(for: .milliseconds(20)) }) else {
+            return nil
         }
-        metrics.record(drift)
-        for alert in drift.filter({ !$0.isZero }).map({ UsageReconciliation.alert($0, at: now) }) + restored {
-            if alerts.add(alert) {
-                logger.warning("alert", metadata: Self.metadata(alert))
-                plugins?.enqueue(alert)
-            }
-        }
-        return drift
+        metrics.record(done.drift)
+        for alert in done.alerts { raise(alert) }
+        return done
     }
 
     // MARK: Framing
 
-    static let requestIDHeader = HTTPField.Name("x-request-id")!
-
-    static func sse(_ chunk: ChatCompletionChunk) -> String {
-        "data: " + String(decoding: WireJSON.encode(chunk), as: UTF8.self) + "\n\n"
+    /// Why a reply is not a completion, in its error's words.
+    static func failure(_ reply: Reply) -> String {
+        if case .error(let e) = reply.body { return e.message }
+        return "the provider streamed an answer the platform asked for whole"
     }
 
-    static func errorResponse(_ e: GatewayError, requestID: String, extra: [HTTPHeader] = []) -> Response {
-        var response = bytesResponse(status: HTTPResponse.Status(code: e.status), contentType: "application/json", WireJSON.encode(e.body),
-                                     requestID: requestID, extra: extra)
-        if let s = e.retryAfterSeconds { response.headers[.retryAfter] = String(s) }
-        return response
-    }
-
-    static func bytesResponse(status: HTTPResponse.Status, contentType: String, _ bytes: [UInt8], requestID: String,
-                              extra: [HTTPHeader] = []) -> Response {
+    static func response(_ reply: Reply) -> Response {
         var headers = HTTPFields()
-        headers[.contentType] = contentType
-        headers[Self.requestIDHeader] = requestID
-        add(extra, to: &headers)
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
-    }
-
-    static func add(_ extra: [HTTPHeader], to fields: inout HTTPFields) {
-        for h in extra { if let name = HTTPField.Name(h.name) { fields[name] = h.value } }
+        for h in reply.headers { if let name = HTTPField.Name(h.name) { headers[name] = h.value } }
+        return Response(status: HTTPResponse.Status(code: reply.status), headers: headers,
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.encodedBody())))
     }
 
     static func json(status: HTTPResponse.Status, _ text: String) -> Response {
@@ -623,8 +479,6 @@ public final class LiveGateway: Sendable {
     static func metadata(_ a: Alert) -> Logger.Metadata {
         ["kind": .string(a.kind.rawValue), "tenant": .string(a.tenant ?? "-"), "provider": .string(a.provider?.rawValue ?? "-"), "message": .string(a.message)]
     }
-
-    static func describe(_ error: any Error) -> String { WireJSON.describe(error) }
 }
 
 /// Turns errors the router raises itself (unknown path, wrong method) into OpenAI-style
@@ -644,7 +498,7 @@ struct OpenAIErrorMiddleware: RouterMiddleware {
             let message = status == .notFound
                 ? "Unknown request URL: \(request.method) \(request.uri.path)."
                 : "\(status.code) \(status.reasonPhrase)"
-            return LiveGateway.errorResponse(GatewayError(kind, status: status.code, message: message), requestID: "-")
+            return LiveGateway.response(.error(GatewayError(kind, status: status.code, message: message), requestID: "-"))
         }
     }
 }
@@ -653,71 +507,4 @@ struct OpenAIErrorMiddleware: RouterMiddleware {
 public struct LiveError: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
-}
-
-/// OpenAI's `GET /v1/models` answer.
-struct OpenAIModelList: Codable {
-    var object = "list"
-    var data: [OpenAIModel]
-}
-
-struct OpenAIModel: Codable {
-    var id: String
-    var object = "model"
-    var created: Int
-    var ownedBy: String
-
-    init(id: String, created: Int, ownedBy: String) { self.id = id; self.created = created; self.ownedBy = ownedBy }
-
-    enum CodingKeys: String, CodingKey { case id, object, created, ownedBy = "owned_by" }
-}
-
-/// The alerts the live server raised, each condition once (``Alert/dedupKey``), the most
-/// recent 1,000 kept.
-public final class AlertLog: Sendable {
-    private let state = NIOLockedValueBox<(keys: Set<String>, alerts: [Alert])>(([], []))
-
-    public init() {}
-
-    /// Records an alert; `false` if the same condition was already raised.
-    @discardableResult
-    public func add(_ alert: Alert) -> Bool {
-        state.withLockedValue { s in
-            guard s.keys.insert(alert.dedupKey).inserted else { return false }
-            s.alerts.append(alert)
-            if s.alerts.count > 1000 { s.alerts.removeFirst(s.alerts.count - 1000) }
-            return true
-        }
-    }
-
-    public var all: [Alert] { state.withLockedValue { $0.alerts } }
-}
-
-/// Per-tenant totals of the live server's calls (the durable ledger is issue 5's).
-public final class UsageBook: Sendable {
-    public struct Totals: Sendable, Equatable {
-        public var calls = 0
-        public var errors = 0
-        public var promptTokens = 0
-        public var completionTokens = 0
-        public var costMicros: Int64 = 0
-    }
-
-    private let totals = NIOLockedValueBox<[String: Totals]>([:])
-
-    public init() {}
-
-    func add(_ u: UsageRecord) {
-        totals.withLockedValue { all in
-            var t = all[u.tenant ?? "-", default: Totals()]
-            t.calls += 1
-            if u.status != 200 { t.errors += 1 }
-            t.promptTokens += u.promptTokens
-            t.completionTokens += u.completionTokens
-            t.costMicros += u.costMicros
-            all[u.tenant ?? "-"] = t
-        }
-    }
-
-    public func totals(for tenant: String) -> Totals { totals.withLockedValue { $0[tenant] ?? Totals() } }
 }

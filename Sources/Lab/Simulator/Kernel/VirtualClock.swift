@@ -1,14 +1,21 @@
 import Base
-import Gateway
+import Foundation
 
 /// Simulated time: starts at zero and moves only when the simulator processes an event.
 ///
 /// A `TimeSource`, so platform components that read time through the seam read virtual
-/// time in the Lab. Time never moves backwards.
+/// time in the Lab. Time never moves backwards. Instant zero is ``epochDate``
+/// (2026-01-01T00:00:00Z) wherever a calendar date is needed (budget months, the Platform
+/// API's records, tokens' lifetimes), so runs do not depend on the day they are made.
 public final class VirtualClock: TimeSource, @unchecked Sendable {
     // Only the simulator's single thread touches `current`; `@unchecked` is honest here
     // because a Lab run is one thread processing one event at a time.
     public private(set) var current: Instant = .zero
+
+    /// The calendar date of instant zero.
+    public static let epochDate = Date(timeIntervalSince1970: 1_767_225_600)
+
+    public var epoch: Int64 { 1_767_225_600_000_000_000 }
 
     public init() {}
 

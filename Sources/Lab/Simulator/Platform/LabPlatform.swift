@@ -13,10 +13,10 @@ import Storage
 /// file per tenant, in a scratch folder removed after the run), a mock identity provider in
 /// process, virtual time and seeded randomness.
 ///
-/// Virtual time zero is ``epoch`` (2026-01-01T00:00:00Z) wherever the platform needs a date
-/// (token lifetimes, audit entries), so runs do not depend on the day they are made.
+/// Its dates are the virtual clock's (``VirtualClock/epochDate`` is time zero), so runs do
+/// not depend on the day they are made.
 final class LabPlatform: @unchecked Sendable {
-    static let epoch = Date(timeIntervalSince1970: 1_767_225_600)
+    static let epoch = VirtualClock.epochDate
     static let issuer = "https://idp.lab.dcoder.test/oidc"
     static let audience = "https://api.lab.dcoder.test"
 
@@ -65,14 +65,12 @@ final class LabPlatform: @unchecked Sendable {
                              secrets: secrets, clock: { time.get() }, random: { count in
                                  random.update { rng in (0..<count).map { _ in UInt8(truncatingIfNeeded: rng.next()) } }
                              }, flags: flags,
-                             knowledge: KnowledgeService(settings: .init(parser: DocumentParser(pdf: PopplerPDFExtractor())), clock: { time.get() }),
-                             answerer: { _, system, user in Reader.answer(Reader.parse(system: system, user: user)).text })
+                             knowledge: KnowledgeService(settings: .init(parser: DocumentParser(pdf: PopplerPDFExtractor())), clock: { time.get() }))
         flow = PlatformFlow(caller: service, idp: idp, audience: Self.audience)
     }
 
-    /// Sets the platform's clock to virtual instant `at`.
-    func setTime(_ at: Instant) -> Date {
-        let date = Self.epoch.addingTimeInterval(Double(at.nanoseconds) / 1e9)
+    /// Sets the platform's clock to the virtual clock's date.
+    func setTime(_ date: Date) -> Date {
         time.set(date)
         return date
     }

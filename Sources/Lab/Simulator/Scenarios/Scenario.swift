@@ -30,16 +30,30 @@ public struct Scenario: Sendable {
     /// A corpus and questions for grounded answers (`rag:`).
     public var rag: RAGSpec?
 
-    /// How usage reaches the ledger, and how often it is reconciled with the gateway's counters.
+    /// The usage ledger: each replica's write-ahead journal (the live server's journal code
+    /// on a simulated disk), its flushes into the ledger, reconciliation, and the faults.
     public struct UsageSpec: Sendable {
-        /// Reconciliation period (also run at the end and right after a gateway restart).
+        /// Reconciliation period (also run at the end and when a replica starts).
         public var reconcileEvery: Nanoseconds
-        /// Fraction of ledger deliveries lost on the way (they stay in the journal).
-        public var dropFraction: Double
-        /// How long a journaled call takes to reach the ledger.
-        public var delay: Nanoseconds
-        public init(reconcileEvery: Nanoseconds, dropFraction: Double = 0, delay: Nanoseconds = .seconds(1)) {
-            self.reconcileEvery = reconcileEvery; self.dropFraction = dropFraction; self.delay = delay
+        /// How often each replica flushes its journal into the ledger (live: every second).
+        public var flushEvery: Nanoseconds
+        /// Fraction of ledger writes that fail (the tenant database does not answer): the
+        /// entries stay in the journal and go again with the next flush.
+        public var ledgerFailures: Double
+        /// How long a journal write and its fsync take.
+        public var fsync: Nanoseconds
+        /// Fraction of journal writes that fail (an I/O error): retried, then given up.
+        public var writeErrors: Double
+        /// Replica crashes at seeded random times: in-flight calls and unsynced journal
+        /// writes are lost (a random prefix survives, possibly torn), then the replica
+        /// restarts from its disk after `restartAfter`.
+        public var crashes: Int
+        public var restartAfter: Nanoseconds
+
+        public init(reconcileEvery: Nanoseconds, flushEvery: Nanoseconds = .seconds(1), ledgerFailures: Double = 0,
+                    fsync: Nanoseconds = .milliseconds(2), writeErrors: Double = 0, crashes: Int = 0, restartAfter: Nanoseconds = .seconds(1)) {
+            self.reconcileEvery = reconcileEvery; self.flushEvery = flushEvery; self.ledgerFailures = ledgerFailures
+            self.fsync = fsync; self.writeErrors = writeErrors; self.crashes = crashes; self.restartAfter = restartAfter
         }
     }
 
@@ -115,6 +129,8 @@ public struct Scenario: Sendable {
             /// Restarts the gateway: its in-memory counters, budgets' spend and rate-limit state
             /// are lost; the journal survives and the ledger is reconciled at start-up.
             case restartGateway
+            /// A replica dies at once (no graceful shutdown) and restarts from its disk.
+            case crashGateway(replica: Int)
         }
 
         public var description: String {
@@ -132,6 +148,7 @@ public struct Scenario: Sendable {
                 let what = state.map { $0.enabled ? "on" : "off" } ?? "back to the platform's value"
                 return t.map { "flag \(f) \(what) for \($0)" } ?? "flag \(f) \(what) by default"
             case .restartGateway: return "restart the gateway (in-memory counters lost)"
+            case .crashGateway(let r): return "crash gateway replica \(r)"
             case .setRollout(let f, let p): return p.map { "roll \(f) out to \(Expectation.trim($0))% of tenants" } ?? "stop the rollout of \(f)"
             }
         }

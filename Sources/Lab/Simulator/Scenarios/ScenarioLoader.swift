@@ -113,11 +113,28 @@ public enum ScenarioLoader {
         if let fl = f["flags"] { scenario.flags = try ConfigReader.parseFlags(fl).0 }
         if let r = f["rag"] { scenario.rag = try parseRAG(r, context: &context) }
         if let u = f["usage"] {
-            let uf = try u.fields(["reconcile_every", "drop", "delay"])
+            // `drop` and `delay` are the first names of `ledger_failures` and `flush_every`.
+            let uf = try u.fields(["reconcile_every", "flush_every", "ledger_failures", "fsync", "write_errors", "crashes", "restart_after",
+                                   "drop", "delay"])
             let every = try uf.required("reconcile_every").duration()
             guard every.value >= 1_000_000_000 else { throw try uf.required("reconcile_every").error("reconcile at most once a second") }
-            scenario.usage = Scenario.UsageSpec(reconcileEvery: every, dropFraction: try uf["drop"]?.fraction() ?? 0,
-                                                delay: try uf["delay"]?.duration() ?? .seconds(1))
+            var spec = Scenario.UsageSpec(reconcileEvery: every)
+            if let f = uf["flush_every"] ?? uf["delay"] {
+                spec.flushEvery = try f.duration()
+                guard spec.flushEvery.value >= 1_000_000 else { throw f.error("flush at most once a millisecond") }
+            }
+            if let f = uf["ledger_failures"] ?? uf["drop"] {
+                spec.ledgerFailures = try f.fraction()
+                guard spec.ledgerFailures < 1 else { throw f.error("some ledger writes must succeed (below 100%)") }
+            }
+            if let f = uf["fsync"] { spec.fsync = try f.duration() }
+            if let w = uf["write_errors"] {
+                spec.writeErrors = try w.fraction()
+                guard spec.writeErrors < 1 else { throw w.error("some journal writes must succeed (below 100%)") }
+            }
+            if let c = uf["crashes"] { spec.crashes = try c.int(min: 0, max: 10_000) }
+            if let r = uf["restart_after"] { spec.restartAfter = try r.duration() }
+            scenario.usage = spec
         }
         // Flag steps must name declared features and tenants.
         let tenantIDs = Set(allTenants.map(\.id))
@@ -294,7 +311,7 @@ public enum ScenarioLoader {
 
     static func parseStep(_ node: YAMLNode, providers: [MockProviderProfile], duration: Nanoseconds) throws -> Scenario.Step {
         let actions = ["switch_provider", "outage", "set_key", "add_tenant", "allowlist_add", "allowlist_remove", "suspend_tenant", "resume_tenant"]
-            + platformActions + ["set_flag", "set_rollout", "restart_gateway"]
+            + platformActions + ["set_flag", "set_rollout", "restart_gateway", "crash_gateway"]
         let f = try node.fields(["at"] + actions)
         let at = Instant.zero + (try f.required("at").duration())
         let present = f.keys.filter { $0 != "at" }
@@ -339,6 +356,9 @@ public enum ScenarioLoader {
             }
         case "restart_gateway":
             action = .restartGateway
+        case "crash_gateway":
+            let c = try body.fields(["replica"])
+            action = .crashGateway(replica: try c["replica"]?.int(min: 0, max: 63) ?? 0)
         case "set_rollout":
             let s = try body.fields(["feature", "percent"])
             var percent: Double?

@@ -95,8 +95,37 @@ public final class RunMetrics {
         public var replayed: Int
     }
     public internal(set) var reconciliations: [Reconciliation] = []
-    /// Ledger deliveries lost on the way, per tenant (replayed from the journal later).
+    /// Journal entries a ledger write refused, per tenant (sent again with the next flush).
     public internal(set) var usageDropped: [String: Int] = [:]
+    /// The journal and the crashes, when the scenario keeps a ledger.
+    public struct Journal: Sendable {
+        public var crashes = 0
+        public var tornWrites = 0
+        /// Unsynced journal operations a crash lost.
+        public var lostOperations = 0
+        public var writeErrors = 0
+        /// Calls whose journal entries were given up after failed writes (answered all the same).
+        public var givenUp = 0
+        /// Calls settled but not yet answered when their replica crashed (their entries may or
+        /// may not have survived), per tenant: calls and cost.
+        public var unanswered: [String: UsageCounters] = [:]
+        /// Calls waiting for their provider when their replica crashed: never settled, but
+        /// billed by the provider; per tenant: calls and what the provider billed.
+        public var lostInFlight: [String: UsageCounters] = [:]
+        /// Rows the journal offered the ledger again after a crash (replays, ignored).
+        public var replays = 0
+        /// Reconciliations postponed (the ledger did not take the journal's entries).
+        public var postponed = 0
+    }
+    public internal(set) var journal = Journal()
+    /// Answered calls with their journal ticket done, per tenant: request id → cost (what
+    /// the ledger check looks for, when the scenario keeps a ledger).
+    var answeredIDs: [String: [String: Int64]] = [:]
+    /// Every call settled with a journal entry (answered or not), by request id: what the
+    /// ledger may hold, and nothing else.
+    var settledIDs: Set<String> = []
+    /// The ledger's rows at the end of the run, per tenant: request id → cost.
+    var ledgerRows: [String: [String: Int64]] = [:]
     /// The ledger's totals per tenant after the last reconciliation.
     public internal(set) var ledgerTotals: [String: UsageCounters] = [:]
     /// Platform API calls made by scenario steps, in order.
@@ -210,6 +239,8 @@ public final class RunMetrics {
         "alerts", "upstream.calls", "upstream.billed_micros", "upstream.hallucinations", "violations",
         "api.calls", "tenants", "flag.enabled", "alert.deliveries", "connector.received",
         "drift.calls", "drift.cost_micros", "ledger.calls", "ledger.cost_micros", "usage.replayed", "usage.dropped",
+        "journal.crashes", "journal.torn_writes", "journal.lost_operations", "journal.write_errors", "journal.given_up",
+        "journal.unanswered", "journal.lost_in_flight", "journal.replays", "usage.postponed",
         "rag.f1", "rag.exact_match", "rag.groundedness", "rag.citation_precision", "rag.citation_recall", "rag.hit_at_k",
         "rag.documents", "rag.questions",
     ]
@@ -277,6 +308,16 @@ public final class RunMetrics {
         case "ledger.calls", "ledger.cost_micros":
             let tenants = ledgerTotals.filter { t in labels.allSatisfy { $0.key == "tenant" && $0.value == t.key } }
             return Double(tenants.values.reduce(Int64(0)) { $0 + (metric == "ledger.calls" ? Int64($1.calls) : $1.costMicros) })
+        case "journal.crashes": return Double(journal.crashes)
+        case "journal.torn_writes": return Double(journal.tornWrites)
+        case "journal.lost_operations": return Double(journal.lostOperations)
+        case "journal.write_errors": return Double(journal.writeErrors)
+        case "journal.given_up": return Double(journal.givenUp)
+        case "journal.replays": return Double(journal.replays)
+        case "usage.postponed": return Double(journal.postponed)
+        case "journal.unanswered", "journal.lost_in_flight":
+            let byTenant = metric == "journal.unanswered" ? journal.unanswered : journal.lostInFlight
+            return Double(byTenant.filter { t in labels.allSatisfy { $0.key == "tenant" && $0.value == t.key } }.values.reduce(0) { $0 + $1.calls })
         case "usage.dropped":
             return Double(usageDropped.filter { t in labels.allSatisfy { $0.key == "tenant" && $0.value == t.key } }.values.reduce(0, +))
         case "rag.f1": return rag?.f1

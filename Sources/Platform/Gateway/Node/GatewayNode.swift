@@ -1,48 +1,72 @@
 import Base
 
-/// One gateway replica: its configuration (``GatewayCore``), its rate-limit counters and
-/// its tenants' month-to-date spend, and the steps every call takes through them.
+/// One gateway replica: its configuration (``GatewayCore``), its rate-limit counters, its
+/// tenants' month-to-date spend, its usage counters and its write-ahead journal — and the
+/// steps every call takes through them.
 ///
-/// Both drivers run calls through the same steps, as values returned for the driver to
-/// carry out (PostgresNIO's state-machine style), so the admission, limiting, release and
-/// budget logic exists once:
+/// Both drivers run every call through the same steps, as values returned for the driver
+/// to carry out (PostgresNIO's state-machine style), so admission, limiting, completion,
+/// settlement, journaling and reconciliation exist once:
 ///
 /// ```swift
-/// switch node.admit(request, authorization: header, requestID: id, now: now) {
-/// case .refused(let r, let headers):               // answer r.error, record r.usage
-/// case .acquireShared(let call, let scopes, let tokens):
-///     let decision = try await redis.acquire(scopes, promptTokens: tokens)  // then:
-///     node.limited(call, decision, local: false, now: now)                 // .send or .refused
-/// case .send(let call, let limit):
-///     let result = await transport.send(call.request)                     // HTTP, or a mock
-///     let outcome = node.core.complete(call.context, result: result, now: now)
-///     let done = node.finish(outcome.usage, alerts: outcome.alerts, limit: limit, now: now)
-///     // give done.sharedRelease back to Redis, record outcome.usage with done.alerts, answer
+/// var step = node.receive(.body(bytes), authorization: header, requestID: id, now: now)
+/// if case .acquireShared(let pending, let scopes, let tokens) = step {      // `counters: redis`
+///     step = node.limited(pending, try? await redis.acquire(scopes, promptTokens: tokens), now: now)
+/// }
+/// switch step {
+/// case .respond(let reply, let settlement):  // refused: record the settlement, write the reply
+/// case .send(let call):
+///     let result = await transport.send(call.request)                   // HTTP, or a mock provider
+///     let finish = node.complete(call, result: result, now: now)         // reply + settlement
+///     // give finish.settlement.sharedRelease back, wait for finish.settlement.ticket to be durable, answer
+/// case .answerFromDocuments(let docChat):    // doc-chat: the knowledge service answers, then finishDocChat
+/// case .acquireShared: break                 // consulted above
 /// }
 /// ```
 ///
 /// The Lab keeps one node per simulated replica on its event loop; `dcoder serve` keeps one
-/// behind a lock. With shared counters (`redis`), the driver carries out ``Step/acquireShared``
-/// against the shared store — the same ``RateLimiter`` arithmetic, in Redis live and in one
-/// limiter shared by the replicas in the Lab — and the node's own limiter is the fallback.
+/// behind a lock. With shared counters (`redis`), the driver carries out
+/// ``Step/acquireShared(_:_:promptTokens:)`` against the shared store — the same
+/// ``RateLimiter`` arithmetic, in Redis live and in one limiter shared by the replicas in
+/// the Lab — and the node's own limiter is the fallback.
 public struct GatewayNode: Sendable {
+    /// This replica's name: its journal's rows carry it, so that reconciliation compares
+    /// each replica's counters with the rows it wrote.
+    public let replica: String
     /// The configuration every call is decided by.
     public private(set) var core: GatewayCore
     /// This replica's own rate-limit counters.
-    public private(set) var limiter = RateLimiter()
-    /// This replica's view of each tenant's month-to-date spend (reset from the ledger by
+    public internal(set) var limiter = RateLimiter()
+    /// This replica's view of each tenant's month-to-date spend (set from the ledger by
     /// reconciliation).
-    public private(set) var budgets = BudgetTracker()
+    public internal(set) var budgets: BudgetTracker
+    /// This replica's month-to-date usage counters per tenant: the calls whose journal write
+    /// ended (or, without a journal, that were settled).
+    public internal(set) var counters: UsageMirror
+    /// The write-ahead journal of this replica's calls, when it keeps a usage ledger.
+    public var journal: UsageJournal?
     /// Whether the limits are counted in a store the replicas share (the driver's).
     public var sharedCounters: Bool
+    /// Whether `doc-chat` is served (a knowledge service answers it).
+    public var servesDocChat: Bool
     /// Whether any tenant has rate limits or a budget: most deployments have neither, and
     /// their calls skip those lookups.
     public private(set) var anyLimits = false
     public private(set) var anyBudget = false
+    /// Tenants reconciled at least once since this node started.
+    var reconciled: Set<String> = []
 
-    public init(core: GatewayCore, sharedCounters: Bool = false) {
+    /// - Parameters:
+    ///   - replica: the replica's name (`server.replica` live; its index in the Lab).
+    ///   - journal: the usage journal, opened on its files (``JournalIO/open(_:configuration:)``).
+    public init(core: GatewayCore, replica: String = "0", journal: UsageJournal? = nil, sharedCounters: Bool = false, servesDocChat: Bool = false) {
         self.core = core
+        self.replica = replica
+        self.journal = journal
         self.sharedCounters = sharedCounters
+        self.servesDocChat = servesDocChat
+        budgets = BudgetTracker(epoch: core.configuration.epoch)
+        counters = UsageMirror(epoch: core.configuration.epoch)
         refreshQuotaFlags()
     }
 
@@ -58,16 +82,20 @@ public struct GatewayNode: Sendable {
         anyBudget = core.tenants.values.contains { $0.budget != nil }
     }
 
-    /// The process died and started again: its counters and spend are gone (the
-    /// configuration is reloaded as it was).
-    public mutating func restart() {
+    /// The process died and started again with the same configuration and files: its
+    /// counters, spend and limiter state are gone; the journal is what the files hold now
+    /// (``JournalIO/open(_:configuration:)``).
+    public mutating func restart(journal: UsageJournal?) {
         limiter = RateLimiter()
-        budgets = BudgetTracker()
+        budgets = BudgetTracker(epoch: core.configuration.epoch)
+        counters = UsageMirror(epoch: core.configuration.epoch)
+        reconciled = []
+        self.journal = journal
     }
 
-    // MARK: A call's steps
+    // MARK: Settling
 
-    /// What a call holds of its rate limits: the grant to give back, the `x-ratelimit-*`
+    /// What the rate limits hold of a call: the grant to give back, the `x-ratelimit-*`
     /// headers for its answer, and whether the grant came from this node's counters.
     public struct Limit: Hashable, Sendable {
         public var grant: RateLimiter.Grant?
@@ -81,110 +109,97 @@ public struct GatewayNode: Sendable {
         }
     }
 
-    /// The next thing the driver does with a call.
-    public enum Step: Hashable, Sendable {
-        /// Answer with the rejection's error (and these headers); record its usage.
-        case refused(GatewayCore.Rejection, headers: [HTTPHeader])
-        /// Take the call's place in the shared counters, then ``limited(_:_:local:now:)``.
-        case acquireShared(GatewayCore.UpstreamCall, RateLimiter.Scopes, promptTokens: Int)
-        /// Send the call to its provider, then complete it and ``finish(_:alerts:limit:now:)``.
-        case send(GatewayCore.UpstreamCall, Limit)
+    /// A grant from the shared counters, to give back with the tokens the call used.
+    public struct SharedRelease: Hashable, Sendable {
+        public var grant: RateLimiter.Grant
+        public var tokens: Int
     }
 
-    /// Admits a client's call: authentication, validation, routing, egress, then its limits.
-    public mutating func admit(_ request: ChatCompletionRequest, body: [UInt8]? = nil, authorization: String?, requestID: String,
-                               now: Instant) -> Step {
-        switch core.admit(request, body: body, authorization: authorization, requestID: requestID, now: now) {
-        case .reject(let r): return .refused(r, headers: [])
-        case .forward(let call): return limit(call, now: now)
-        }
-    }
-
-    /// Admits a call the platform makes for a tenant (``GatewayCore/admitInternal(_:tenant:keyID:requestID:now:)``);
-    /// not rate-limited.
-    public func admitInternal(_ request: ChatCompletionRequest, tenant: String, keyID: String = "platform", requestID: String,
-                              now: Instant) -> Step {
-        switch core.admitInternal(request, tenant: tenant, keyID: keyID, requestID: requestID, now: now) {
-        case .reject(let r): return .refused(r, headers: [])
-        case .forward(let call): return .send(call, .none)
-        }
-    }
-
-    /// The rate-limit step of an admitted call.
-    mutating func limit(_ call: GatewayCore.UpstreamCall, now: Instant) -> Step {
-        let scopes = anyLimits ? core.rateLimitScopes(tenant: call.context.tenant, keyID: call.context.keyID) : RateLimiter.Scopes([])
-        if scopes.entries.isEmpty { return .send(call, .none) }
-        let tokens = TokenEstimate.promptTokens(call.context.promptText)
-        if sharedCounters { return .acquireShared(call, scopes, promptTokens: tokens) }
-        return limited(call, limiter.acquire(scopes, promptTokens: tokens, now: now), local: true, now: now)
-    }
-
-    /// Takes a call's place in this node's own counters (the fallback while a shared store
-    /// cannot be reached), then ``limited(_:_:local:now:)``.
-    public mutating func acquireLocally(_ call: GatewayCore.UpstreamCall, _ scopes: RateLimiter.Scopes, promptTokens: Int, now: Instant) -> Step {
-        limited(call, limiter.acquire(scopes, promptTokens: promptTokens, now: now), local: true, now: now)
-    }
-
-    /// What the limits decided: a 429 with `retry-after`, or the call goes on.
-    public func limited(_ call: GatewayCore.UpstreamCall, _ decision: RateLimiter.Decision, local: Bool, now: Instant) -> Step {
-        switch decision {
-        case .refused(let reason, let retryAfter, let status):
-            return .refused(core.throttle(call.context, reason: reason, retryAfter: retryAfter, now: now), headers: status.headers)
-        case .granted(let grant, let status):
-            return .send(call, Limit(grant: grant, headers: status.headers, local: local))
-        }
-    }
-
-    /// What a finished call leaves for the driver.
-    public struct Finished: Hashable, Sendable {
+    /// What a finished call leaves for the driver to carry out.
+    public struct Settlement: Hashable, Sendable {
+        /// The call's usage record (`nil` for `doc-chat`, whose model call has its own).
+        public var usage: UsageRecord?
         /// The call's alerts and the budget thresholds its cost crossed.
         public var alerts: [Alert]
-        /// A grant from the shared counters, to give back with the tokens the call used.
-        public var sharedRelease: (grant: RateLimiter.Grant, tokens: Int)?
+        /// A grant to give back to the shared counters.
+        public var sharedRelease: SharedRelease?
+        /// The call's journal ticket: answer only once a write carrying it ended
+        /// (``journalWriteEnded(_:succeeded:now:)``). `nil` without a journal.
+        public var ticket: UInt64?
 
-        public static func == (a: Finished, b: Finished) -> Bool {
-            a.alerts == b.alerts && a.sharedRelease?.grant == b.sharedRelease?.grant && a.sharedRelease?.tokens == b.sharedRelease?.tokens
-        }
-
-        public func hash(into h: inout Hasher) { h.combine(alerts); h.combine(sharedRelease?.grant); h.combine(sharedRelease?.tokens) }
+        public static let empty = Settlement(usage: nil, alerts: [], sharedRelease: nil, ticket: nil)
     }
 
-    /// Settles a call (answered, failed, or refused after admission): gives its grant back
-    /// with the tokens it used and adds its cost to the tenant's month-to-date spend.
-    public mutating func finish(_ usage: UsageRecord, alerts: [Alert], limit: Limit, now: Instant) -> Finished {
-        var finished = Finished(alerts: alerts, sharedRelease: release(limit, tokens: usage.promptTokens + usage.completionTokens, now: now))
-        finished.alerts += account(usage, now: now)
-        return finished
+    /// Settles a call — answered, failed, or refused: gives its grant back with the tokens
+    /// it used, adds its cost to the tenant's spend, and journals it (or, without a
+    /// journal, counts it).
+    ///
+    /// - Parameter line: the call's journal line, when the driver encoded it outside its
+    ///   lock (``JournalEntry/line()``); encoded here otherwise.
+    public mutating func settle(_ usage: UsageRecord, alerts: [Alert], limit: Limit, now: Instant, line: [UInt8]? = nil) -> Settlement {
+        var settlement = Settlement(usage: usage, alerts: alerts,
+                                    sharedRelease: release(limit, tokens: usage.promptTokens + usage.completionTokens, now: now), ticket: nil)
+        settlement.alerts += account(usage, now: now)
+        if let tenant = usage.tenant {
+            if journal != nil {
+                settlement.ticket = journal!.append(line: line ?? JournalEntry(tenant: tenant, replica: replica, usage: usage).line(),
+                                                    tenant: tenant, usage: usage)
+            } else {
+                var c = UsageCounters()
+                c.add(usage)
+                counters.add(c, tenant: tenant, at: now)
+            }
+        }
+        return settlement
+    }
+
+    /// The journal line of a call's usage, for a driver that encodes it outside its lock.
+    public func journalLine(_ usage: UsageRecord) -> [UInt8]? {
+        guard journal != nil, let tenant = usage.tenant else { return nil }
+        return JournalEntry(tenant: tenant, replica: replica, usage: usage).line()
     }
 
     /// Gives a call's grant back with the tokens it used: to this node's counters, or — for
     /// a grant from the shared counters — to the driver, returned.
-    public mutating func release(_ limit: Limit, tokens: Int, now: Instant) -> (grant: RateLimiter.Grant, tokens: Int)? {
+    public mutating func release(_ limit: Limit, tokens: Int, now: Instant) -> SharedRelease? {
         guard let grant = limit.grant else { return nil }
-        guard limit.local else { return (grant, tokens) }
+        guard limit.local else { return SharedRelease(grant: grant, tokens: tokens) }
         limiter.release(grant, actualTokens: tokens, now: now)
         return nil
     }
 
-    /// Takes a place in this node's counters for scopes of the driver's choosing (the
-    /// `doc-chat` call, which has no upstream call of its own until it is answered).
-    public mutating func acquire(_ scopes: RateLimiter.Scopes, promptTokens: Int, now: Instant) -> RateLimiter.Decision {
-        limiter.acquire(scopes, promptTokens: promptTokens, now: now)
-    }
-
     /// Adds a call's cost to its tenant's spend; the budget thresholds it crossed.
-    public mutating func account(_ usage: UsageRecord, now: Instant) -> [Alert] {
+    mutating func account(_ usage: UsageRecord, now: Instant) -> [Alert] {
         guard anyBudget, usage.costMicros > 0, let tenant = usage.tenant, let budget = core.tenants[tenant]?.budget else { return [] }
         return budgets.add(tenant: tenant, costMicros: usage.costMicros, at: now, budget: budget)
     }
 
-    // MARK: Reconciliation
+    // MARK: The journal's writes
 
-    /// Sets a tenant's month-to-date spend to the ledger's (``BudgetTracker/restore(tenant:spentMicros:at:budget:alertNewlyCrossed:)``).
-    public mutating func restoreSpend(tenant: String, spentMicros: Int64, now: Instant, alertNewlyCrossed: Bool) -> [Alert] {
-        budgets.restore(tenant: tenant, spentMicros: spentMicros, at: now, budget: core.tenants[tenant]?.budget, alertNewlyCrossed: alertNewlyCrossed)
+    /// The next journal write, if one is due: the driver writes and syncs it
+    /// (``JournalIO/perform(_:on:)``), then ``journalWriteEnded(_:succeeded:now:)``.
+    public mutating func nextJournalWrite() -> UsageJournal.Write? { journal?.nextWrite() }
+
+    /// A journal write ended: its calls count in this replica's counters, and may be
+    /// answered — unless the write failed and is retried. Entries given up after failed
+    /// attempts raise an alert (their calls are answered all the same; reconciliation
+    /// finds them missing from the ledger).
+    ///
+    /// - Returns: The tickets done (none while the write is retried), and the alert of
+    ///   entries given up.
+    public mutating func journalWriteEnded(_ write: UsageJournal.Write, succeeded: Bool, now: Instant) -> (tickets: ClosedRange<UInt64>?, alert: Alert?) {
+        guard let ended = journal!.writeEnded(write, succeeded: succeeded) else { return (nil, nil) }
+        for (tenant, c) in write.counts { counters.add(c, tenant: tenant, at: now) }
+        let alert = ended.givenUp ? Alert(kind: .usageJournalFailed, at: now, tenant: nil, provider: nil,
+                                          message: "the usage journal of replica \(replica) could not be written; calls were answered but may be missing from the ledger") : nil
+        return (ended.tickets, alert)
     }
 
     /// A tenant's month-to-date spend as this node counts it.
     public func spent(tenant: String, at now: Instant) -> Int64 { budgets.spent(tenant: tenant, at: now) }
+}
+
+extension Alert.Kind {
+    /// A replica could not write its usage journal (disk full, I/O error).
+    public static let usageJournalFailed: Alert.Kind = "usage_journal_failed"
 }

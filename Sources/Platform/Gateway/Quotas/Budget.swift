@@ -36,16 +36,17 @@ extension Alert.Kind {
 /// call's cost, and get back the alerts of the thresholds it crossed (each threshold
 /// once per month), and can ask for the burn-down and projected exhaustion.
 public struct BudgetTracker: Sendable {
-    struct Month: Hashable { var year: Int; var month: Int }
-    struct Ledger { var month: Month; var spentMicros: Int64 = 0; var crossed: Set<Int> = [] }
+    struct Ledger { var month: CalendarMonth; var spentMicros: Int64 = 0; var crossed: Set<Int> = [] }
 
     private var ledgers: [String: Ledger] = [:]
+    /// Unix nanoseconds of the driver's instant zero (months are calendar months).
+    public let epoch: Int64
 
-    public init() {}
+    public init(epoch: Int64 = 0) { self.epoch = epoch }
 
     /// Adds a call's cost; returns an alert for every threshold crossed by it.
     public mutating func add(tenant: String, costMicros: Int64, at now: Instant, budget: Budget) -> [Alert] {
-        let month = Self.month(of: now)
+        let month = self.month(of: now)
         var ledger = ledgers[tenant].flatMap { $0.month == month ? $0 : nil } ?? Ledger(month: month)
         ledger.spentMicros += max(0, costMicros)
         var alerts: [Alert] = []
@@ -69,7 +70,7 @@ public struct BudgetTracker: Sendable {
     ///   got there. Returns those alerts.
     @discardableResult
     public mutating func restore(tenant: String, spentMicros: Int64, at now: Instant, budget: Budget?, alertNewlyCrossed: Bool = false) -> [Alert] {
-        let month = Self.month(of: now)
+        let month = self.month(of: now)
         let before = ledgers[tenant].flatMap { $0.month == month ? $0.crossed : nil } ?? []
         var ledger = Ledger(month: month, spentMicros: max(0, spentMicros))
         var alerts: [Alert] = []
@@ -88,12 +89,12 @@ public struct BudgetTracker: Sendable {
 
     static func thresholdAlert(_ t: Int, tenant: String, ledger: Ledger, budget: Budget, at now: Instant) -> Alert {
         Alert(kind: .budgetThreshold, at: now, tenant: tenant, provider: nil,
-              message: "spend reached \(t)% of the monthly budget for \(label(ledger.month)) (\(usd(ledger.spentMicros)) of \(usd(budget.monthlyMicros)))")
+              message: "spend reached \(t)% of the monthly budget for \(ledger.month.description) (\(usd(ledger.spentMicros)) of \(usd(budget.monthlyMicros)))")
     }
 
     /// The tenant's month-to-date spend as the tracker has it.
     public func spent(tenant: String, at now: Instant) -> Int64 {
-        ledgers[tenant].flatMap { $0.month == Self.month(of: now) ? $0.spentMicros : nil } ?? 0
+        ledgers[tenant].flatMap { $0.month == month(of: now) ? $0.spentMicros : nil } ?? 0
     }
 
     /// Where a tenant stands in the month of `now`.
@@ -108,37 +109,24 @@ public struct BudgetTracker: Sendable {
     }
 
     public func status(tenant: String, at now: Instant, budget: Budget) -> Status {
-        let month = Self.month(of: now)
+        let month = self.month(of: now)
         let spent = ledgers[tenant].flatMap { $0.month == month ? $0.spentMicros : nil } ?? 0
-        let start = Self.start(of: month)
+        let start = month.start(epoch: epoch)
         let elapsed = max(1, now.nanoseconds - start.nanoseconds)
         let day: Int64 = 86_400_000_000_000
         let burn = Int64((Double(spent) / Double(elapsed) * Double(day)).rounded())
         var exhaustion: Instant?
         if spent > 0, budget.monthlyMicros > 0 {
             let at = start.nanoseconds + Int64(Double(elapsed) * Double(budget.monthlyMicros) / Double(spent))
-            if at < Self.start(of: Self.next(month)).nanoseconds { exhaustion = Instant(nanoseconds: at) }
+            if at < month.next.start(epoch: epoch).nanoseconds { exhaustion = Instant(nanoseconds: at) }
         }
         return Status(spentMicros: spent, budgetMicros: budget.monthlyMicros, remainingMicros: budget.monthlyMicros - spent,
                       burnMicrosPerDay: burn, projectedExhaustion: exhaustion)
     }
 
-    // MARK: Calendar (UTC, proleptic Gregorian, from Unix-epoch instants)
+    // MARK: Calendar
 
-    static func month(of t: Instant) -> Month {
-        var days = t.nanoseconds / 86_400_000_000_000
-        if t.nanoseconds < 0, t.nanoseconds % 86_400_000_000_000 != 0 { days -= 1 }
-        let (y, m, _) = UTCCalendar.civil(fromDays: days)
-        return Month(year: y, month: m)
-    }
-
-    static func start(of m: Month) -> Instant {
-        Instant(nanoseconds: UTCCalendar.days(fromCivil: m.year, m.month, 1) * 86_400_000_000_000)
-    }
-
-    static func next(_ m: Month) -> Month { m.month == 12 ? Month(year: m.year + 1, month: 1) : Month(year: m.year, month: m.month + 1) }
-
-    static func label(_ m: Month) -> String { "\(m.year)-" + (m.month < 10 ? "0" : "") + "\(m.month)" }
+    func month(of t: Instant) -> CalendarMonth { CalendarMonth(of: t, epoch: epoch) }
 
     static func usd(_ micros: Int64) -> String {
         let cents = (micros + 5_000) / 10_000

@@ -29,6 +29,10 @@ public struct UsageDrift: Hashable, Sendable {
     public var tokens: Int
     public var costMicros: Int64
 
+    public init(tenant: String, calls: Int, tokens: Int, costMicros: Int64) {
+        self.tenant = tenant; self.calls = calls; self.tokens = tokens; self.costMicros = costMicros
+    }
+
     public var isZero: Bool { calls == 0 && tokens == 0 && costMicros == 0 }
 }
 
@@ -37,26 +41,9 @@ extension Alert.Kind {
     public static let usageDrift: Alert.Kind = "usage_drift"
 }
 
-/// Reconciliation of the gateway's counters with the usage ledger, the same in both drivers:
-///
-/// 1. the driver first replays into the ledger every journaled call it lacks (dropped or
-///    delayed deliveries), so the ledger is complete;
-/// 2. ``drift(gateway:ledger:)`` measures what remains between the gateway's counters and
-///    the ledger, per tenant — the drift reported;
-/// 3. the driver sets its counters (and each tenant's month-to-date budget spend) to the
-///    ledger's values, so the drift after repair is zero.
-///
-/// The ledger wins because it is the durable record, made from the write-ahead journal of
-/// every answered call; the gateway's counters are in memory and die with the process.
+/// The alert of a reconciliation that found drift (the procedure is ``GatewayNode``'s:
+/// see `GatewayNode+Reconciliation.swift`).
 public enum UsageReconciliation {
-    /// Per tenant present on either side, sorted by tenant: gateway minus ledger.
-    public static func drift(gateway: [String: UsageCounters], ledger: [String: UsageCounters]) -> [UsageDrift] {
-        Set(gateway.keys).union(ledger.keys).sorted().map { t in
-            let g = gateway[t] ?? UsageCounters(), l = ledger[t] ?? UsageCounters()
-            return UsageDrift(tenant: t, calls: g.calls - l.calls, tokens: g.tokens - l.tokens, costMicros: g.costMicros - l.costMicros)
-        }
-    }
-
     /// The alert a non-zero drift raises.
     public static func alert(_ d: UsageDrift, at now: Instant) -> Alert {
         Alert(kind: .usageDrift, at: now, tenant: d.tenant, provider: nil,

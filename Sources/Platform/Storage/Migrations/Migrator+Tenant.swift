@@ -120,5 +120,10 @@ extension Migrator {
             try await db.raw("CREATE EXTENSION IF NOT EXISTS vector").run()
             try await db.raw("ALTER TABLE chunks ADD COLUMN embedding vector").run()
         },
+        Migration(version: 9, name: "add_usage_replica") { db in
+            // The gateway replica that wrote each row: reconciliation compares each replica's
+            // counters with its own rows. Rows from before have none ('').
+            try await db.raw("ALTER TABLE usage_events ADD COLUMN replica TEXT NOT NULL DEFAULT ''").run()
+        },
     ])
 }

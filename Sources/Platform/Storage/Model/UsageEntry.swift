@@ -20,14 +20,16 @@ public struct UsageEntry: Hashable, Sendable, Codable {
     public var latencyMicros: Int64
     /// `reported`, `estimated` or `none`.
     public var usageSource: String
+    /// The gateway replica that answered the call ('' when unknown).
+    public var replica: String
 
     public init(requestID: String, at: Date, keyID: String?, model: String, provider: String?, upstreamModel: String?, stream: Bool,
                 status: Int, errorKind: String?, promptTokens: Int, completionTokens: Int, costMicros: Int64, latencyMicros: Int64,
-                usageSource: String) {
+                usageSource: String, replica: String = "") {
         self.requestID = requestID; self.at = at; self.keyID = keyID; self.model = model; self.provider = provider
         self.upstreamModel = upstreamModel; self.stream = stream; self.status = status; self.errorKind = errorKind
         self.promptTokens = promptTokens; self.completionTokens = completionTokens; self.costMicros = costMicros
-        self.latencyMicros = latencyMicros; self.usageSource = usageSource
+        self.latencyMicros = latencyMicros; self.usageSource = usageSource; self.replica = replica
     }
 }
 

@@ -231,7 +231,7 @@ public struct SQLTenantStore: TenantStore {
 
     private static let usageColumns = [
         "request_id", "at", "key_id", "model", "provider", "upstream_model", "stream", "status", "error_kind",
-        "prompt_tokens", "completion_tokens", "cost_micros", "latency_micros", "usage_source",
+        "prompt_tokens", "completion_tokens", "cost_micros", "latency_micros", "usage_source", "replica",
     ]
 
     @discardableResult
@@ -247,7 +247,8 @@ public struct SQLTenantStore: TenantStore {
                     for e in chunk {
                         query.values(
                             e.requestID, e.at.storageMicroseconds, e.keyID, e.model, e.provider, e.upstreamModel, e.stream ? 1 : 0,
-                            e.status, e.errorKind, e.promptTokens, e.completionTokens, e.costMicros, e.latencyMicros, e.usageSource
+                            e.status, e.errorKind, e.promptTokens, e.completionTokens, e.costMicros, e.latencyMicros, e.usageSource,
+                            e.replica
                         )
                     }
                     inserted += try await query.ignoringConflicts(with: ["request_id"]).returning("request_id").all().count
@@ -289,6 +290,36 @@ public struct SQLTenantStore: TenantStore {
                 summary.byStatus[status, default: 0] += calls
             }
             return summary
+        }
+    }
+
+    public func usageTotals(from: Date, to: Date, replica: String) async throws -> (all: UsageTotals, replica: UsageTotals) {
+        try await self.wrapping("summing usage by replica") {
+            // Grouped by replica (a handful of rows); the tenant's totals are their sum.
+            let rows = try await self.database.select()
+                .column("replica")
+                .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "calls")
+                .column(SQLRaw("CAST(SUM(CASE WHEN status = 200 THEN 0 ELSE 1 END) AS BIGINT)"), as: "errors")
+                .column(SQLRaw("CAST(SUM(prompt_tokens) AS BIGINT)"), as: "prompt")
+                .column(SQLRaw("CAST(SUM(completion_tokens) AS BIGINT)"), as: "completion")
+                .column(SQLRaw("CAST(SUM(cost_micros) AS BIGINT)"), as: "cost")
+                .from("usage_events")
+                .where("at", .greaterThanOrEqual, from.storageMicroseconds)
+                .where("at", .lessThan, to.storageMicroseconds)
+                .groupBy("replica")
+                .all()
+            var all = UsageTotals(), mine = UsageTotals()
+            for row in rows {
+                let t = UsageTotals(
+                    calls: Int(try row.decode(column: "calls", as: Int64.self)),
+                    errors: Int(try row.decode(column: "errors", as: Int64?.self) ?? 0),
+                    promptTokens: Int(try row.decode(column: "prompt", as: Int64?.self) ?? 0),
+                    completionTokens: Int(try row.decode(column: "completion", as: Int64?.self) ?? 0),
+                    costMicros: try row.decode(column: "cost", as: Int64?.self) ?? 0)
+                all.merge(t)
+                if try row.decode(column: "replica", as: String.self) == replica { mine.merge(t) }
+            }
+            return (all, mine)
         }
     }
 

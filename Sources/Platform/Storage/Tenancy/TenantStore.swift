@@ -91,6 +91,9 @@ public protocol TenantStore: Sendable {
     /// Totals and breakdowns of the entries that started in `[from, to)`.
     func usageSummary(from: Date, to: Date) async throws -> UsageSummary
 
+    /// Totals of the entries that started in `[from, to)`: all of them, and those `replica` wrote.
+    func usageTotals(from: Date, to: Date, replica: String) async throws -> (all: UsageTotals, replica: UsageTotals)
+
     /// Which of `requestIDs` the ledger has.
     func recordedUsageIDs(among requestIDs: [String]) async throws -> Set<String>
 
