@@ -20,6 +20,8 @@ final class LabReplica: GatewayReplica {
     /// Answers waiting for a journal write to carry their ticket, in ticket order.
     var waiting: [(ticket: UInt64, answer: PendingAnswer)] = []
     var waitingHead = 0
+    /// A random crash waiting for the next journal write, to strike in the middle of it.
+    var crashAtNextWrite = false
 
     /// A settled call's answer, given to its client once its journal entry is durable.
     struct PendingAnswer {

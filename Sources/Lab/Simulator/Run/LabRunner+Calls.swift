@@ -137,7 +137,13 @@ extension LabRunner {
     func startJournalWrite(_ r: LabReplica) {
         guard r.write == nil, let disk = r.disk, let write = r.node.nextJournalWrite() else { return }
         r.write = (write, JournalIO.start(write, on: disk))
-        queue.schedule(at: clock.now() + scenario.usage!.fsync, .journalSync(replica: Int32(r.index), incarnation: r.incarnation))
+        let fsync = scenario.usage!.fsync
+        queue.schedule(at: clock.now() + fsync, .journalSync(replica: Int32(r.index), incarnation: r.incarnation))
+        if r.crashAtNextWrite {
+            r.crashAtNextWrite = false
+            let at = clock.now() + Nanoseconds(Int64(crashRandom.nextUnit() * Double(fsync.value)))
+            queue.schedule(at: at, .crashMidWrite(replica: Int32(r.index), incarnation: r.incarnation))
+        }
     }
 
     func journalSynced(_ replica: Int, incarnation: Int32) {

@@ -53,6 +53,18 @@ extension LabRunner {
         await reconcileAll()
     }
 
+    /// A random crash (`usage.crashes`): at its instant, or — half of those that find no
+    /// journal write under way, so that crashes tear writes as often as a test needs — in
+    /// the middle of the replica's next write.
+    func randomCrash(_ replica: Int) {
+        let r = replicas[replica]
+        if r.up, r.disk != nil, r.write == nil, crashRandom.nextUnit() < 0.5 {
+            r.crashAtNextWrite = true
+        } else {
+            crash(replica, cause: nil)
+        }
+    }
+
     /// A replica dies at once: calls waiting for their provider or their journal write are
     /// never answered, and the disk keeps what a crash leaves of unsynced writes. It starts
     /// again `usage.restart_after` later (1 s without a ledger).
@@ -64,6 +76,7 @@ extension LabRunner {
         r.up = false
         r.incarnation += 1
         r.write = nil
+        r.crashAtNextWrite = false
         for a in r.dropAnswers() {
             guard let tenant = a.usage.tenant else { continue }
             var c = UsageCounters()

@@ -29,6 +29,8 @@ public final class LabRunner {
         case reconcile
         /// A replica dies (random crashes, `usage.crashes`), and starts again.
         case crash(replica: Int32)
+        /// A random crash that waited for a journal write strikes in its middle.
+        case crashMidWrite(replica: Int32, incarnation: Int32)
         case recover(replica: Int32, incarnation: Int32)
     }
 
@@ -253,7 +255,9 @@ public final class LabRunner {
             case .reconcile:
                 await reconcileAll()
                 if let usage = scenario.usage, time + usage.reconcileEvery <= end { queue.schedule(at: time + usage.reconcileEvery, .reconcile) }
-            case .crash(let r): crash(Int(r), cause: nil)
+            case .crash(let r): randomCrash(Int(r))
+            case .crashMidWrite(let r, let incarnation):
+                if replicas[Int(r)].incarnation == incarnation { crash(Int(r), cause: nil) }
             case .recover(let r, let incarnation): await recover(Int(r), incarnation: incarnation)
             case .step(let i):
                 let step = scenario.steps[Int(i)]
