@@ -124,7 +124,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Storage", .product(name: "SQLKit", package: "sql-kit")], path: "Tests/TestSupport"),
         .testTarget(name: "BaseTests", dependencies: ["Base"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Base"]),
-        .testTarget(name: "CasbinTests", dependencies: ["Casbin"]),
+        .testTarget(name: "CasbinTests", dependencies: ["Casbin", "Base"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Base", "TestSupport", .product(name: "SQLKit", package: "sql-kit"), crypto]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Base"]),
         .testTarget(name: "FlagsTests", dependencies: ["Flags", "Base"]),

@@ -28,4 +28,18 @@ import Testing
             "\(error)".hasPrefix("t.yaml:2:1:") && "\(error)".contains("modles")
         }
     }
+
+    /// The one YAML → JSON conversion: mapping order kept, quoted scalars stay text, and
+    /// Flagsmith condition values stay text when asked.
+    @Test func yamlReadsAsJSON() throws {
+        let node = try YAMLNode.parse("""
+            b: 1
+            a: [true, ~, 2.5, "3", plain]
+            rules: [{property: plan, value: 5}]
+            """, file: "t.yaml")
+        let json = try node.json()
+        #expect(json.objectValue?.keys == ["b", "a", "rules"])
+        #expect(json == ["b": 1, "a": [true, .null, 2.5, "3", "plain"], "rules": [["property": "plan", "value": 5]]])
+        #expect(try node.json(conditionValuesAsText: true)["rules"] == [["property": "plan", "value": "5"]])
+    }
 }

@@ -160,10 +160,10 @@ package enum ConfigReader {
             spec.embeddingModel = name
         }
         if let t = f["traits"] {
-            var traits = OrderedMap<Flags.JSONValue>()
+            var traits = OrderedMap<JSONValue>()
             for (k, v) in try t.mapping() {
                 guard v.isScalar else { throw v.error("a trait is a single value (text, number or true/false)") }
-                traits[k] = flagJSON(v.yams)
+                traits[k] = try v.json()
             }
             spec.traits = traits
         }

@@ -1,5 +1,5 @@
+import Base
 import Foundation
-import Identity
 import Storage
 
 /// The configuration model: platform-level settings that apply to every tenant, tenant-level
@@ -138,8 +138,6 @@ public enum ConfigurationModel {
 
     /// `value` as pretty, key-sorted JSON text (for the CLI).
     public static func prettyText(_ value: JSONValue) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+        String(decoding: (try? JSONCoding.makeEncoder(pretty: true).encode(value)) ?? Data("null".utf8), as: UTF8.self)
     }
 }

@@ -1,4 +1,4 @@
-import Identity
+import Base
 
 /// JSON schemas of the Platform API's bodies, for the OpenAPI document.
 enum Schema {

@@ -1,3 +1,5 @@
+import Base
+
 /// The semantics of each condition operator, following the reference
 /// engine's `context_matches_condition` and its matchers, including Python's
 /// type coercions. Where the reference raises an uncaught exception (an
