@@ -58,12 +58,4 @@ struct PythonConversionTests {
         #expect(values[3] == values[4] && values[4] < values[5])
         #expect(values[2].description == "0")
     }
-
-    @Test func regexTranslation() {
-        #expect(Python.swiftPattern("^a$") == "^a(?=\\n?\\z)")
-        #expect(Python.swiftPattern("(?m)^a$") == "(?m)^a$")
-        #expect(Python.swiftPattern("a\\Z") == "a\\z")
-        #expect(Python.swiftPattern("[]a[]") == "[\\]a\\[]")
-        #expect(Python.reMatch(pattern: "(", subject: "(") == nil)
-    }
 }
