@@ -246,8 +246,8 @@ extension APIService {
         let object = try bodyObject(context)
         try checkFields(object, allowed: ["kind", "endpoint", "api_key"])
         let kind = object["kind"]?.stringValue ?? id
-        guard ConfigurationModel.providerKinds.contains(kind) else {
-            throw APIProblem.invalid("\"kind\" must be one of \(ConfigurationModel.providerKinds.joined(separator: ", ")).")
+        guard ProviderKind(rawValue: kind) != nil else {
+            throw APIProblem.invalid("\"kind\" must be one of \(ProviderKind.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         guard let endpoint = object["endpoint"]?.stringValue, let url = URL(string: endpoint), let host = url.host, !host.isEmpty,
               url.scheme == "https" || url.scheme == "http", url.user == nil, url.password == nil, endpoint.count <= 2048 else {

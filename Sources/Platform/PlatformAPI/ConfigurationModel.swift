@@ -49,9 +49,6 @@ public enum ConfigurationModel {
         return nil
     }
 
-    /// Provider kinds a tenant can configure.
-    public static let providerKinds = ["openai", "anthropic", "gemini", "groq"]
-
     /// Merges a tenant value over a platform value (see the type's documentation).
     public static func merge(_ platform: JSONValue, _ tenant: JSONValue) -> JSONValue {
         guard case .object(var base) = platform, case .object(let over) = tenant else {

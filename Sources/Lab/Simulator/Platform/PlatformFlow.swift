@@ -101,7 +101,8 @@ public final class PlatformFlow: @unchecked Sendable {
                 var path = route.pattern.replacingOccurrences(of: "{tenant}", with: tenant)
                 // Guess ids: the other tenant's real user ids where known, plausible names otherwise.
                 let victim = userIDs.filter { $0.key.hasPrefix(tenant + "/") }.min { $0.key < $1.key }?.value ?? "u_0000000000000000"
-                for (name, value) in [("user", victim), ("role", "viewer"), ("provider", "openai"), ("quota", "requests_per_minute"),
+                for (name, value) in [("user", victim), ("role", "viewer"), ("provider", ProviderKind.openai.rawValue),
+                                      ("quota", "requests_per_minute"),
                                       ("section", "features"), ("key", "000000000000"),
                                       ("feature", "connectors.slack")] {
                     path = path.replacingOccurrences(of: "{\(name)}", with: value)
