@@ -293,13 +293,13 @@ extension APIService {
 
     func putQuota(_ context: RouteContext) async throws -> APIResponse {
         let name = context.parameter("quota")
-        guard ConfigurationModel.quotaNames.contains(name) else {
-            throw APIProblem.invalid("Unknown quota '\(name.prefix(60))'; quotas are \(ConfigurationModel.quotaNames.joined(separator: ", ")).")
+        guard let quota = QuotaName(rawValue: name) else {
+            throw APIProblem.invalid("Unknown quota '\(name.prefix(60))'; quotas are \(QuotaName.names.joined(separator: ", ")).")
         }
         let object = try bodyObject(context)
         try checkFields(object, allowed: ["limit"])
         guard let limit = object["limit"] else { throw APIProblem.invalid("The body is {\"limit\": N}.") }
-        if let problem = ConfigurationModel.quotaProblem(name, limit) { throw APIProblem.invalid(problem) }
+        if let problem = ConfigurationModel.quotaProblem(quota, limit) { throw APIProblem.invalid(problem) }
         let store = try await store(context)
         let old = try await store.quota(name).map(Self.json)
         try await store.setQuota(name, to: try Self.jsonText(limit), now: clock())
@@ -368,9 +368,9 @@ extension APIService {
         let section = try self.section(context, allowed: ConfigurationModel.sections)
         let value = JSONValue.object(try bodyObject(context))
         if section == "quotas", let quotas = value.objectValue {
-            try checkFields(quotas, allowed: ConfigurationModel.quotaNames)
+            try checkFields(quotas, allowed: QuotaName.names)
             for (name, v) in quotas.sorted(by: { $0.key < $1.key }) {
-                if let problem = ConfigurationModel.quotaProblem(name, v) { throw APIProblem.invalid(problem) }
+                if let quota = QuotaName(rawValue: name), let problem = ConfigurationModel.quotaProblem(quota, v) { throw APIProblem.invalid(problem) }
             }
         }
         try await platform.setSetting(section, to: try Self.jsonText(value), actor: actor(context), now: clock())

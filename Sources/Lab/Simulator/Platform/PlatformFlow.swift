@@ -102,7 +102,7 @@ public final class PlatformFlow: @unchecked Sendable {
                 // Guess ids: the other tenant's real user ids where known, plausible names otherwise.
                 let victim = userIDs.filter { $0.key.hasPrefix(tenant + "/") }.min { $0.key < $1.key }?.value ?? "u_0000000000000000"
                 for (name, value) in [("user", victim), ("role", "viewer"), ("provider", ProviderKind.openai.rawValue),
-                                      ("quota", "requests_per_minute"),
+                                      ("quota", QuotaName.requestsPerMinute.rawValue),
                                       ("section", "features"), ("key", "000000000000"),
                                       ("feature", "connectors.slack")] {
                     path = path.replacingOccurrences(of: "{\(name)}", with: value)
