@@ -33,7 +33,8 @@ let package = Package(
         // MARK: Platform (production code)
 
         // The vocabulary every module shares: instants and the clock seam, seeded
-        // randomness, identifiers, one JSON value, one Secret, Python regular expressions.
+        // randomness, identifiers, one JSON value (parser, writer, escaper), one Secret, Python
+        // regular expressions, provider kinds and quota names.
         .target(name: "Base", path: "Sources/Platform/Base"),
         // The gateway's decisions (sans-I/O): routing, the allowlist, provider wire formats,
         // streams, quotas, budgets, the one call pipeline (GatewayNode) and the usage journal.
