@@ -33,7 +33,8 @@ let package = Package(
         // MARK: Platform (production code)
 
         // The vocabulary every module shares: instants and the clock seam, seeded
-        // randomness, identifiers, one JSON value, one Secret, Python regular expressions.
+        // randomness, identifiers, one JSON value (parser, writer, escaper), one Secret, Python
+        // regular expressions, provider kinds and quota names.
         .target(name: "Base", path: "Sources/Platform/Base"),
         // The gateway's decisions (sans-I/O): routing, the allowlist, provider wire formats,
         // streams, quotas, budgets, the one call pipeline (GatewayNode) and the usage journal.
@@ -124,7 +125,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Storage", .product(name: "SQLKit", package: "sql-kit")], path: "Tests/TestSupport"),
         .testTarget(name: "BaseTests", dependencies: ["Base"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Base"]),
-        .testTarget(name: "CasbinTests", dependencies: ["Casbin"]),
+        .testTarget(name: "CasbinTests", dependencies: ["Casbin", "Base"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Base", "TestSupport", .product(name: "SQLKit", package: "sql-kit"), crypto]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Base"]),
         .testTarget(name: "FlagsTests", dependencies: ["Flags", "Base"]),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Base
 import Casbin
 import Foundation
 
@@ -59,11 +60,12 @@ struct AuthzCommand: ParsableCommand {
                 lineNumber += 1
                 if line.allSatisfy(\.isWhitespace) { continue }
                 do {
-                    let request = try JSONDecoder().decode([Value].self, from: Data(line.utf8))
-                    print(try enforcer.enforce(request: request, at: Date()).allowed ? "true" : "false")
-                } catch is DecodingError {
-                    failed = true
-                    print("error: line \(lineNumber): not a JSON array of request values")
+                    guard case .array(let values)? = try? JSONValue.parse(line) else {
+                        failed = true
+                        print("error: line \(lineNumber): not a JSON array of request values")
+                        continue
+                    }
+                    print(try enforcer.enforce(request: values.map(Value.init), at: Date()).allowed ? "true" : "false")
                 } catch {
                     failed = true
                     print("error: line \(lineNumber): \(error)")

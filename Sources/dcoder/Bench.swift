@@ -97,12 +97,15 @@ struct BenchCommand: ParsableCommand {
             }
             print(String(repeating: "-", count: 96))
             print("bare loop: \(String(format: "%.0f", baseRate)) events/s; each simulated request is 2 events (arrival, completion).")
-            let json = """
-            {"simulated_requests":\(n),"wall_seconds":\(String(format: "%.3f", secs)),"simulated_requests_per_second":\(String(format: "%.0f", Double(n) / secs)),\
-            "json_wire_requests":\(wn),"json_wire_wall_seconds":\(String(format: "%.3f", wsecs)),"json_wire_requests_per_second":\(String(format: "%.0f", Double(wn) / wsecs)),\
-            "bare_loop_events_per_second":\(String(format: "%.0f", baseRate)),"pipeline_vs_bare_loop":\(String(format: "%.4f", 2 * Double(n) / secs / baseRate))}
-            """
-            print(json)
+            let json: JSONValue = [
+                "simulated_requests": .int(n), "wall_seconds": .double(secs, decimals: 3),
+                "simulated_requests_per_second": .int(Int((Double(n) / secs).rounded())),
+                "json_wire_requests": .int(wn), "json_wire_wall_seconds": .double(wsecs, decimals: 3),
+                "json_wire_requests_per_second": .int(Int((Double(wn) / wsecs).rounded())),
+                "bare_loop_events_per_second": .int(Int(baseRate.rounded())),
+                "pipeline_vs_bare_loop": .double(2 * Double(n) / secs / baseRate, decimals: 4),
+            ]
+            print(json.serialized(JSONStyle(sortedKeys: false)))
         }
     }
 }

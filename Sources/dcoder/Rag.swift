@@ -1,3 +1,4 @@
+import Base
 import ArgumentParser
 import Foundation
 import Mocks
@@ -117,8 +118,11 @@ extension RagCommand {
                 benchmark.moreCassettes = Array(cassettes.dropFirst())
                 let r = try benchmark.evaluate(method, with: try benchmark.buildSearcher())
                 print("\(method.rawValue) on \(dataset): \(r.queryCount) judged queries, \(data.documents.count) documents")
-                print(String(format: "{\"mode\": \"%@\", \"queries\": %d, \"ndcg@10\": %.4f, \"recall@10\": %.4f, \"recall@100\": %.4f}",
-                             mode, r.queryCount, r.ndcgAt10, r.recallAt10, r.recallAt100))
+                let scores: JSONValue = [
+                    "mode": .string(mode), "queries": .int(r.queryCount), "ndcg@10": .double(r.ndcgAt10, decimals: 4),
+                    "recall@10": .double(r.recallAt10, decimals: 4), "recall@100": .double(r.recallAt100, decimals: 4),
+                ]
+                print(scores.serialized(JSONStyle(sortedKeys: false)))
             } catch {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 throw ExitCode(2)
@@ -165,9 +169,11 @@ extension RagCommand {
                 }
                 var questions: [RAGQuestion] = []
                 for line in try String(contentsOfFile: qa, encoding: .utf8).split(separator: "\n") where !line.isEmpty {
-                    let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
-                    guard let id = o["id"] as? String, let q = o["question"] as? String, let answers = o["answers"] as? [String],
-                          let doc = o["context_doc_id"] as? String, let offset = o["context_offset"] as? Int, let context = o["context"] as? String else {
+                    let o = try JSONValue.parse(String(line))
+                    guard let id = o["id"]?.stringValue, let q = o["question"]?.stringValue,
+                          let answers = o["answers"]?.arrayValue?.compactMap(\.stringValue),
+                          let doc = o["context_doc_id"]?.stringValue, let offset = o["context_offset"]?.integerValue,
+                          let context = o["context"]?.stringValue else {
                         throw ValidationError("a line of \(qa) lacks id, question, answers, context_doc_id, context_offset or context")
                     }
                     questions.append(RAGQuestion(id: id, question: q, answers: answers,

@@ -1,3 +1,4 @@
+import Base
 @testable import Flags
 
 /// Builds a context whose identity has the given traits and one segment per

@@ -36,7 +36,7 @@ struct ClockSkewTests {
     func notBefore(offset: TimeInterval, expected: TokenValidationError.Reason?) async throws {
         let harness = try Harness()
         let nbf = Fixture.t0.addingTimeInterval(600)
-        let token = try await harness.token { $0["nbf"] = .number(nbf.timeIntervalSince1970) }
+        let token = try await harness.token { $0["nbf"] = .double(nbf.timeIntervalSince1970) }
         #expect(try await harness.validator.refusal(of: token, at: nbf.addingTimeInterval(offset)) == expected)
     }
 

@@ -1,3 +1,4 @@
+import Base
 import Mocks
 import Foundation
 import Identity

@@ -1,3 +1,4 @@
+import Base
 import Mocks
 import Foundation
 import Identity
@@ -63,7 +64,7 @@ struct InteropTests {
         let now = Fixture.t0.timeIntervalSince1970
         let valid: [String: JSONValue] = [
             "iss": .string(Fixture.issuer), "sub": "py-user", "aud": [.string(Fixture.audience)],
-            "iat": .number(now - 10), "nbf": .number(now - 10), "exp": .number(now + 3600),
+            "iat": .double(now - 10), "nbf": .double(now - 10), "exp": .double(now + 3600),
             "organizations": ["org-py"], "organization_roles": ["org-py:owner"], "roles": ["reader"],
         ]
         func variant(_ adjust: (inout [String: JSONValue]) -> Void) -> JSONValue {
@@ -74,9 +75,9 @@ struct InteropTests {
         return [
             "valid": ["claims": .object(valid)],
             "expired": variant {
-                $0["iat"] = .number(now - 7200)
-                $0["nbf"] = .number(now - 7200)
-                $0["exp"] = .number(now - 3600)
+                $0["iat"] = .double(now - 7200)
+                $0["nbf"] = .double(now - 7200)
+                $0["exp"] = .double(now - 3600)
             },
             "wrong_issuer": variant { $0["iss"] = "https://impostor.test/oidc" },
             "wrong_audience": variant { $0["aud"] = "https://other-api.test" },

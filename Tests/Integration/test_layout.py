@@ -4,7 +4,10 @@
 - a file imports only project modules its target depends on (directly or through them):
   a debug build of a warm tree tolerates an undeclared import, a clean build need not;
 - nothing under Sources/Platform depends on the lab (Simulator, Mocks);
-- one Secret type.
+- one Secret type;
+- a base vocabulary, once: one JSON value type and one Python-regex translator (in Base),
+  no second JSON writer for reports (`OrderedJSON`), and the Platform API names providers
+  and quotas through Base's `ProviderKind` and `QuotaName`, not lists of its own.
 """
 import pathlib
 import re
@@ -87,3 +90,40 @@ def test_production_modules_do_not_depend_on_the_lab():
 def test_one_secret_type():
     hits = [f for f in (ROOT / "Sources").rglob("*.swift") if re.search(r"^public struct Secret\b", f.read_text(), re.M)]
     assert [str(f.relative_to(ROOT)) for f in hits] == ["Sources/Platform/Base/Secret.swift"]
+
+
+def swift_sources(folder="Sources"):
+    return sorted((ROOT / folder).rglob("*.swift"))
+
+
+def declarations(pattern):
+    """The files under Sources with a line matching `pattern` (a declaration), relative to the root."""
+    return [str(f.relative_to(ROOT)) for f in swift_sources() if re.search(pattern, f.read_text(), re.M)]
+
+
+def test_one_json_value_type():
+    declared = declarations(r"^\s*(?:public |package |internal )?(?:indirect )?(?:enum|struct) JSONValue\b")
+    assert declared == ["Sources/Platform/Base/JSON/JSONValue.swift"]
+
+
+def test_one_python_regex_translator():
+    # One type named for regular expressions, the only code that rewrites Python's `(?P<name>`
+    # groups, and one engine (Swift's Regex: no NSRegularExpression anywhere).
+    translator = ["Sources/Platform/Base/Python/PythonRegex.swift"]
+    assert declarations(r"^\s*(?:public |package )?(?:enum|struct|final class|class) \w*Regex\w*\b") == translator
+    assert [str(f.relative_to(ROOT)) for f in swift_sources() if "(?P<" in f.read_text()] == translator
+    assert declarations(r"^[^/]*\bNSRegularExpression\b") == []
+
+
+def test_no_second_json_writer_for_reports():
+    assert not [str(f.relative_to(ROOT)) for f in swift_sources() if re.search(r"\bOrderedJSON\b", f.read_text())]
+
+
+def test_platform_api_keeps_no_list_of_provider_kinds_or_quota_names():
+    api = ROOT / "Sources/Platform/PlatformAPI"
+    for f in sorted(api.rglob("*.swift")):
+        text = f.read_text()
+        assert not re.search(r"\bproviderKinds\b", text), f"{f.relative_to(ROOT)} keeps its own provider kinds"
+        assert not re.search(r"\bquotaNames\b", text), f"{f.relative_to(ROOT)} keeps its own quota names"
+        assert not re.search(r'"(?:openai|anthropic|gemini|groq)",\s*"(?:openai|anthropic|gemini|groq)"', text)
+        assert not re.search(r'"requests_per_(?:second|minute|hour)"', text)

@@ -1,3 +1,4 @@
+import Base
 import Identity
 import PlatformAPI
 import Testing
@@ -14,7 +15,7 @@ import Testing
     }
 
     @Test func nullRemovesAndNonObjectsReplace() {
-        #expect(ConfigurationModel.merge(["a": 1, "b": 2], ["a": nil]) == ["b": 2])
+        #expect(ConfigurationModel.merge(["a": 1, "b": 2], ["a": .null]) == ["b": 2])
         #expect(ConfigurationModel.merge(["list": [1, 2]], ["list": [3]]) == ["list": [3]])
         #expect(ConfigurationModel.merge(["x": ["deep": true]], ["x": "flat"]) == ["x": "flat"])
         #expect(ConfigurationModel.merge(["a": 1], .null) == ["a": 1])

@@ -1,3 +1,4 @@
+import Base
 import Foundation
 import Identity
 
@@ -89,7 +90,7 @@ public actor MockIdentityProvider: HTTPFetcher {
             "alg": .string(key.algorithm.rawValue), "kid": .string(keyID ?? key.keyID), "typ": "JWT",
         ]
         let signingInput =
-            Base64URL.encode(try JSONValue.encode(header)) + "." + Base64URL.encode(try JSONValue.encode(claims))
+            Base64URL.encode(try JSONCoding.encode(header)) + "." + Base64URL.encode(try JSONCoding.encode(claims))
         return signingInput + "." + Base64URL.encode(try key.signature(for: Array(signingInput.utf8)))
     }
 
@@ -104,8 +105,8 @@ public actor MockIdentityProvider: HTTPFetcher {
             "iss": .string(issuer),
             "sub": .string(subject),
             "aud": .string(audience),
-            "iat": .number(issuedAt.timeIntervalSince1970),
-            "exp": .number(issuedAt.timeIntervalSince1970 + lifetime.timeInterval),
+            "iat": .double(issuedAt.timeIntervalSince1970),
+            "exp": .double(issuedAt.timeIntervalSince1970 + lifetime.timeInterval),
         ]
     }
 
@@ -123,9 +124,9 @@ public actor MockIdentityProvider: HTTPFetcher {
                 "subject_types_supported": ["public"],
                 "response_types_supported": ["code"],
             ]
-            return (200, try JSONValue.encode(document))
+            return (200, try JSONCoding.encode(document))
         case jwksURL:
-            return (200, try JSONValue.encode(["keys": [.object(key.publicJWK)]]))
+            return (200, try JSONCoding.encode(["keys": [JSONValue.object(key.publicJWK)]]))
         default:
             return (404, Array(#"{"error":"not_found"}"#.utf8))
         }

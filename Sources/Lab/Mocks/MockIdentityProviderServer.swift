@@ -1,3 +1,4 @@
+import Base
 import Foundation
 import Hummingbird
 import Identity
@@ -55,7 +56,7 @@ public final class MockIdentityProviderServer: Sendable {
         guard let idp = identityProvider else { return Self.json(503, #"{"error":"not_ready"}"#) }
         var request = request
         guard let body = try? await request.collectBody(upTo: 64 * 1024),
-              let claims = try? JSONDecoder().decode([String: JSONValue].self, from: Data(buffer: body)),
+              let claims = (try? JSONValue.parse(String(buffer: body)))?.objectValue?.dictionary,
               let subject = claims["sub"]?.stringValue, let audience = claims["aud"]?.stringValue else {
             return Self.json(400, #"{"error":"invalid_request","error_description":"POST a JSON object of claims with at least sub and aud"}"#)
         }
@@ -63,7 +64,7 @@ public final class MockIdentityProviderServer: Sendable {
         for (k, v) in claims where k != "iss" { all[k] = v }
         do {
             let token = try await idp.sign(all)
-            let answer = try JSONEncoder().encode(["access_token": token, "token_type": "Bearer"])
+            let answer = try JSONCoding.encode(["access_token": token, "token_type": "Bearer"])
             return Self.json(200, String(decoding: answer, as: UTF8.self))
         } catch {
             return Self.json(500, #"{"error":"server_error"}"#)

@@ -142,7 +142,7 @@ public enum Reader {
 
     static func render(_ a: Answer, _ p: Prompt) -> Answer {
         guard p.json else { return a }
-        let body = JSONValue.object(["answer": .string(a.text), "citations": .array(a.citations.map { .number(Double($0)) })])
+        let body = JSONValue.object(["answer": .string(a.text), "citations": .array(a.citations.map { .int($0) })])
         return Answer(text: String(decoding: WireJSON.encode(body), as: UTF8.self), citations: a.citations)
     }
 }

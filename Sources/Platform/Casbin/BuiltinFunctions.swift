@@ -1,3 +1,5 @@
+import Base
+
 /// A user/role or domain name matcher for role definitions (`AddNamedMatchingFunc`):
 /// returns whether `name` matches `pattern`. A thrown error counts as "no match".
 public typealias MatchingFunction = @Sendable (_ name: String, _ pattern: String) throws -> Bool
@@ -110,7 +112,7 @@ public enum BuiltinFunctions {
     public static func keyMatch4(_ key1: String, _ key2: String) throws -> Bool {
         let (rewritten, names) = PathPattern(key2).expandingSlashStar()
             .replacingBraceParameters(lazily: false, with: "([^/]+)")
-        guard let groups = try PythonRegex.match("^" + rewritten.string + "$", key1) else { return false }
+        guard let groups = try pythonMatch("^" + rewritten.string + "$", key1) else { return false }
         guard groups.count == names.count else {
             throw CasbinError(.evaluation, "keyMatch4: number of tokens is not equal to number of values")
         }
@@ -135,13 +137,20 @@ public enum BuiltinFunctions {
 
     /// Python `re.match(key2, key1)`: the regular expression matches at the start of `key1`.
     public static func regexMatch(_ key1: String, _ key2: String) throws -> Bool {
-        try PythonRegex.match(key2, key1) != nil
+        try pythonMatch(key2, key1) != nil
+    }
+
+    /// Python's `re.match`, an invalid pattern reported as pycasbin's evaluation error.
+    private static func pythonMatch(_ pattern: String, _ text: String) throws -> [String?]? {
+        do { return try PythonRegex.match(pattern, text) } catch {
+            throw CasbinError(.evaluation, "\(error)")
+        }
     }
 
     private static func capturedValue(in key: String, pattern: String, names: [String], wanted: String) throws
         -> String
     {
-        guard let groups = try PythonRegex.match("^" + pattern + "$", key) else { return "" }
+        guard let groups = try pythonMatch("^" + pattern + "$", key) else { return "" }
         for (index, name) in names.enumerated() where name == wanted {
             return index < groups.count ? (groups[index] ?? "") : ""
         }

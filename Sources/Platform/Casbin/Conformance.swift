@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 /// Runs Casbin conformance files (JSON lines) against this engine.
@@ -64,8 +65,8 @@ public enum CasbinConformance {
     private struct Case: Decodable {
         let model: String?
         let policy: String?
-        let request: [Value]?
-        let expected: Value?
+        let request: [JSONValue]?
+        let expected: JSONValue?
         let enforceContext: [String: String]?
         let matchingFuncs: [String: String]?
         let domainMatchingFuncs: [String: String]?
@@ -91,7 +92,7 @@ public enum CasbinConformance {
         } catch {
             return "unreadable case: \(error)"
         }
-        guard let expected = testCase.expected else { return "case has no 'expected' field" }
+        guard let expected = testCase.expected.map(Value.init) else { return "case has no 'expected' field" }
         if let function = testCase.fn {
             let arguments = (testCase.args ?? []).map(Value.string)
             let call = "\(function)(\(arguments.map(\.description).joined(separator: ", ")))"
@@ -102,7 +103,7 @@ public enum CasbinConformance {
                 return "\(call) expected \(expected), got \(error)"
             }
         }
-        guard let model = testCase.model, let request = testCase.request else {
+        guard let model = testCase.model, let request = testCase.request?.map(Value.init) else {
             return "case needs either 'fn' and 'args' or 'model' and 'request'"
         }
         let label = "\(model) request \(Value.list(request)) expected \(expected)"

@@ -1,3 +1,5 @@
+import Base
+
 /// A dynamically typed value flowing through matcher expressions.
 ///
 /// Requests carry `Value`s (plain strings for RBAC, numbers for BLP/Biba levels,
@@ -28,33 +30,18 @@ extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Expres
     }
 }
 
-extension Value: Codable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let flag = try? container.decode(Bool.self) {
-            self = .bool(flag)
-        } else if let number = try? container.decode(Double.self) {
-            self = .number(number)
-        } else if let text = try? container.decode(String.self) {
-            self = .string(text)
-        } else if let items = try? container.decode([Value].self) {
-            self = .list(items)
-        } else {
-            self = .object(try container.decode([String: Value].self))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let flag): try container.encode(flag)
-        case .number(let number): try container.encode(number)
-        case .string(let text): try container.encode(text)
-        case .list(let items): try container.encode(items)
-        case .object(let fields): try container.encode(fields)
+extension Value {
+    /// The value of a JSON value (a request read from JSON): numbers of either kind become
+    /// ``number(_:)``, arrays ``list(_:)``.
+    public init(_ json: JSONValue) {
+        switch json {
+        case .null: self = .null
+        case .bool(let flag): self = .bool(flag)
+        case .int(let number): self = .number(Double(number))
+        case .double(let number): self = .number(number)
+        case .string(let text): self = .string(text)
+        case .array(let items): self = .list(items.map(Value.init))
+        case .object(let fields): self = .object(fields.dictionary.mapValues(Value.init))
         }
     }
 }
@@ -66,11 +53,11 @@ extension Value: CustomStringConvertible {
         case .null: return "null"
         case .bool(let flag): return flag ? "true" : "false"
         case .number(let number): return Value.format(number)
-        case .string(let text): return Value.quote(text)
+        case .string(let text): return JSONWriter.quoted(text)
         case .list(let items): return "[" + items.map(\.description).joined(separator: ", ") + "]"
         case .object(let fields):
             let body = fields.keys.sorted().map { key in
-                Value.quote(key) + ": " + (fields[key] ?? .null).description
+                JSONWriter.quoted(key) + ": " + (fields[key] ?? .null).description
             }
             return "{" + body.joined(separator: ", ") + "}"
         }
@@ -91,21 +78,6 @@ extension Value: CustomStringConvertible {
             return String(Int64(number))
         }
         return String(number)
-    }
-
-    private static func quote(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case "\r": result += "\\r"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 }
 

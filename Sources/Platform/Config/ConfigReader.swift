@@ -140,13 +140,10 @@ package enum ConfigReader {
         var budget: Budget?
         if let b = f["budget"] {
             let bf = try b.fields(["monthly_usd", "thresholds"])
-            let usd = try bf.required("monthly_usd").double()
-            guard usd > 0, usd <= Budget.maximumUSD else {
-                throw try bf.required("monthly_usd").error("expected a positive amount of dollars, at most 1,000,000,000")
-            }
+            let usd = try quota(.monthlyBudgetUSD, bf.required("monthly_usd"))
             var thresholds = [50, 80, 100]
             if let t = bf["thresholds"] { thresholds = try t.list().map { try $0.int(min: 1, max: 1000) } }
-            budget = Budget(monthlyMicros: Int64((usd * 1_000_000).rounded()), thresholds: thresholds)
+            budget = QuotaName.budgetMicros(usd).map { Budget(monthlyMicros: $0, thresholds: thresholds) }
         }
         var spec = TenantSpec(id: id, keys: keys, accounts: accounts, aliases: aliases, limits: limits, keyLimits: keyLimits, budget: budget)
         if let e = f["embeddings"] {
@@ -160,10 +157,10 @@ package enum ConfigReader {
             spec.embeddingModel = name
         }
         if let t = f["traits"] {
-            var traits = OrderedMap<Flags.JSONValue>()
+            var traits = OrderedMap<JSONValue>()
             for (k, v) in try t.mapping() {
                 guard v.isScalar else { throw v.error("a trait is a single value (text, number or true/false)") }
-                traits[k] = flagJSON(v.yams)
+                traits[k] = try v.json()
             }
             spec.traits = traits
         }
@@ -185,14 +182,21 @@ package enum ConfigReader {
         return spec
     }
 
-    /// `{requests_per_second, requests_per_minute, requests_per_hour, tokens_per_minute, concurrent}`
+    /// `{requests_per_second, requests_per_minute, requests_per_hour, tokens_per_minute, concurrent}`,
+    /// each checked as the Platform API checks it (``QuotaName``; `0` means no limit).
     package static func parseLimits(_ node: YAMLNode) throws -> RateLimits {
-        let f = try node.fields(["requests_per_second", "requests_per_minute", "requests_per_hour", "tokens_per_minute", "concurrent"])
-        return RateLimits(
-            requestsPerSecond: try f["requests_per_second"]?.int(min: 1, max: 1_000_000_000),
-            requestsPerMinute: try f["requests_per_minute"]?.int(min: 1, max: 1_000_000_000),
-            requestsPerHour: try f["requests_per_hour"]?.int(min: 1, max: 1_000_000_000),
-            tokensPerMinute: try f["tokens_per_minute"]?.int(min: 1, max: 1_000_000_000_000),
-            concurrent: try f["concurrent"]?.int(min: 1, max: 1_000_000))
+        let f = try node.fields(QuotaName.rateLimits.map(\.rawValue))
+        var limits = RateLimits()
+        for name in QuotaName.rateLimits {
+            if let value = f[name.rawValue] { limits[name] = name.rateLimit(try quota(name, value)) }
+        }
+        return limits
+    }
+
+    /// A quota's value, checked by the one rule for quotas (``QuotaName/problem(with:)``).
+    static func quota(_ name: QuotaName, _ node: YAMLNode) throws -> Double {
+        let value = try node.double()
+        if let problem = name.problem(with: value) { throw node.error(problem) }
+        return value
     }
 }

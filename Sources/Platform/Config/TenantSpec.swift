@@ -39,7 +39,7 @@ public struct TenantSpec: Sendable {
     /// Gemini); `nil`: the built-in hashing embedder.
     public var embeddingModel: String?
     /// Traits flags are evaluated with (plan, region, size…).
-    public var traits: OrderedMap<Flags.JSONValue> = OrderedMap()
+    public var traits: OrderedMap<JSONValue> = OrderedMap()
     /// Plugin id → configuration (`integrations: {slack: {webhook_url: …}}`).
     public var integrations: [String: [String: String]] = [:]
 

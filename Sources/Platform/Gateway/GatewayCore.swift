@@ -547,9 +547,9 @@ public struct GatewayCore: Sendable {
         let (first, second, firstValue, secondValue) = id.lowerBound < model.lowerBound
             ? (id, model, call.requestID, call.alias) : (model, id, call.alias, call.requestID)
         out.append(contentsOf: body[..<first.lowerBound])
-        out.append(contentsOf: JSONTopLevel.quoted(firstValue).utf8)
+        JSONWriter.appendQuoted(firstValue, to: &out)
         out.append(contentsOf: body[first.upperBound..<second.lowerBound])
-        out.append(contentsOf: JSONTopLevel.quoted(secondValue).utf8)
+        JSONWriter.appendQuoted(secondValue, to: &out)
         out.append(contentsOf: body[second.upperBound...])
         return (out, usage)
     }

@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 /// Typed access to claims; a present claim of the wrong JSON type is a `malformed` token.
@@ -34,8 +35,11 @@ extension [String: JSONValue] {
         guard let name else { return nil }
         switch self[name] {
         case .none, .null?: return nil
-        case .number(let seconds)?: return Date(timeIntervalSince1970: seconds)
-        default: throw TokenValidationError(.malformed, "claim \"\(name)\" is not a number")
+        case let value?:
+            guard let seconds = value.numberValue else {
+                throw TokenValidationError(.malformed, "claim \"\(name)\" is not a number")
+            }
+            return Date(timeIntervalSince1970: seconds)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Base
 /// The structure of a compact JWS, parsed before any key is looked up.
 ///
 /// Parsing checks only shape: three base64url segments, a JSON object header with a string `alg`,

@@ -1,3 +1,4 @@
+import Base
 extension HTTPFetcher {
     /// Fetches `url` and decodes the `200` response body as a JSON object.
     func fetchJSONObject(_ url: String) async throws(IdentityProviderError) -> [String: JSONValue] {

@@ -1,3 +1,4 @@
+import Base
 import Foundation
 import JWTKit
 
@@ -37,7 +38,7 @@ struct KeySet: Sendable {
         for entry in entries {
             guard let members = entry.objectValue,
                 members["use"].map({ $0 == "sig" }) ?? true,
-                let jwk = Self.decodeJWK(members),
+                let jwk = Self.decodeJWK(entry),
                 let kid = jwk.keyIdentifier?.string,
                 verifiers[kid] == nil
             else { continue }
@@ -61,8 +62,8 @@ struct KeySet: Sendable {
         return .found(verifier)
     }
 
-    private static func decodeJWK(_ members: [String: JSONValue]) -> JWK? {
-        guard let bytes = try? JSONValue.encode(members) else { return nil }
-        return try? JSONDecoder().decode(JWK.self, from: Data(bytes))
+    private static func decodeJWK(_ entry: JSONValue) -> JWK? {
+        guard let bytes = try? JSONCoding.encode(entry) else { return nil }
+        return try? JSONCoding.decode(JWK.self, from: bytes)
     }
 }

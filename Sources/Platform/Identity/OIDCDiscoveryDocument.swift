@@ -1,3 +1,4 @@
+import Base
 /// The part of an OpenID Provider's discovery document the validator relies on.
 public struct OIDCDiscoveryDocument: Sendable, Hashable {
     /// The provider's issuer, verified to equal the configured issuer exactly.

@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 /// The registered claims, checked against the configuration and the injected time.

@@ -1,3 +1,4 @@
+import Base
 /// The tenant a token acts in and the roles it carries, per a ``ClaimMapping``.
 struct TenantAccess {
     let tenantID: String?

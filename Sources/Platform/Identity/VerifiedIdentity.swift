@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 /// The identity a valid token proves, with everything the platform's authorization needs.

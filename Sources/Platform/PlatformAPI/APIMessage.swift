@@ -1,5 +1,5 @@
+import Base
 import Foundation
-import Identity
 
 /// One Platform API request, as either driver hands it over: the Lab builds it directly, the
 /// live server converts Hummingbird's request into it.
@@ -75,28 +75,16 @@ public struct APIResponse: Sendable, Equatable {
     public var text: String { String(decoding: body, as: UTF8.self) }
 }
 
-/// JSON coding for the API: sorted keys, no escaped slashes, one shared coder pair.
+/// JSON coding for the API: the platform's coders (``JSONCoding``: sorted keys, no escaped
+/// slashes). Bodies decode through `Codable`, so an object's members arrive ordered by key
+/// and a whole number written `5.0` reads as the integer 5, whatever the client wrote.
 enum APIJSON {
-    private static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
-    }()
-
     static func encode(_ value: JSONValue) -> [UInt8] {
         // Encoding a JSONValue cannot fail: every case maps to a JSON value.
-        (try? Array(encoder.encode(value))) ?? Array("null".utf8)
+        (try? JSONCoding.encode(value)) ?? Array("null".utf8)
     }
 
     static func decode(_ bytes: [UInt8]) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-    }
-}
-
-extension JSONValue {
-    /// A whole number, when this is a number without a fraction in Int range.
-    var integerValue: Int? {
-        guard case .number(let d) = self, d.rounded() == d, abs(d) < 9.0e15 else { return nil }
-        return Int(d)
+        try JSONCoding.decode(JSONValue.self, from: bytes)
     }
 }

@@ -1,4 +1,4 @@
-import Identity
+import Base
 
 /// A refused or failed API request, answered as RFC 9457 problem details
 /// (`application/problem+json`): `type`, `title`, `status`, `detail` and, where it helps a
@@ -35,7 +35,7 @@ public struct APIProblem: Error, Sendable, Equatable {
     /// The problem as a response.
     public var response: APIResponse {
         var fields: [String: JSONValue] = [
-            "type": "about:blank", "title": .string(title), "status": .number(Double(status)), "detail": .string(detail),
+            "type": "about:blank", "title": .string(title), "status": .int(status), "detail": .string(detail),
         ]
         if let code { fields["code"] = .string(code) }
         var headers = ["content-type": "application/problem+json"]

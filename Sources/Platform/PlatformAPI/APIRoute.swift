@@ -1,5 +1,5 @@
 import Foundation
-import Identity
+import Base
 
 /// One route of the Platform API: method, path pattern, the resource and action the access
 /// policy decides on, its OpenAPI description and its handler.

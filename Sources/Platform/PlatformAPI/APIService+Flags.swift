@@ -1,6 +1,6 @@
+import Base
 import Flags
 import Foundation
-import Identity
 import Storage
 
 /// Feature flags through the Platform API: platform definitions (platform admins), a
@@ -12,7 +12,7 @@ import Storage
 extension APIService {
     static let flagRoutes: [APIRoute] = [
         APIRoute("GET", "/api/v1/flags/features", "listFlagDefinitions", "The platform's flag definitions and segments.",
-                 resource: "flags", response: Schema.flagDefinitions) { service, _ in .json(200, APIService.identityJSON(service.flags.book.definitions.json)) },
+                 resource: "flags", response: Schema.flagDefinitions) { service, _ in .json(200, service.flags.book.definitions.json) },
         APIRoute("PUT", "/api/v1/flags/features/{feature}", "putFlag",
                  "Create or change a feature: {enabled, value, description, variants, rollout (percent of tenants)}.",
                  resource: "flags", request: Schema.putFlag, response: Schema.object([:])) { service, context in try await service.putFlag(context) },
@@ -44,36 +44,28 @@ extension APIService {
     public func loadFlags(seed: FlagDefinitions?) async throws {
         var definitions = seed ?? FlagDefinitions()
         if let stored = try await platform.setting("flags") {
-            do { definitions = try FlagDefinitions(json: try Flags.JSONValue.parse(stored.rawValue)) } catch {
+            do { definitions = try FlagDefinitions(json: try JSONValue.parse(stored.rawValue)) } catch {
                 throw APIProblem(status: 500, title: "Bad stored flags", detail: "the control plane's flags setting is invalid: \(error)")
             }
         } else if let seed {
             try await platform.setSetting("flags", to: try JSONText(validating: seed.json.serialized()), actor: "config", now: clock())
         }
         var overrides: [String: [String: FlagState]] = [:]
-        var traits: [String: OrderedMap<Flags.JSONValue>] = [:]
+        var traits: [String: OrderedMap<JSONValue>] = [:]
         for tenant in try await platform.tenants() where tenant.status == .active {
             let settings = try await tenantStore(tenant.id).settings()
-            if let o = settings["flags"], case .object(let map)? = try? Flags.JSONValue.parse(o.rawValue) {
+            if let o = settings["flags"], case .object(let map)? = try? JSONValue.parse(o.rawValue) {
                 overrides[tenant.id.rawValue] = Dictionary(uniqueKeysWithValues: map.compactMap { k, v in (try? FlagState(json: v, path: k)).map { (k, $0) } })
             }
-            if let t = settings["traits"], case .object(let map)? = try? Flags.JSONValue.parse(t.rawValue) { traits[tenant.id.rawValue] = map }
+            if let t = settings["traits"], case .object(let map)? = try? JSONValue.parse(t.rawValue) { traits[tenant.id.rawValue] = map }
         }
         await flags.update { $0 = FlagBook(definitions: definitions, overrides: overrides, traits: traits) }
     }
 
-    // MARK: Conversions
+    // MARK: Views
 
-    static func identityJSON(_ v: Flags.JSONValue) -> Identity.JSONValue { (try? APIJSON.decode(Array(v.serialized().utf8))) ?? .null }
-
-    static func flagsJSON(_ v: Identity.JSONValue) throws -> Flags.JSONValue {
-        do { return try Flags.JSONValue.parse(String(decoding: APIJSON.encode(v), as: UTF8.self)) } catch {
-            throw APIProblem.badRequest("The body is not valid JSON.", code: "invalid_json")
-        }
-    }
-
-    static func flagView(_ f: FlagBook.Flag) -> Identity.JSONValue {
-        ["name": .string(f.name), "enabled": .bool(f.enabled), "value": identityJSON(f.value), "reason": .string(f.reason)]
+    static func flagView(_ f: FlagBook.Flag) -> JSONValue {
+        ["name": .string(f.name), "enabled": .bool(f.enabled), "value": f.value, "reason": .string(f.reason)]
     }
 
     // MARK: Definitions
@@ -106,11 +98,11 @@ extension APIService {
         try checkFields(body, allowed: ["enabled", "value", "description", "variants", "rollout"])
         body["name"] = .string(name)
         let parsed: FlagDefinitions
-        do { parsed = try FlagDefinitions(json: .object(OrderedMap([("features", .array([try Self.flagsJSON(.object(body))]))])), path: "body") } catch let e as FlagDefinitionError {
-            throw APIProblem.invalid("\(e)", code: "invalid_flag")
+        do { parsed = try FlagDefinitions(json: .object(OrderedMap([("features", .array([JSONValue.object(body)]))])), path: "body") } catch {
+            throw APIProblem.invalid("\(error)", code: "invalid_flag")
         }
         try await changeDefinitions(context) { $0.put(parsed.features[0]) }
-        return .json(200, Self.identityJSON(flags.book.definitions.feature(named: name)?.json ?? .null))
+        return .json(200, flags.book.definitions.feature(named: name)?.json ?? .null)
     }
 
     func deleteFlag(_ context: RouteContext) async throws -> APIResponse {
@@ -131,15 +123,15 @@ extension APIService {
         body["name"] = .string(name)
         var segment: FlagDefinitions.Segment?
         try await changeDefinitions(context) { d in
-            let json = Flags.JSONValue.object(OrderedMap([
-                ("features", d.json["features"] ?? .array([])), ("segments", .array([try Self.flagsJSON(.object(body))])),
+            let json = JSONValue.object(OrderedMap([
+                ("features", d.json["features"] ?? .array([])), ("segments", .array([JSONValue.object(body)])),
             ]))
             do { segment = try FlagDefinitions(json: json, path: "body").segments.first } catch {
                 throw APIProblem.invalid("\(error)", code: "invalid_flag")
             }
             if let segment { d.put(segment) }
         }
-        return .json(200, Self.identityJSON(flags.book.definitions.json["segments"] ?? .null))
+        return .json(200, flags.book.definitions.json["segments"] ?? .null)
     }
 
     func deleteSegment(_ context: RouteContext) async throws -> APIResponse {
@@ -166,11 +158,11 @@ extension APIService {
         var overrides = flags.book.overrides[id.rawValue] ?? [:]
         let before = overrides
         try change(&overrides)
-        let json = Flags.JSONValue.object(OrderedMap(overrides.keys.sorted().map { ($0, overrides[$0]!.json) }))
+        let json = JSONValue.object(OrderedMap(overrides.keys.sorted().map { ($0, overrides[$0]!.json) }))
         try await store.setSetting("flags", to: overrides.isEmpty ? nil : try JSONText(validating: json.serialized()), now: clock())
         let feature = context.parameter("feature")
-        try await audit(context, "flag.override", "flag:\(feature)", old: before[feature].map { Self.identityJSON($0.json) },
-                        new: overrides[feature].map { Self.identityJSON($0.json) })
+        try await audit(context, "flag.override", "flag:\(feature)", old: before[feature].map(\.json),
+                        new: overrides[feature].map(\.json))
         await flags.update { $0.overrides[id.rawValue] = overrides.isEmpty ? nil : overrides }
         return try tenantFlags(context)
     }
@@ -180,8 +172,8 @@ extension APIService {
         guard flags.book.definitions.feature(named: name) != nil else { throw APIProblem.notFound("No feature '\(name)'.") }
         let body = try bodyObject(context)
         let state: FlagState
-        do { state = try FlagState(json: try Self.flagsJSON(.object(body)), path: "body") } catch let e as FlagDefinitionError {
-            throw APIProblem.invalid("\(e)", code: "invalid_flag")
+        do { state = try FlagState(json: JSONValue.object(body), path: "body") } catch {
+            throw APIProblem.invalid("\(error)", code: "invalid_flag")
         }
         return try await saveOverrides(context) { $0[name] = state }
     }
@@ -196,16 +188,16 @@ extension APIService {
         let body = try bodyObject(context)
         for (k, v) in body {
             switch v {
-            case .string, .number, .bool: continue
+            case .string, .int, .double, .bool: continue
             default: throw APIProblem.invalid("Trait '\(k.prefix(60))' must be text, a number or true/false.")
             }
         }
-        let json = try Self.flagsJSON(.object(body))
-        guard case .object(let traits) = json else { throw APIProblem.badRequest("The body must be a JSON object.") }
+        let json = JSONValue.object(body)
+        let traits = body
         await flagEdits.enter()
         defer { flagEdits.leave() }
         let store = try await store(context)
-        let old = flags.book.traits[id.rawValue].map { Self.identityJSON(.object($0)) }
+        let old = flags.book.traits[id.rawValue].map(JSONValue.object)
         try await store.setSetting("traits", to: traits.isEmpty ? nil : try JSONText(validating: json.serialized()), now: clock())
         try await audit(context, "traits.set", "traits", old: old, new: .object(body))
         await flags.update { $0.traits[id.rawValue] = traits.isEmpty ? nil : traits }

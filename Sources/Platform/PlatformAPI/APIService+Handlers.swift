@@ -1,6 +1,5 @@
 import Base
 import Foundation
-import Identity
 import Storage
 
 // The route handlers. Each runs after authentication and the policy check (see
@@ -15,7 +14,7 @@ extension APIService {
     // MARK: Helpers
 
     /// The request body as a JSON object.
-    func bodyObject(_ context: RouteContext, limit: Int = APIService.maximumBodyBytes) throws -> [String: JSONValue] {
+    func bodyObject(_ context: RouteContext, limit: Int = APIService.maximumBodyBytes) throws -> OrderedMap<JSONValue> {
         guard context.request.body.count <= limit else {
             throw APIProblem(status: 413, title: "Body too large", detail: "The body is over \(limit) bytes.", code: "body_too_large")
         }
@@ -27,7 +26,7 @@ extension APIService {
     }
 
     /// Refuses fields the route does not know, so a typo is never silently ignored.
-    func checkFields(_ object: [String: JSONValue], allowed: [String]) throws {
+    func checkFields(_ object: OrderedMap<JSONValue>, allowed: [String]) throws {
         if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw APIProblem.invalid("Unknown field '\(unknown.prefix(60))'; expected \(allowed.joined(separator: ", ")).", code: "unknown_field")
         }
@@ -46,7 +45,7 @@ extension APIService {
     /// Appends an audit entry for a change inside a tenant (the control plane keeps the log).
     func audit(_ context: RouteContext, _ action: String, _ target: String, old: JSONValue?, new: JSONValue?) async throws {
         func text(_ v: JSONValue?) throws -> JSONText? {
-            try v.map { try JSONText(validating: String(decoding: APIJSON.encode(ConfigurationModel.redacted($0)), as: UTF8.self)) }
+            try v.map { try JSONText(encoding: ConfigurationModel.redacted($0)) }
         }
         try await platform.appendAudit(action: action, target: "tenant:\(context.parameter("tenant"))/\(target)",
                                        oldValue: try text(old), newValue: try text(new), actor: actor(context), at: clock())
@@ -55,7 +54,7 @@ extension APIService {
     static func json(_ text: JSONText) -> JSONValue { (try? APIJSON.decode(Array(text.rawValue.utf8))) ?? .null }
 
     static func jsonText(_ value: JSONValue) throws -> JSONText {
-        try JSONText(validating: String(decoding: APIJSON.encode(value), as: UTF8.self))
+        try JSONText(encoding: value)
     }
 
     // MARK: Me
@@ -247,8 +246,8 @@ extension APIService {
         let object = try bodyObject(context)
         try checkFields(object, allowed: ["kind", "endpoint", "api_key"])
         let kind = object["kind"]?.stringValue ?? id
-        guard ConfigurationModel.providerKinds.contains(kind) else {
-            throw APIProblem.invalid("\"kind\" must be one of \(ConfigurationModel.providerKinds.joined(separator: ", ")).")
+        guard ProviderKind(rawValue: kind) != nil else {
+            throw APIProblem.invalid("\"kind\" must be one of \(ProviderKind.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         guard let endpoint = object["endpoint"]?.stringValue, let url = URL(string: endpoint), let host = url.host, !host.isEmpty,
               url.scheme == "https" || url.scheme == "http", url.user == nil, url.password == nil, endpoint.count <= 2048 else {
@@ -294,13 +293,13 @@ extension APIService {
 
     func putQuota(_ context: RouteContext) async throws -> APIResponse {
         let name = context.parameter("quota")
-        guard ConfigurationModel.quotaNames.contains(name) else {
-            throw APIProblem.invalid("Unknown quota '\(name.prefix(60))'; quotas are \(ConfigurationModel.quotaNames.joined(separator: ", ")).")
+        guard let quota = QuotaName(rawValue: name) else {
+            throw APIProblem.invalid("Unknown quota '\(name.prefix(60))'; quotas are \(QuotaName.names.joined(separator: ", ")).")
         }
         let object = try bodyObject(context)
         try checkFields(object, allowed: ["limit"])
         guard let limit = object["limit"] else { throw APIProblem.invalid("The body is {\"limit\": N}.") }
-        if let problem = ConfigurationModel.quotaProblem(name, limit) { throw APIProblem.invalid(problem) }
+        if let problem = ConfigurationModel.quotaProblem(quota, limit) { throw APIProblem.invalid(problem) }
         let store = try await store(context)
         let old = try await store.quota(name).map(Self.json)
         try await store.setQuota(name, to: try Self.jsonText(limit), now: clock())
@@ -369,9 +368,9 @@ extension APIService {
         let section = try self.section(context, allowed: ConfigurationModel.sections)
         let value = JSONValue.object(try bodyObject(context))
         if section == "quotas", let quotas = value.objectValue {
-            try checkFields(quotas, allowed: ConfigurationModel.quotaNames)
+            try checkFields(quotas, allowed: QuotaName.names)
             for (name, v) in quotas.sorted(by: { $0.key < $1.key }) {
-                if let problem = ConfigurationModel.quotaProblem(name, v) { throw APIProblem.invalid(problem) }
+                if let quota = QuotaName(rawValue: name), let problem = ConfigurationModel.quotaProblem(quota, v) { throw APIProblem.invalid(problem) }
             }
         }
         try await platform.setSetting(section, to: try Self.jsonText(value), actor: actor(context), now: clock())
@@ -390,7 +389,7 @@ extension APIService {
         let formatter = ISO8601DateFormatter()
         return .json(200, .array(entries.map { e in
             var v: [String: JSONValue] = [
-                "id": .number(Double(e.id)), "at": .string(formatter.string(from: e.at)), "actor": .string(e.actor),
+                "id": .int(Int(e.id)), "at": .string(formatter.string(from: e.at)), "actor": .string(e.actor),
                 "action": .string(e.action), "target": .string(e.target),
             ]
             v["old"] = e.oldValue.map { ConfigurationModel.redacted(Self.json($0)) } ?? .null

@@ -1,5 +1,5 @@
 import Foundation
-import Identity
+import Base
 import Retrieval
 import Storage
 
@@ -26,14 +26,14 @@ extension APIService {
         let f = ISO8601DateFormatter()
         var v: [String: JSONValue] = [
             "id": .string(j.id), "status": .string(j.status.rawValue), "submitted_at": .string(f.string(from: j.submittedAt)),
-            "documents": .array(j.documents.map(JSONValue.string)), "attempts": .number(Double(j.attempts)),
-            "counts": ["total": .number(Double(j.documents.count)),
-                       "indexed": .number(Double(j.outcomes.filter { $0.result == .indexed || $0.result == .replaced }.count)),
-                       "unchanged": .number(Double(j.outcomes.filter { $0.result == .unchanged }.count)),
-                       "failed": .number(Double(j.outcomes.filter { $0.result == .failed }.count))],
+            "documents": .array(j.documents.map(JSONValue.string)), "attempts": .int(j.attempts),
+            "counts": ["total": .int(j.documents.count),
+                       "indexed": .int(j.outcomes.filter { $0.result == .indexed || $0.result == .replaced }.count),
+                       "unchanged": .int(j.outcomes.filter { $0.result == .unchanged }.count),
+                       "failed": .int(j.outcomes.filter { $0.result == .failed }.count)],
             "outcomes": .array(j.outcomes.map { o in
                 var m: [String: JSONValue] = ["document": .string(o.document), "result": .string(o.result.rawValue),
-                                              "chunks": .number(Double(o.chunks)), "milliseconds": .number(Double(o.milliseconds))]
+                                              "chunks": .int(o.chunks), "milliseconds": .int(o.milliseconds)]
                 m["error"] = o.error.map(JSONValue.string) ?? .null
                 return .object(m)
             }),
@@ -85,7 +85,7 @@ extension APIService {
     func listDocuments(_ context: RouteContext) async throws -> APIResponse {
         let f = ISO8601DateFormatter()
         return .json(200, .array(try await store(context).documents().map { d in
-            ["name": .string(d.name), "format": .string(d.format), "chunks": .number(Double(d.chunks)), "updated_at": .string(f.string(from: d.updatedAt))]
+            ["name": .string(d.name), "format": .string(d.format), "chunks": .int(d.chunks), "updated_at": .string(f.string(from: d.updatedAt))]
         }))
     }
 
@@ -159,7 +159,7 @@ extension APIService {
         }
         func number(_ v: JSONValue?, _ name: String) throws -> Double? {
             guard let v else { return nil }
-            guard case .number(let n) = v else { throw APIProblem.invalid("\"\(name)\" must be a number.") }
+            guard let n = v.numberValue else { throw APIProblem.invalid("\"\(name)\" must be a number.") }
             return n
         }
         do {
@@ -196,11 +196,11 @@ extension APIService {
             "question": .string(question),
             "passages": .array(passages.map { p in
                 var v: [String: JSONValue] = [
-                    "n": .number(Double(p.number)), "document": .string(p.chunk.document), "chunk": .string(p.chunk.id),
-                    "section": .array(p.chunk.section.map(JSONValue.string)), "start": .number(Double(p.chunk.start)),
-                    "end": .number(Double(p.chunk.end)), "text": .string(p.chunk.text), "score": .number(p.score),
+                    "n": .int(p.number), "document": .string(p.chunk.document), "chunk": .string(p.chunk.id),
+                    "section": .array(p.chunk.section.map(JSONValue.string)), "start": .int(p.chunk.start),
+                    "end": .int(p.chunk.end), "text": .string(p.chunk.text), "score": .double(p.score),
                 ]
-                v["page"] = p.chunk.page.map { .number(Double($0)) } ?? .null
+                v["page"] = p.chunk.page.map { .int($0) } ?? .null
                 return .object(v)
             }),
         ]
@@ -209,8 +209,8 @@ extension APIService {
             let answer = try await answerer(tenant, prompt.system, prompt.user)
             out["answer"] = .string(answer)
             out["citations"] = .array(KnowledgeBase.citations(in: answer, passages: passages).map { c in
-                ["n": .number(Double(c.number)), "document": .string(c.document), "chunk": .string(c.chunk),
-                 "start": .number(Double(c.start)), "end": .number(Double(c.end))]
+                ["n": .int(c.number), "document": .string(c.document), "chunk": .string(c.chunk),
+                 "start": .int(c.start), "end": .int(c.end)]
             })
         }
         return .json(200, .object(out))

@@ -1,5 +1,5 @@
 import Foundation
-import Identity
+import Base
 import Storage
 
 extension APIService {

@@ -1,6 +1,6 @@
 import Base
 import Foundation
-import Identity
+import Base
 import Storage
 
 /// Usage from the tenant's ledger: the Platform API's mirror of the gateway's counters.
@@ -76,7 +76,7 @@ extension APIService {
         var overrides: [String: JSONValue] = [:]
         for (name, value) in try await store.quotas() { overrides[name] = Self.json(value) }
         guard case .object(let merged) = ConfigurationModel.merge(platformDefaults, .object(overrides)) else { return [:] }
-        return merged.compactMapValues(\.numberValue)
+        return merged.dictionary.compactMapValues(\.numberValue)
     }
 
     /// Records the tenants of the serve file in the control plane, each with its database,
@@ -90,8 +90,8 @@ extension APIService {
     }
 
     static func totalsView(_ t: UsageTotals) -> JSONValue {
-        ["calls": .number(Double(t.calls)), "errors": .number(Double(t.errors)), "prompt_tokens": .number(Double(t.promptTokens)),
-         "completion_tokens": .number(Double(t.completionTokens)), "cost_micros": .number(Double(t.costMicros)),
+        ["calls": .int(t.calls), "errors": .int(t.errors), "prompt_tokens": .int(t.promptTokens),
+         "completion_tokens": .int(t.completionTokens), "cost_micros": .int(Int(t.costMicros)),
          "cost_usd": .string(String(format: "%.6f", Double(t.costMicros) / 1e6))]
     }
 
@@ -106,7 +106,7 @@ extension APIService {
             "totals": Self.totalsView(summary.totals),
             "by_model": .object(summary.byModel.mapValues(Self.totalsView)),
             "by_key": .object(summary.byKey.mapValues(Self.totalsView)),
-            "by_status": .object(Dictionary(uniqueKeysWithValues: summary.byStatus.map { (String($0.key), .number(Double($0.value))) })),
+            "by_status": .object(Dictionary(uniqueKeysWithValues: summary.byStatus.map { (String($0.key), .int($0.value)) })),
         ])
     }
 }

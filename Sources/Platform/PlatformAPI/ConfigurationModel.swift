@@ -1,5 +1,5 @@
+import Base
 import Foundation
-import Identity
 import Storage
 
 /// The configuration model: platform-level settings that apply to every tenant, tenant-level
@@ -29,28 +29,11 @@ public enum ConfigurationModel {
     /// The sections a tenant sets through its settings (providers and quotas have their own routes).
     public static let tenantSettingSections = ["features", "integrations"]
 
-    /// Quota names the gateway understands, all whole numbers ≥ 0
-    /// (`monthly_budget_usd` in dollars, may have a fraction).
-    public static let quotaNames = [
-        "requests_per_second", "requests_per_minute", "requests_per_hour", "tokens_per_minute", "concurrent", "monthly_budget_usd",
-    ]
-
-    /// The largest value a quota takes (a billion calls, tokens or dollars): the gateway's
-    /// integer arithmetic stays far from overflow with every threshold.
-    public static let quotaMaximum = 1_000_000_000.0
-
-    /// Checks a quota's value: a whole number from 0 to ``quotaMaximum`` (any number of
-    /// dollars, to the micro-dollar, for `monthly_budget_usd`); the problem, or nil.
-    public static func quotaProblem(_ name: String, _ value: JSONValue) -> String? {
-        guard let number = value.numberValue, number >= 0, number <= quotaMaximum,
-              name == "monthly_budget_usd" || value.integerValue != nil else {
-            return "'\(name)' is a whole number from 0 to 1,000,000,000 (dollars for monthly_budget_usd)."
-        }
-        return nil
+    /// Checks a quota's value by the one rule for quotas (``QuotaName``: a number from 0 to a
+    /// billion, whole but for `monthly_budget_usd`); the problem, or nil.
+    public static func quotaProblem(_ name: QuotaName, _ value: JSONValue) -> String? {
+        name.problem(with: value.numberValue ?? .nan)
     }
-
-    /// Provider kinds a tenant can configure.
-    public static let providerKinds = ["openai", "anthropic", "gemini", "groq"]
 
     /// Merges a tenant value over a platform value (see the type's documentation).
     public static func merge(_ platform: JSONValue, _ tenant: JSONValue) -> JSONValue {
@@ -138,8 +121,6 @@ public enum ConfigurationModel {
 
     /// `value` as pretty, key-sorted JSON text (for the CLI).
     public static func prettyText(_ value: JSONValue) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+        String(decoding: (try? JSONCoding.makeEncoder(pretty: true).encode(value)) ?? Data("null".utf8), as: UTF8.self)
     }
 }

@@ -1,4 +1,4 @@
-import Identity
+import Base
 
 /// JSON schemas of the Platform API's bodies, for the OpenAPI document.
 enum Schema {
@@ -21,7 +21,7 @@ enum Schema {
     static let createUser = object(["subject": string, "email": string, "name": string, "roles": strings], required: ["subject"])
     static let provider = object(["id": string, "kind": string, "endpoint": string, "updated_at": string,
                                   "api_key": object(["set": ["type": "boolean"], "sealed_with": string])])
-    static let putProvider = object(["kind": ["type": "string", "enum": .array(ConfigurationModel.providerKinds.map(JSONValue.string))],
+    static let putProvider = object(["kind": ["type": "string", "enum": .array(ProviderKind.allCases.map { .string($0.rawValue) })],
                                      "endpoint": ["type": "string", "format": "uri"], "api_key": ["type": "string", "writeOnly": true]],
                                     required: ["endpoint", "api_key"])
     static let quotas = object(["defaults": object([:]), "overrides": object([:]), "effective": object([:])])

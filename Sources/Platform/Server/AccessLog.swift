@@ -73,7 +73,9 @@ public struct AccessLog: Sendable {
     struct Line {
         var bytes: [UInt8] = { var b: [UInt8] = []; b.reserveCapacity(512); return b }()
         mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
-        mutating func string(_ s: String?) { raw(s.map(JSONTopLevel.quoted) ?? "null") }
+        mutating func string(_ s: String?) {
+            if let s { JSONWriter.appendQuoted(s, to: &bytes) } else { raw("null") }
+        }
         mutating func int(_ v: Int64) { raw(String(v)) }
     }
 

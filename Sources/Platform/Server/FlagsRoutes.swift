@@ -1,3 +1,4 @@
+import Base
 import Flags
 import Foundation
 import HTTPTypes
@@ -25,17 +26,17 @@ struct FlagsRoutes: Sendable {
     }
 
     static func detail(_ status: HTTPResponse.Status, _ message: String) -> Response {
-        let body = Flags.JSONValue.object(OrderedMap([("detail", .string(message))])).serialized(pretty: false, sortedKeys: false)
+        let body = JSONValue.object(OrderedMap([("detail", .string(message))])).serialized(pretty: false, sortedKeys: false)
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
-    static func json(_ value: Flags.JSONValue) -> Response {
+    static func json(_ value: JSONValue) -> Response {
         Response(status: .ok, headers: [.contentType: "application/json"],
                  body: .init(byteBuffer: ByteBuffer(string: value.serialized(pretty: false, sortedKeys: false))))
     }
 
     /// Flagsmith's API form of evaluated flags, in feature order.
-    static func apiFlags(_ flags: [FlagBook.Flag]) -> Flags.JSONValue {
+    static func apiFlags(_ flags: [FlagBook.Flag]) -> JSONValue {
         .array(flags.map { flag in
             .object(OrderedMap([
                 ("id", .int(flag.id)),
@@ -55,11 +56,11 @@ struct FlagsRoutes: Sendable {
         guard authorized(request) else { return Self.detail(.unauthorized, "Invalid or missing X-Environment-Key header.") }
         var request = request
         guard let body = try? await request.collectBody(upTo: 1 << 20),
-              let parsed = try? Flags.JSONValue.parse(String(buffer: body)),
+              let parsed = try? JSONValue.parse(String(buffer: body)),
               case .string(let identifier)? = parsed["identifier"], !identifier.isEmpty else {
             return Self.detail(.badRequest, "The body must be {\"identifier\": \"…\", \"traits\": [{\"trait_key\": \"…\", \"trait_value\": …}]}.")
         }
-        var traits: [(String, Flags.JSONValue)] = []
+        var traits: [(String, JSONValue)] = []
         if case .array(let list)? = parsed["traits"] {
             for t in list {
                 guard case .string(let k)? = t["trait_key"] else { return Self.detail(.badRequest, "Every trait needs a string trait_key.") }
@@ -68,7 +69,7 @@ struct FlagsRoutes: Sendable {
         }
         // An identity is a tenant: its stored traits and overrides apply, with the sent traits on top.
         let flags = registry.book.evaluate(tenant: identifier, extraTraits: traits)
-        let echo = Flags.JSONValue.array(traits.map { .object(OrderedMap([("trait_key", .string($0.0)), ("trait_value", $0.1)])) })
+        let echo = JSONValue.array(traits.map { .object(OrderedMap([("trait_key", .string($0.0)), ("trait_value", $0.1)])) })
         return Self.json(.object(OrderedMap([("identifier", .string(identifier)), ("flags", Self.apiFlags(flags)), ("traits", echo)])))
     }
 }

@@ -44,9 +44,4 @@ struct JSONTopLevelTests {
         #expect(JSONTopLevel.integer(in: doc, named: "neg") == nil && JSONTopLevel.integer(in: doc, named: "f") == nil)
         #expect(JSONTopLevel.integer(in: doc, named: "missing") == nil)
     }
-
-    @Test func quotingEscapesControlCharacters() {
-        #expect(JSONTopLevel.quoted("plain") == #""plain""#)
-        #expect(JSONTopLevel.quoted("a\"b\\c\nd\u{1}") == #""a\"b\\c\nd\u0001""#)
-    }
 }

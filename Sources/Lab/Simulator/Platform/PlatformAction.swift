@@ -1,3 +1,4 @@
+import Base
 import Config
 import Foundation
 import Identity
@@ -70,26 +71,6 @@ extension ScenarioLoader {
 
     /// A YAML value as JSON text (mappings, lists, strings, numbers, booleans, null).
     static func jsonText(_ node: YAMLNode) throws -> String {
-        func convert(_ n: Node) throws -> JSONValue {
-            switch n {
-            case .scalar(let s):
-                if s.style == .plain {
-                    if let b = Bool.construct(from: s) { return .bool(b) }
-                    if let i = Int.construct(from: s) { return .number(Double(i)) }
-                    if let d = Double.construct(from: s) { return .number(d) }
-                    if NSNull.construct(from: s) != nil { return .null }
-                }
-                return .string(s.string)
-            case .sequence(let seq): return .array(try seq.map(convert))
-            case .mapping(let m):
-                var out: [String: JSONValue] = [:]
-                for (k, v) in m { out[k.string ?? ""] = try convert(v) }
-                return .object(out)
-            case .alias: throw node.error("aliases are not supported in a request body")
-            }
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(try convert(node.yams)), as: UTF8.self)
+        try node.json().serialized()
     }
 }

@@ -77,16 +77,16 @@ public final class PlatformFlow: @unchecked Sendable {
                 claims["organization_id"] = .string(tenant)
                 claims["organization_roles"] = .array(roles.map { .string("\(tenant):\($0)") })
             }
-            if !platformRoles.isEmpty { claims["roles"] = .array(platformRoles.map(Identity.JSONValue.string)) }
+            if !platformRoles.isEmpty { claims["roles"] = .array(platformRoles.map(JSONValue.string)) }
             do { tokens[user] = try await idp.sign(claims) } catch { return "the mock identity provider cannot sign: \(error)" }
             if let me = await send(user, "GET", "/api/v1/me", expect: expect, tenant: tenant ?? ""),
                let id = me.json?.objectValue?["user_id"]?.stringValue, let tenant {
                 userIDs[tenant + "/" + user] = id
             }
         case .createTenant(let who, let id, let name, let expect):
-            var body: [String: Identity.JSONValue] = ["id": .string(id)]
+            var body: OrderedMap<JSONValue> = ["id": .string(id)]
             if let name { body["name"] = .string(name) }
-            let text = String(decoding: (try? JSONEncoder().encode(Identity.JSONValue.object(body))) ?? Data(), as: UTF8.self)
+            let text = JSONValue.object(body).serialized()
             if let r = await send(who, "POST", "/api/v1/tenants", body: text, expect: expect, tenant: id),
                let locator = r.json?.objectValue?["database"]?.stringValue {
                 databases[id] = locator
@@ -101,7 +101,8 @@ public final class PlatformFlow: @unchecked Sendable {
                 var path = route.pattern.replacingOccurrences(of: "{tenant}", with: tenant)
                 // Guess ids: the other tenant's real user ids where known, plausible names otherwise.
                 let victim = userIDs.filter { $0.key.hasPrefix(tenant + "/") }.min { $0.key < $1.key }?.value ?? "u_0000000000000000"
-                for (name, value) in [("user", victim), ("role", "viewer"), ("provider", "openai"), ("quota", "requests_per_minute"),
+                for (name, value) in [("user", victim), ("role", "viewer"), ("provider", ProviderKind.openai.rawValue),
+                                      ("quota", QuotaName.requestsPerMinute.rawValue),
                                       ("section", "features"), ("key", "000000000000"),
                                       ("feature", "connectors.slack")] {
                     path = path.replacingOccurrences(of: "{\(name)}", with: value)

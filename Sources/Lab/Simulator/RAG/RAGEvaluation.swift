@@ -73,9 +73,12 @@ public struct RAGResults: Sendable {
 
     /// The summary `dcoder rag eval-qa` prints.
     public var summaryJSON: String {
-        func n(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "null" }
-        return "{\"questions\": \(answers.count), \"f1\": \(n(f1)), \"exact_match\": \(n(exactMatch)), \"hit_at_k\": \(n(hitAtK)), "
-            + "\"citation_precision\": \(n(citationPrecision)), \"citation_recall\": \(n(citationRecall)), \"groundedness\": \(n(groundedness))}"
+        func n(_ v: Double?) -> JSONValue { v.map { JSONValue.double($0, decimals: 4) } ?? .null }
+        let summary: JSONValue = [
+            "questions": .int(answers.count), "f1": n(f1), "exact_match": n(exactMatch), "hit_at_k": n(hitAtK),
+            "citation_precision": n(citationPrecision), "citation_recall": n(citationRecall), "groundedness": n(groundedness),
+        ]
+        return summary.serialized(JSONStyle(sortedKeys: false))
     }
 }
 

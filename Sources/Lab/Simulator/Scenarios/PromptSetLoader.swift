@@ -43,7 +43,7 @@ enum PromptSetLoader {
     static func parseJSONL(_ text: String, file: String) throws -> [Scenario.Prompt] {
         var out: [Scenario.Prompt] = []
         for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            guard let value = try? WireJSON.decode(JSONValue.self, from: Array(line.utf8)), case .object(let o) = value else {
+            guard case .object(let o)? = try? JSONValue.parse(String(line)) else {
                 throw ConfigFileError(file: file, line: n + 1, column: 1, message: "expected one JSON object per line")
             }
             if let bad = o.keys.sorted().first(where: { !keys.contains($0) }) {

@@ -352,7 +352,7 @@ public enum ScenarioLoader {
                 action = .setFlag(feature: feature, tenant: tenant, state: nil)
             } else {
                 action = .setFlag(feature: feature, tenant: tenant,
-                                  state: FlagState(enabled: try s.required("enabled").bool(), value: s["value"].map { ConfigReader.flagJSON($0.yams) }))
+                                  state: FlagState(enabled: try s.required("enabled").bool(), value: try s["value"].map { try $0.json() }))
             }
         case "restart_gateway":
             action = .restartGateway

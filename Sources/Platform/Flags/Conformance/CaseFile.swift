@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 /// Loading and checking one conformance case file.

@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 /// Runs Flagsmith's engine test data against ``FlagEngine``.

@@ -1,3 +1,5 @@
+import Base
+
 /// Readable differences between an expected and an actual JSON value.
 enum JSONDiff {
     /// One line per difference, each naming its path: objects are compared

@@ -1,3 +1,5 @@
+import Base
+
 /// Checks a v1 engine test data file: an environment document and, for each
 /// identity, the flags the Flagsmith API returned.
 enum LegacyCases {

@@ -1,3 +1,5 @@
+import Base
+
 /// The semantics of each condition operator, following the reference
 /// engine's `context_matches_condition` and its matchers, including Python's
 /// type coercions. Where the reference raises an uncaught exception (an
@@ -28,7 +30,7 @@ enum ConditionOperators {
             guard case .string(let text) = contextValue else { return false }
             return !text.containsScalars(Python.str(operand))
         case .regex:
-            return Python.reMatch(pattern: Python.str(operand), subject: contextValue.pythonString) ?? false
+            return (try? PythonRegex.matches(Python.str(operand), contextValue.pythonString)) ?? false
         case .modulo:
             return matchesModulo(operand: operand, contextValue: contextValue)
         case .equal, .notEqual, .greaterThan, .greaterThanInclusive, .lessThan, .lessThanInclusive, .contains:

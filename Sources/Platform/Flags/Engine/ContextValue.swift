@@ -1,3 +1,5 @@
+import Base
+
 /// A value a condition tests, coerced as the reference engine's
 /// `map_any_value_to_context_value` does. `nil` stands for Python's `None`.
 enum ContextValue: Equatable {

@@ -1,3 +1,5 @@
+import Base
+
 /// Flagsmith's flag evaluation engine, equivalent to `get_evaluation_result`
 /// of the Python `flagsmith-flag-engine` 10.2.0.
 public enum FlagEngine {

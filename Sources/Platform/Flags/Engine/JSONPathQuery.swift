@@ -1,3 +1,5 @@
+import Base
+
 /// A JSONPath query (RFC 9535) as used by condition properties such as
 /// `$.identity.identifier` or `$['environment']['name']`.
 ///

@@ -1,3 +1,5 @@
+import Base
+
 /// Decides which segments an (enriched) evaluation context belongs to.
 struct SegmentMatcher {
     let context: EvaluationContext

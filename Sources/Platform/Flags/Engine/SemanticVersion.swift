@@ -1,3 +1,5 @@
+import Base
+
 /// A Semantic Versioning 2.0.0 version, parsed and ordered like Python's
 /// `semver.Version`: build metadata is kept but ignored by comparisons.
 struct SemanticVersion: Comparable {

@@ -1,3 +1,5 @@
+import Base
+
 /// A JSON document that does not have the shape a model type expects.
 public struct JSONShapeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Where in the document the problem is, e.g. `context.segments["1"].rules[0].type`.

@@ -1,3 +1,5 @@
+import Base
+
 /// Reads the members of one JSON object, reporting problems with their paths.
 ///
 /// Optional members that are `null` count as absent, as `dict.get` lookups in

@@ -1,3 +1,5 @@
+import Base
+
 /// A JSON number that remembers whether it was written as an integer.
 ///
 /// Weights and priorities use it so that a weight of `30` is reported as

@@ -1,3 +1,5 @@
+import Base
+
 /// The environment document served by the Flagsmith API for local evaluation
 /// (the format of the v1 engine test data).
 public enum EnvironmentDocument {

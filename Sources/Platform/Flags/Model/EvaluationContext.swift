@@ -1,3 +1,5 @@
+import Base
+
 /// Everything the engine evaluates flags against: Flagsmith's `EvaluationContext`.
 public struct EvaluationContext: Sendable, Equatable {
     /// The environment being evaluated.

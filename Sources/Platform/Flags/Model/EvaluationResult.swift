@@ -1,3 +1,5 @@
+import Base
+
 /// The outcome of an evaluation: Flagsmith's `EvaluationResult`.
 public struct EvaluationResult: Sendable, Equatable {
     /// Flags by feature name, in feature order.

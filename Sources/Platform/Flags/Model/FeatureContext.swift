@@ -1,3 +1,5 @@
+import Base
+
 /// A feature's state in an environment, or a segment's override of it.
 public struct FeatureContext: Sendable, Equatable {
     /// Unique feature key, hashed with the identity key to pick a variant.

@@ -1,3 +1,5 @@
+import Base
+
 /// A segment: identities matching its rules get its feature overrides.
 /// Identity overrides are segments too, whose rules test `$.identity.identifier`.
 public struct SegmentContext: Sendable, Equatable {

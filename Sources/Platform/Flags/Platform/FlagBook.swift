@@ -1,3 +1,5 @@
+import Base
+
 /// Everything that decides a tenant's flags: the platform's definitions, each tenant's
 /// overrides and each tenant's traits. Pure: the Lab, the gateway and the Platform API
 /// evaluate the same book the same way.

@@ -1,3 +1,5 @@
+import Base
+
 /// The platform's flags: features (with an optional value, variants and a per-tenant
 /// percentage rollout) and segments over tenant traits, in the Flagsmith model.
 ///
@@ -137,7 +139,7 @@ public struct FlagDefinitions: Sendable, Equatable {
                 if let v = f["variants"] {
                     guard case .array(let vs) = v else { throw FlagDefinitionError("\(p).variants", "expected a list") }
                     for (k, entry) in vs.enumerated() {
-                        guard let weight = entry["weight"]?.number, (0...100).contains(weight), let value = entry["value"] else {
+                        guard let weight = entry["weight"]?.numberValue, (0...100).contains(weight), let value = entry["value"] else {
                             throw FlagDefinitionError("\(p).variants[\(k)]", "expected {value, weight} with a weight from 0 to 100")
                         }
                         variants.append(Variant(value: value, weight: weight))
@@ -146,7 +148,7 @@ public struct FlagDefinitions: Sendable, Equatable {
                 }
                 var rollout: Double?
                 if let r = f["rollout"] {
-                    guard let v = r.number, (0...100).contains(v) else { throw FlagDefinitionError("\(p).rollout", "expected a percentage from 0 to 100") }
+                    guard let v = r.numberValue, (0...100).contains(v) else { throw FlagDefinitionError("\(p).rollout", "expected a percentage from 0 to 100") }
                     rollout = v
                 }
                 features.append(Feature(id: id, name: name, enabled: enabled, value: f["value"] ?? .null, description: description,
@@ -219,15 +221,4 @@ public struct FlagDefinitionError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public init(_ path: String, _ message: String) { self.path = path; self.message = message }
     public var description: String { "\(path): \(message)" }
-}
-
-extension JSONValue {
-    /// The value as a number, when it is one.
-    var number: Double? {
-        switch self {
-        case .int(let i): Double(i)
-        case .double(let d): d
-        default: nil
-        }
-    }
 }

@@ -1,12 +1,9 @@
+import Base
+
 // Python compares and searches `str` by code point; Swift's `String`
 // operations follow canonical equivalence instead, so the engine uses these.
 
 extension String {
-    /// Orders strings by their Unicode scalar values, as Python orders `str`.
-    static func scalarOrder(_ lhs: String, _ rhs: String) -> Bool {
-        lhs.unicodeScalars.lexicographicallyPrecedes(rhs.unicodeScalars)
-    }
-
     /// Equality by Unicode scalar values, as Python compares `str`
     /// (Swift's `==` also equates canonically equivalent strings).
     func scalarsEqual(_ other: String) -> Bool {

@@ -13,7 +13,7 @@ extension ProviderAdapter {
                 var blocks: [AnthropicContentBlock] = []
                 if !m.text.isEmpty { blocks.append(AnthropicContentBlock(text: m.text)) }
                 for call in m.toolCalls ?? [] {
-                    let input = (try? WireJSON.decode(JSONValue.self, from: Array(call.function.arguments.utf8))) ?? .object([:])
+                    let input = (try? JSONValue.parse(call.function.arguments)) ?? .object([:])
                     blocks.append(AnthropicContentBlock(toolUseID: call.id, name: call.function.name, input: input))
                 }
                 messages.append(AnthropicMessageParam(role: "assistant", content: blocks.count == 1 && blocks[0].type == "text" ? .text(m.text) : .blocks(blocks)))
@@ -85,13 +85,13 @@ extension ProviderAdapter {
             guard let block = e.contentBlock, block.type == "tool_use" else { return [] }
             state.toolIndex += 1
             return [.toolCall(.object([
-                "index": .number(Double(state.toolIndex)), "id": .string(block.id ?? ""), "type": .string("function"),
+                "index": .int(state.toolIndex), "id": .string(block.id ?? ""), "type": .string("function"),
                 "function": .object(["name": .string(block.name ?? ""), "arguments": .string("")]),
             ]))]
         case "content_block_delta":
             if let text = e.delta?.text, !text.isEmpty { return [.text(text)] }
             if let json = e.delta?.partialJSON {
-                return [.toolCall(.object(["index": .number(Double(max(state.toolIndex, 0))), "function": .object(["arguments": .string(json)])]))]
+                return [.toolCall(.object(["index": .int(max(state.toolIndex, 0)), "function": .object(["arguments": .string(json)])]))]
             }
             return []
         case "message_delta":

@@ -12,7 +12,7 @@ extension ProviderAdapter {
             case "assistant":
                 var parts: [GeminiPart] = m.text.isEmpty ? [] : [GeminiPart(text: m.text)]
                 for call in m.toolCalls ?? [] {
-                    let args = (try? WireJSON.decode(JSONValue.self, from: Array(call.function.arguments.utf8))) ?? .object([:])
+                    let args = (try? JSONValue.parse(call.function.arguments)) ?? .object([:])
                     parts.append(GeminiPart(functionCall: .object(["name": .string(call.function.name), "args": args])))
                 }
                 contents.append(GeminiContent(role: "model", parts: parts))

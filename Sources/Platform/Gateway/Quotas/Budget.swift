@@ -1,10 +1,6 @@
 import Base
 /// A tenant's monthly spend budget: soft only in R1 (alerts, never blocking).
 public struct Budget: Hashable, Sendable {
-    /// The largest monthly budget, a billion dollars: `monthlyMicros × threshold` stays far
-    /// below `Int64.max` for thresholds up to 1000 %.
-    public static let maximumUSD = 1_000_000_000.0
-
     /// The budget per calendar month (UTC), in micro-dollars.
     public var monthlyMicros: Int64
     /// Percentages of the budget that raise an alert when spend crosses them.
@@ -17,13 +13,11 @@ public struct Budget: Hashable, Sendable {
 }
 
 extension Budget {
-    /// A budget with the configuration model's `monthly_budget_usd` laid over it (0 or less
-    /// removes the budget); without that quota, `base` unchanged.
+    /// A budget with the configuration model's `monthly_budget_usd` laid over it (0 removes
+    /// the budget); without that quota, `base` unchanged.
     public static func overridden(_ base: Budget?, by quotas: [String: Double]) -> Budget? {
-        guard let usd = quotas["monthly_budget_usd"] else { return base }
-        guard usd > 0 else { return nil }
-        // Capped as the API caps it, so that stored values from before the cap cannot trap.
-        return Budget(monthlyMicros: Int64((min(usd, Budget.maximumUSD) * 1_000_000).rounded()), thresholds: base?.thresholds ?? [50, 80, 100])
+        guard let usd = quotas[QuotaName.monthlyBudgetUSD.rawValue] else { return base }
+        return QuotaName.budgetMicros(usd).map { Budget(monthlyMicros: $0, thresholds: base?.thresholds ?? [50, 80, 100]) }
     }
 }
 

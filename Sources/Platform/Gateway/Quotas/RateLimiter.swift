@@ -19,17 +19,38 @@ public struct RateLimits: Hashable, Sendable {
     public var isEmpty: Bool { self == RateLimits() }
 
     /// These limits with the configuration model's quotas laid over them: each quota named
-    /// there (`requests_per_minute`, …) replaces the limit; the others stay.
+    /// there (`requests_per_minute`, …) replaces the limit (`0` lifts it); the others stay.
     public func overridden(by quotas: [String: Double]) -> RateLimits {
         var l = self
-        // Capped at a billion, as the API caps them, so a stored value cannot trap here.
-        func int(_ name: String) -> Int?? { quotas[name].map { $0 >= 1 && $0.isFinite ? Int(min($0, 1_000_000_000)) : nil } }
-        if let v = int("requests_per_second") { l.requestsPerSecond = v }
-        if let v = int("requests_per_minute") { l.requestsPerMinute = v }
-        if let v = int("requests_per_hour") { l.requestsPerHour = v }
-        if let v = int("tokens_per_minute") { l.tokensPerMinute = v }
-        if let v = int("concurrent") { l.concurrent = v }
+        for quota in QuotaName.rateLimits {
+            if let value = quotas[quota.rawValue] { l[quota] = quota.rateLimit(value) }
+        }
         return l
+    }
+
+    /// The limit a quota names; `nil` for ``QuotaName/monthlyBudgetUSD``, which is not a
+    /// rate limit (setting it does nothing).
+    public subscript(quota: QuotaName) -> Int? {
+        get {
+            switch quota {
+            case .requestsPerSecond: requestsPerSecond
+            case .requestsPerMinute: requestsPerMinute
+            case .requestsPerHour: requestsPerHour
+            case .tokensPerMinute: tokensPerMinute
+            case .concurrent: concurrent
+            case .monthlyBudgetUSD: nil
+            }
+        }
+        set {
+            switch quota {
+            case .requestsPerSecond: requestsPerSecond = newValue
+            case .requestsPerMinute: requestsPerMinute = newValue
+            case .requestsPerHour: requestsPerHour = newValue
+            case .tokensPerMinute: tokensPerMinute = newValue
+            case .concurrent: concurrent = newValue
+            case .monthlyBudgetUSD: break
+            }
+        }
     }
 
     /// The windowed limits, as (what is counted, window, limit).

@@ -21,7 +21,7 @@ public enum JSONTopLevel {
         var cursor = 0
         for span in spans {  // in document order
             out.append(contentsOf: bytes[cursor..<span.range.lowerBound])
-            out.append(contentsOf: quoted(replacements[span.name].value).utf8)
+            JSONWriter.appendQuoted(replacements[span.name].value, to: &out)
             cursor = span.range.upperBound
         }
         out.append(contentsOf: bytes[cursor...])
@@ -77,28 +77,6 @@ public enum JSONTopLevel {
         let digits = doc[hits[0].range]
         guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
         return digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
-    }
-
-    /// A JSON string literal for `s` (RFC 8259 escaping).
-    public static func quoted(_ s: String) -> String {
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            return "\"" + s + "\""
-        }
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 
     private static func skipSpace(_ b: [UInt8], _ start: Int) -> Int {

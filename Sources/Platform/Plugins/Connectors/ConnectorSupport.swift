@@ -1,14 +1,16 @@
+import Base
 import Foundation
 
 /// Small helpers the connectors share.
 enum ConnectorSupport {
-    /// JSON bytes with sorted keys (so equal messages are equal bytes).
-    static func json(_ object: Any) -> [UInt8] {
-        (try? Array(JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))) ?? Array("{}".utf8)
+    /// JSON bytes with sorted keys (``JSONCoding``, so equal messages are equal bytes).
+    static func json(_ value: JSONValue) -> [UInt8] {
+        (try? JSONCoding.encode(value)) ?? Array("{}".utf8)
     }
 
-    static func object(_ bytes: [UInt8]) -> [String: Any]? {
-        (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]
+    /// A service's answer, when it is a JSON object.
+    static func object(_ bytes: [UInt8]) -> OrderedMap<JSONValue>? {
+        (try? JSONValue.parse(utf8: bytes))?.objectValue
     }
 
     static func iso8601(_ date: Date) -> String {

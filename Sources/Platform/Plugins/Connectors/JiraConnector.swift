@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 /// Opens a Jira issue for each alert (Jira Cloud REST API v3).
@@ -29,13 +30,13 @@ public struct JiraConnector: AlertSinkPlugin {
         }
     }
 
-    public static func issue(_ alert: PluginAlert, project: String, type: String) -> [String: Any] {
-        let paragraph: [String: Any] = ["type": "paragraph", "content": [["type": "text", "text": alert.message]]]
-        let facts: [String: Any] = ["type": "paragraph", "content": [["type": "text",
+    public static func issue(_ alert: PluginAlert, project: String, type: String) -> JSONValue {
+        let paragraph: JSONValue = ["type": "paragraph", "content": [["type": "text", "text": .string(alert.message)]]]
+        let facts: JSONValue = ["type": "paragraph", "content": [["type": "text",
             "text": "Tenant \(alert.tenant) · \(alert.kind) · severity \(alert.severity) · \(ConnectorSupport.iso8601(alert.at))"]]]
         return ["fields": [
-            "project": ["key": project], "issuetype": ["name": type],
-            "summary": ConnectorSupport.title(alert), "labels": ["dcoder", alert.kind],
+            "project": ["key": .string(project)], "issuetype": ["name": .string(type)],
+            "summary": .string(ConnectorSupport.title(alert)), "labels": ["dcoder", .string(alert.kind)],
             "description": ["type": "doc", "version": 1, "content": [paragraph, facts]],
         ]]
     }
@@ -53,7 +54,7 @@ public struct JiraConnector: AlertSinkPlugin {
             headers: ["content-type": "application/json", "accept": "application/json", "authorization": authorization(c)],
             body: ConnectorSupport.json(body)))
         try ConnectorSupport.expectSuccess(response, plugin: manifest.id, doing: "creating a Jira issue")
-        guard ConnectorSupport.object(response.body)?["key"] is String else {
+        guard ConnectorSupport.object(response.body)?["key"]?.stringValue != nil else {
             throw PluginError(.remoteFailure, plugin: manifest.id, "Jira's answer has no issue key")
         }
     }

@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 /// Lists and fetches files of a SharePoint document library for RAG ingestion, through
@@ -42,7 +43,7 @@ public struct SharePointConnector: DocumentSourcePlugin {
             method: "POST", url: ConnectorSupport.url(login, "/\(form(c["directory_id"] ?? ""))/oauth2/v2.0/token"),
             headers: ["content-type": "application/x-www-form-urlencoded"], body: Array(body.utf8)))
         try ConnectorSupport.expectSuccess(r, plugin: manifest.id, doing: "the token endpoint")
-        guard let token = ConnectorSupport.object(r.body)?["access_token"] as? String else {
+        guard let token = ConnectorSupport.object(r.body)?["access_token"]?.stringValue else {
             throw PluginError(.remoteFailure, plugin: manifest.id, "the token answer has no access_token")
         }
         return token
@@ -63,14 +64,14 @@ public struct SharePointConnector: DocumentSourcePlugin {
         for _ in 0..<20 {
             let r = try await context.http(PluginHTTPRequest(method: "GET", url: next, headers: ["authorization": "Bearer \(token)", "accept": "application/json"]))
             try ConnectorSupport.expectSuccess(r, plugin: manifest.id, doing: "listing the library")
-            guard let page = ConnectorSupport.object(r.body), let items = page["value"] as? [[String: Any]] else {
+            guard let page = ConnectorSupport.object(r.body), let items = page["value"]?.arrayValue else {
                 throw PluginError(.remoteFailure, plugin: manifest.id, "the listing has no 'value'")
             }
             for item in items where item["file"] != nil {
-                guard let id = item["id"] as? String, let name = item["name"] as? String else { continue }
-                out.append(SourceDocument(id: id, name: name, modified: item["lastModifiedDateTime"] as? String, size: item["size"] as? Int))
+                guard let id = item["id"]?.stringValue, let name = item["name"]?.stringValue else { continue }
+                out.append(SourceDocument(id: id, name: name, modified: item["lastModifiedDateTime"]?.stringValue, size: item["size"]?.integerValue))
             }
-            guard let link = page["@odata.nextLink"] as? String, let u = URL(string: link), u.host == next.host else { break }
+            guard let link = page["@odata.nextLink"]?.stringValue, let u = URL(string: link), u.host == next.host else { break }
             next = u
         }
         return out

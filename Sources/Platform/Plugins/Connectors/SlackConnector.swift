@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 /// Posts alerts to a Slack channel through an incoming webhook.
@@ -18,11 +19,11 @@ public struct SlackConnector: AlertSinkPlugin {
         configuration: [PluginConfigField("webhook_url", .url, secret: true, help: "the incoming webhook URL, https://hooks.slack.com/services/…")])
 
     /// The message Slack receives for an alert.
-    public static func message(_ alert: PluginAlert) -> [String: Any] {
+    public static func message(_ alert: PluginAlert) -> JSONValue {
         [
             "text": "\(ConnectorSupport.title(alert)): \(alert.message)",
             "blocks": [
-                ["type": "header", "text": ["type": "plain_text", "text": ConnectorSupport.title(alert)]],
+                ["type": "header", "text": ["type": "plain_text", "text": .string(ConnectorSupport.title(alert))]],
                 ["type": "section", "text": ["type": "mrkdwn", "text": "*\(alert.tenant)*: \(alert.message)"]],
                 ["type": "context", "elements": [["type": "mrkdwn", "text": "\(ConnectorSupport.iso8601(alert.at)) · severity \(alert.severity)"]]],
             ],

@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 /// Posts alerts to a Microsoft Teams channel through an incoming webhook (a Workflows
@@ -16,19 +17,19 @@ public struct TeamsConnector: AlertSinkPlugin {
         capabilities: [.alertSink, .network],
         configuration: [PluginConfigField("webhook_url", .url, secret: true, help: "the channel's incoming webhook (Workflows) URL")])
 
-    public static func message(_ alert: PluginAlert) -> [String: Any] {
-        let card: [String: Any] = [
+    public static func message(_ alert: PluginAlert) -> JSONValue {
+        let card: JSONValue = [
             "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard", "version": "1.4",
             "body": [
-                ["type": "TextBlock", "size": "Medium", "weight": "Bolder", "text": ConnectorSupport.title(alert), "wrap": true],
-                ["type": "TextBlock", "text": alert.message, "wrap": true],
+                ["type": "TextBlock", "size": "Medium", "weight": "Bolder", "text": .string(ConnectorSupport.title(alert)), "wrap": true],
+                ["type": "TextBlock", "text": .string(alert.message), "wrap": true],
                 ["type": "FactSet", "facts": [
-                    ["title": "Tenant", "value": alert.tenant], ["title": "Kind", "value": alert.kind],
-                    ["title": "Severity", "value": alert.severity], ["title": "Time", "value": ConnectorSupport.iso8601(alert.at)],
+                    ["title": "Tenant", "value": .string(alert.tenant)], ["title": "Kind", "value": .string(alert.kind)],
+                    ["title": "Severity", "value": .string(alert.severity)], ["title": "Time", "value": .string(ConnectorSupport.iso8601(alert.at))],
                 ]],
             ],
         ]
-        return ["type": "message", "attachments": [["contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": NSNull(), "content": card]]]
+        return ["type": "message", "attachments": [["contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": .null, "content": card]]]
     }
 
     public func deliver(_ alert: PluginAlert, _ context: PluginContext) async throws {

@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 // The `webhook` connector, also the complete example of Docs/plugins.md.
@@ -24,9 +25,8 @@ public struct WebhookConnector: AlertSinkPlugin {
         guard let url = context.configuration.url("url") else { return }
         var headers = ["content-type": "application/json"]
         if let token = context.configuration["token"] { headers["authorization"] = "Bearer \(token)" }
-        let body = try JSONSerialization.data(withJSONObject: ["kind": alert.kind, "tenant": alert.tenant, "message": alert.message],
-                                              options: [.sortedKeys])
-        let response = try await context.http(PluginHTTPRequest(method: "POST", url: url, headers: headers, body: Array(body)))
+        let body: JSONValue = ["kind": .string(alert.kind), "tenant": .string(alert.tenant), "message": .string(alert.message)]
+        let response = try await context.http(PluginHTTPRequest(method: "POST", url: url, headers: headers, body: ConnectorSupport.json(body)))
         guard (200..<300).contains(response.status) else {
             throw PluginError(.remoteFailure, plugin: manifest.id, "the endpoint answered \(response.status)")
         }

@@ -1,3 +1,4 @@
+import Base
 import Foundation
 
 /// Text known to be valid JSON, as stored for settings, quotas and audit snapshots.
@@ -15,18 +16,16 @@ public struct JSONText: Hashable, Sendable, CustomStringConvertible {
     /// - Throws: ``StorageError/Code-swift.struct/invalidJSON``; the message does not repeat the text.
     public init(validating text: String) throws {
         do {
-            _ = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+            _ = try JSONValue.parse(text)
         } catch {
             throw StorageError(.invalidJSON, "value is not valid JSON (\(text.utf8.count) bytes)")
         }
         self.rawValue = text
     }
 
-    /// Encodes `value` as JSON with sorted keys, so equal values give equal text.
+    /// Encodes `value` as JSON with sorted keys (``JSONCoding``), so equal values give equal text.
     public init(encoding value: some Encodable) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        self.rawValue = String(decoding: try encoder.encode(value), as: UTF8.self)
+        self.rawValue = String(decoding: try JSONCoding.encode(value), as: UTF8.self)
     }
 
     /// Wraps text read back from the database, where it was validated on the way in.
@@ -36,7 +35,7 @@ public struct JSONText: Hashable, Sendable, CustomStringConvertible {
 
     /// Decodes the JSON as `type`.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try JSONDecoder().decode(type, from: Data(self.rawValue.utf8))
+        try JSONCoding.decode(type, from: Array(self.rawValue.utf8))
     }
 
     public var description: String { self.rawValue }

@@ -11,7 +11,8 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
 }
 
 extension JSONValue {
-    /// Parses strict JSON (RFC 8259), keeping object member order.
+    /// Parses strict JSON (RFC 8259), keeping object member order and the difference
+    /// between integers and doubles.
     ///
     /// A repeated member name keeps its first position and its last value, as
     /// Python's `json` module does. Integers too large for `Int` become doubles.
@@ -19,13 +20,24 @@ extension JSONValue {
     ///   - text: the JSON text.
     ///   - allowNonFiniteNumbers: also accept `NaN`, `Infinity` and `-Infinity`,
     ///     as Python's `json.loads` does.
+    /// - Throws: ``JSONSyntaxError`` with the line and column of the first problem.
     public static func parse(_ text: String, allowNonFiniteNumbers: Bool = false) throws(JSONSyntaxError) -> JSONValue {
         var parser = JSONParser(bytes: Array(text.utf8), allowNonFiniteNumbers: allowNonFiniteNumbers)
+        return try parser.parseDocument()
+    }
+
+    /// Parses strict JSON from UTF-8 bytes (see ``parse(_:allowNonFiniteNumbers:)``).
+    public static func parse(utf8 bytes: some Collection<UInt8>, allowNonFiniteNumbers: Bool = false) throws(JSONSyntaxError) -> JSONValue {
+        var parser = JSONParser(bytes: Array(bytes), allowNonFiniteNumbers: allowNonFiniteNumbers)
         return try parser.parseDocument()
     }
 }
 
 /// A recursive-descent parser over UTF-8 bytes.
+///
+/// Written by hand: Foundation's `JSONSerialization` and `JSONDecoder` forget the order of
+/// an object's members and whether `1.0` was written with a fraction, both of which the
+/// Flagsmith engine's results depend on.
 private struct JSONParser {
     private static let maximumDepth = 512
 

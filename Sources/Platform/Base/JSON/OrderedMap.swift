@@ -1,9 +1,9 @@
-/// A string-keyed map that remembers insertion order.
+/// A string-keyed map that remembers insertion order: the members of a ``JSONValue`` object.
 ///
-/// JSON objects in the evaluation context are ordered: Flagsmith evaluates
-/// segments in document order, which decides both the order of matched
-/// segments in the result and which of two equal-priority overrides wins.
-/// Assigning to an existing key replaces its value but keeps its position,
+/// Member order matters where a document's order carries meaning (Flagsmith evaluates
+/// segments in document order, which decides both the order of matched segments and which
+/// of two equal-priority overrides wins) and where text is written in a fixed order (the
+/// Lab's reports). Assigning to an existing key replaces its value but keeps its position,
 /// like a Python `dict`.
 public struct OrderedMap<Value> {
     /// The keys, in insertion order.
@@ -20,6 +20,17 @@ public struct OrderedMap<Value> {
             self[key] = value
         }
     }
+
+    /// Creates a map from a dictionary, ordered by key (Unicode scalar order): a dictionary
+    /// has no order of its own, and this keeps everything built from one deterministic.
+    public init(sortingKeysOf dictionary: [String: Value]) {
+        for key in dictionary.keys.sorted(by: String.scalarOrder) {
+            self[key] = dictionary[key]
+        }
+    }
+
+    /// The entries as a dictionary (order dropped).
+    public var dictionary: [String: Value] { storage }
 
     /// The value stored under `key`; assigning `nil` removes the key.
     public subscript(key: String) -> Value? {

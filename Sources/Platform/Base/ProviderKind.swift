@@ -1,17 +1,7 @@
-import Base
-/// The LLM providers the gateway routes to.
+/// The LLM providers the platform routes to: the gateway's adapters, the Platform API's
+/// provider configurations (`kind`), scenarios and reports all name them by these values.
 public enum ProviderKind: String, CaseIterable, Codable, Hashable, Sendable, Comparable {
     case openai, anthropic, gemini, groq
-
-    /// The provider's public API base URL, in the form its official SDK uses.
-    public var defaultBaseURL: String {
-        switch self {
-        case .openai: return "https://api.openai.com/v1"
-        case .anthropic: return "https://api.anthropic.com"
-        case .gemini: return "https://generativelanguage.googleapis.com"
-        case .groq: return "https://api.groq.com/openai/v1"
-        }
-    }
 
     /// A display name for reports.
     public var displayName: String {

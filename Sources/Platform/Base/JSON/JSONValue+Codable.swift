@@ -1,5 +1,6 @@
 extension JSONValue: Codable {
-    /// Decodes any JSON value.
+    /// Decodes any JSON value: `true`/`false` as booleans, a number an `Int` holds exactly
+    /// (`5`, `5.0`, `5e0` with Foundation's decoder) as an integer, any other number as a double.
     ///
     /// Decoders do not report object member order, so members decoded this
     /// way are ordered by key; use ``JSONValue/parse(_:allowNonFiniteNumbers:)``
@@ -33,7 +34,8 @@ extension JSONValue: Codable {
         }
     }
 
-    /// Encodes the value, objects in member order.
+    /// Encodes the value, objects in member order (an encoder may sort them); a double that
+    /// is not finite as `null`.
     public func encode(to encoder: any Encoder) throws {
         switch self {
         case .null:
@@ -46,8 +48,9 @@ extension JSONValue: Codable {
             var container = encoder.singleValueContainer()
             try container.encode(number)
         case .double(let number):
+            // JSON has no NaN or infinity; `null` keeps the rest of the document.
             var container = encoder.singleValueContainer()
-            try container.encode(number)
+            if number.isFinite { try container.encode(number) } else { try container.encodeNil() }
         case .string(let text):
             var container = encoder.singleValueContainer()
             try container.encode(text)
