@@ -32,7 +32,7 @@ public struct JournalEntry: Hashable, Sendable {
         var out: [UInt8] = []
         out.reserveCapacity(384)
         func raw(_ s: StaticString) { s.withUTF8Buffer { out.append(contentsOf: $0) } }
-        func string(_ s: String?) { out.append(contentsOf: (s.map(JSONTopLevel.quoted) ?? "null").utf8) }
+        func string(_ s: String?) { if let s { JSONWriter.appendQuoted(s, to: &out) } else { out += Array("null".utf8) } }
         func int(_ v: Int64?) { out.append(contentsOf: (v.map { String($0) } ?? "null").utf8) }
         let u = usage
         raw("{\"v\":2,\"tenant\":"); string(tenant)
