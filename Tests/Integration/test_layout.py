@@ -127,3 +127,18 @@ def test_platform_api_keeps_no_list_of_provider_kinds_or_quota_names():
         assert not re.search(r"\bquotaNames\b", text), f"{f.relative_to(ROOT)} keeps its own quota names"
         assert not re.search(r'"(?:openai|anthropic|gemini|groq)",\s*"(?:openai|anthropic|gemini|groq)"', text)
         assert not re.search(r'"requests_per_(?:second|minute|hour)"', text)
+
+
+PIPELINE = re.compile(r"\bcore\.(admit|admitInternal|complete|throttle|refuse|admitEmbeddings|completeEmbeddings)\(|\bStreamRelay\(|\bBudgetTracker\(|\.restoreSpend\(|\bUsageJournal\(")
+
+
+def test_the_call_pipeline_exists_once():
+    """The drivers (the Lab, the live server, the CLI) carry out GatewayNode's steps; none
+    decides a call itself (Docs/architecture.md#one-pipeline)."""
+    problems = []
+    for folder in ["Sources/Lab", "Sources/Platform/Server", "Sources/dcoder"]:
+        for f in sorted((ROOT / folder).rglob("*.swift")):
+            for n, line in enumerate(f.read_text().splitlines(), 1):
+                if PIPELINE.search(line) and not line.lstrip().startswith("///"):
+                    problems.append(f"{f.relative_to(ROOT)}:{n}: {line.strip()}")
+    assert not problems, "call-pipeline logic outside Gateway:\n" + "\n".join(problems)

@@ -144,6 +144,15 @@ extension StorageBackendTests {
             #expect(try await store.recordedUsageIDs(among: ["chatcmpl-1", "chatcmpl-9", "chatcmpl-5"]) == ["chatcmpl-1", "chatcmpl-5"])
             let empty = try await store.usageSummary(from: StorageFixture.t0 + 9000, to: StorageFixture.t0 + 9999)
             #expect(empty.totals == UsageTotals())
+            // Rows carry the replica that wrote them; reconciliation reads a replica's share.
+            var fromB = entry(7)
+            fromB.replica = "gateway-b"
+            #expect(try await store.recordUsage([fromB]) == 1)
+            let split = try await store.usageTotals(from: StorageFixture.t0, to: StorageFixture.t0 + 3600, replica: "gateway-b")
+            #expect(split.all == UsageTotals(calls: 6, errors: 1, promptTokens: 50, completionTokens: 25, costMicros: 6_170))
+            #expect(split.replica == UsageTotals(calls: 1, errors: 0, promptTokens: 10, completionTokens: 5, costMicros: 1_234))
+            let none = try await store.usageTotals(from: StorageFixture.t0, to: StorageFixture.t0 + 3600, replica: "gateway-z")
+            #expect(none.replica == UsageTotals() && none.all.calls == 6)
         }
     }
 

@@ -140,6 +140,21 @@ let repositoryRoot: String = {
         #expect(aborted.reduce(0) { $0 + $1.value.count } > 100 && aborted.reduce(Int64(0)) { $0 + $1.value.costMicros } > 0)
     }
 
+    /// Replicas crash at random times, mid-journal-write included, over the live journal
+    /// code on simulated disks: every answered call is in the ledger exactly once (the
+    /// ledger check), every billed micro-dollar is accounted for (billing), and the run is
+    /// the same every time.
+    @Test func acceptanceCrashesScenarioPassesAndRepeats() async throws {
+        let path = repositoryRoot + "/Scenarios/acceptance/crashes.yaml"
+        let r = try await run(path)
+        for e in r.expectations where !e.passed { Issue.record("\(e.message)") }
+        for c in r.checks where !c.passed { Issue.record("\(c.name): \(c.details)") }
+        #expect(r.passed && r.checks.contains { $0.name == "ledger" && $0.passed })
+        #expect(r.metrics.journal.tornWrites > 0 && r.metrics.journal.unanswered.values.reduce(0) { $0 + $1.calls } > 0)
+        let again = try await run(path)
+        #expect(JSONReport.render([r], runName: "t", version: "test") == JSONReport.render([again], runName: "t", version: "test"))
+    }
+
     /// Two replicas: with shared (`redis`) counters the tenant gets its limit once, with
     /// `local` counters once per replica; budget alerts are raised once either way, and the
     /// replicas' counters are reconciled with the ledger.

@@ -14,12 +14,16 @@ import Gateway
 /// The journal code on top (``UsageJournal``, ``JournalIO``) is the live server's.
 public final class SimulatedDisk: JournalFiles {
     enum Operation { case write(offset: UInt64, bytes: [UInt8]), truncate(UInt64) }
+    /// What an operation changed, to undo it: the file's length before, and the bytes it
+    /// overwrote (or cut off) at `offset`.
+    struct Undo { var countBefore: Int; var offset: Int; var old: [UInt8] }
 
-    /// The journal as the process sees it.
+    /// The journal as the process sees it. What would survive a crash now is this with the
+    /// pending operations undone — kept as an undo log rather than a second copy, so that a
+    /// sync costs nothing and a write costs its own size.
     private(set) var visible: [UInt8] = []
-    /// The journal as it would survive a crash now.
-    private(set) var durable: [UInt8] = []
     private var pending: [Operation] = []
+    private var undo: [Undo] = []
     private var checkpointVisible: UInt64?
     private var checkpointDurable: UInt64?
     private var random: Xoshiro256StarStar
@@ -46,45 +50,60 @@ public final class SimulatedDisk: JournalFiles {
             writeErrors += 1
             throw WriteError()
         }
-        Self.apply(.write(offset: offset, bytes: bytes), to: &visible)
-        pending.append(.write(offset: offset, bytes: bytes))
+        perform(.write(offset: offset, bytes: bytes))
     }
 
     public func syncJournal() throws {
-        durable = visible
         pending = []
+        undo = []
         checkpointDurable = checkpointVisible
     }
 
-    public func truncateJournal(to length: UInt64) throws {
-        Self.apply(.truncate(length), to: &visible)
-        pending.append(.truncate(length))
-    }
+    public func truncateJournal(to length: UInt64) throws { perform(.truncate(length)) }
 
     public func readCheckpoint() throws -> UInt64? { checkpointVisible }
 
     public func writeCheckpoint(_ offset: UInt64) throws { checkpointVisible = offset }
 
+    private func perform(_ op: Operation) {
+        switch op {
+        case .write(let offset, let bytes):
+            let at = Int(offset)
+            undo.append(Undo(countBefore: visible.count, offset: at, old: at < visible.count ? Array(visible[at..<min(at + bytes.count, visible.count)]) : []))
+        case .truncate(let length):
+            let at = Int(length)
+            undo.append(Undo(countBefore: visible.count, offset: at, old: at < visible.count ? Array(visible[at...]) : []))
+        }
+        Self.apply(op, to: &visible)
+        pending.append(op)
+    }
+
     /// The machine dies: a random prefix of what was not synced survives, the first write
     /// after it possibly torn; an unsynced checkpoint survives or not.
     public func crash() {
         crashes += 1
+        // Back to what was synced…
+        for u in undo.reversed() {
+            if visible.count > u.countBefore { visible.removeSubrange(u.countBefore...) }
+            if visible.count < u.offset + u.old.count { visible += [UInt8](repeating: 0, count: u.offset + u.old.count - visible.count) }
+            visible.replaceSubrange(u.offset..<(u.offset + u.old.count), with: u.old)
+            if visible.count > u.countBefore { visible.removeSubrange(u.countBefore...) }
+        }
+        // …then what of the rest reached the disk anyway.
         let kept = Int(random.next() % UInt64(pending.count + 1))
-        var survivor = durable
-        for op in pending.prefix(kept) { Self.apply(op, to: &survivor) }
+        for op in pending.prefix(kept) { Self.apply(op, to: &visible) }
         if kept < pending.count {
             lostOperations += pending.count - kept
             if case .write(let offset, let bytes) = pending[kept], bytes.count > 1, random.nextUnit() < 0.5 {
                 let part = 1 + Int(random.next() % UInt64(bytes.count - 1))
-                Self.apply(.write(offset: offset, bytes: Array(bytes.prefix(part))), to: &survivor)
+                Self.apply(.write(offset: offset, bytes: Array(bytes.prefix(part))), to: &visible)
                 tornWrites += 1
             }
         }
         if checkpointVisible != checkpointDurable, random.nextUnit() < 0.5 { checkpointDurable = checkpointVisible }
-        durable = survivor
-        visible = survivor
         checkpointVisible = checkpointDurable
         pending = []
+        undo = []
     }
 
     static func apply(_ op: Operation, to file: inout [UInt8]) {

@@ -148,9 +148,10 @@ public enum HTMLReport {
 
     /// The usage ledger against the gateway's counters: drift before and after each reconciliation.
     static func ledgerSection(_ m: RunMetrics) -> String {
-        var h = "<h3>Usage ledger: reconciliation</h3><p class=\"muted\">Drift is the gateway's counters minus the ledger "
-            + "(positive: deliveries the ledger lacked; negative: counts the gateway lost). Repair replays the journal into the "
-            + "ledger and resets the gateway's counters and budget spend to it.</p>"
+        var h = "<h3>Usage ledger: reconciliation</h3><p class=\"muted\">Drift is each replica's counters minus the ledger's rows "
+            + "it wrote, summed over the replicas (positive: calls the ledger lacks; negative: counts a replica lost, as in a restart). "
+            + "Reconciliation flushes the journal into the ledger first (replayed: the entries that flush delivered), then moves the "
+            + "counters by the drift and sets the budget spend to the tenant's ledger spend.</p>"
         h += "<table><thead><tr><th>At</th><th>Tenant</th><th>Drift before (calls)</th><th>Drift before (cost)</th><th>Replayed</th>"
             + "<th>Drift after (calls)</th><th>Drift after (cost)</th></tr></thead><tbody>"
         for r in m.reconciliations {
@@ -159,11 +160,18 @@ public enum HTMLReport {
             h += "<td class=\"n\">\(r.before.calls)</td><td class=\"n\">\(r.before.costMicros) µ$</td><td class=\"n\">\(r.replayed)</td>"
             h += "<td class=\"n\">\(r.after.calls)</td><td class=\"n\">\(r.after.costMicros) µ$</td></tr>"
         }
-        h += "</tbody></table><table><thead><tr><th>Tenant</th><th>Ledger calls</th><th>Ledger cost</th><th>Deliveries lost (replayed)</th></tr></thead><tbody>"
+        h += "</tbody></table><table><thead><tr><th>Tenant</th><th>Ledger calls</th><th>Ledger cost</th><th>Entries refused (sent again)</th>"
+            + "<th>Unanswered at a crash</th><th>Lost in flight at a crash</th></tr></thead><tbody>"
         for (tenant, t) in m.ledgerTotals.sorted(by: { $0.key < $1.key }) {
-            h += "<tr><td>\(esc(tenant))</td><td class=\"n\">\(t.calls)</td><td class=\"n\">\(usd(t.costMicros))</td><td class=\"n\">\(m.usageDropped[tenant] ?? 0)</td></tr>"
+            h += "<tr><td>\(esc(tenant))</td><td class=\"n\">\(t.calls)</td><td class=\"n\">\(usd(t.costMicros))</td><td class=\"n\">\(m.usageDropped[tenant] ?? 0)</td>"
+            h += "<td class=\"n\">\(m.journal.unanswered[tenant]?.calls ?? 0)</td><td class=\"n\">\(m.journal.lostInFlight[tenant]?.calls ?? 0)</td></tr>"
         }
-        return h + "</tbody></table>"
+        h += "</tbody></table>"
+        let j = m.journal
+        h += "<p class=\"muted\">Journals: \(j.crashes) crash(es), \(j.lostOperations) unsynced operation(s) lost, \(j.tornWrites) torn write(s), "
+            + "\(j.writeErrors) write error(s) (\(j.givenUp) call(s) given up), \(j.replays) replayed row(s) the ledger already had, "
+            + "\(j.postponed) reconciliation(s) postponed.</p>"
+        return h
     }
 
     /// Flag states over virtual time, and which alerts went where.

@@ -150,9 +150,22 @@ public enum JSONReport {
                 })),
                 ("ledger", object(m.ledgerTotals.sorted { $0.key < $1.key }.map { t, v in
                     (t, object([("calls", .int(v.calls)), ("tokens", .int(v.tokens)), ("cost_micros", .int(Int(v.costMicros))),
-                                 ("deliveries_lost", .int(m.usageDropped[t] ?? 0))]))
+                                 ("entries_refused", .int(m.usageDropped[t] ?? 0))]))
                 })),
+                ("journal", journal(m.journal)),
             ])
+    }
+
+    static func journal(_ j: RunMetrics.Journal) -> JSONValue {
+        func byTenant(_ counts: [String: UsageCounters]) -> JSONValue {
+            object(counts.sorted { $0.key < $1.key }.map { t, c in (t, object([("calls", .int(c.calls)), ("cost_micros", .int(Int(c.costMicros)))])) })
+        }
+        return object([
+            ("crashes", .int(j.crashes)), ("torn_writes", .int(j.tornWrites)), ("lost_operations", .int(j.lostOperations)),
+            ("write_errors", .int(j.writeErrors)), ("given_up", .int(j.givenUp)), ("replays", .int(j.replays)),
+            ("reconciliations_postponed", .int(j.postponed)),
+            ("unanswered", byTenant(j.unanswered)), ("lost_in_flight", byTenant(j.lostInFlight)),
+        ])
     }
 
     static func flagsAndPlugins(_ m: RunMetrics) -> JSONValue {

@@ -53,12 +53,12 @@ extension LabRunner {
         await reconcileAll()
     }
 
-    /// A random crash (`usage.crashes`): at its instant, or — half of those that find no
+    /// A random crash (`usage.crashes`): at its instant, or — three in four of those that find no
     /// journal write under way, so that crashes tear writes as often as a test needs — in
     /// the middle of the replica's next write.
     func randomCrash(_ replica: Int) {
         let r = replicas[replica]
-        if r.up, r.disk != nil, r.write == nil, crashRandom.nextUnit() < 0.5 {
+        if r.up, r.disk != nil, r.write == nil, crashRandom.nextUnit() < 0.75 {
             r.crashAtNextWrite = true
         } else {
             crash(replica, cause: nil)
