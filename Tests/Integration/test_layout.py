@@ -142,3 +142,19 @@ def test_the_call_pipeline_exists_once():
                 if PIPELINE.search(line) and not line.lstrip().startswith("///"):
                     problems.append(f"{f.relative_to(ROOT)}:{n}: {line.strip()}")
     assert not problems, "call-pipeline logic outside Gateway:\n" + "\n".join(problems)
+
+
+def test_the_architecture_diagram_is_package_swift():
+    """Docs/architecture.md's module graph lists exactly the direct dependencies between
+    the project's (non-test) targets."""
+    text = (ROOT / "Docs/architecture.md").read_text()
+    block = re.search(r"```mermaid\n(.*?)```", text, re.S).group(1)
+    drawn = set()
+    for line in block.splitlines():
+        m = re.match(r"\s*(\w+)\s*-->\s*(.+)", line)
+        if m:
+            for dep in m.group(2).split("&"):
+                drawn.add((m.group(1), dep.strip()))
+    declared = {(name, dep) for name, t in TARGETS.items()
+                if t["kind"] != "testTarget" and name != "TestSupport" for dep in t["deps"] if dep in TARGETS}
+    assert drawn == declared, f"missing from the diagram: {sorted(declared - drawn)}; not in Package.swift: {sorted(drawn - declared)}"
