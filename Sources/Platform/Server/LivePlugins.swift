@@ -5,12 +5,12 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
 import Base
 import Gateway
 import Plugins
 import ServiceLifecycle
+import Synchronization
 
 /// Plugins in the live server: the tenants' integrations from the serve file, activated by
 /// the live flag book (a flag change reaches the host at once), and the gateway's alerts
@@ -20,7 +20,7 @@ public final class LivePlugins: Service, Sendable {
     private let stream: AsyncStream<PluginAlert>
     private let continuation: AsyncStream<PluginAlert>.Continuation
     private let logger: Logger
-    private let log = NIOLockedValueBox<[PluginHost.Delivery]>([])
+    private let log = Mutex<[PluginHost.Delivery]>([])
 
     /// Builds the host when any tenant configures an integration; nil otherwise.
     public static func make(tenants: [TenantSpec], flags: FlagRegistry, transport: any PluginHTTPTransport,
@@ -64,13 +64,13 @@ public final class LivePlugins: Service, Sendable {
     }
 
     /// Deliveries so far (the last 1,000), for tests and operators.
-    public var deliveries: [PluginHost.Delivery] { log.withLockedValue { $0 } }
+    public var deliveries: [PluginHost.Delivery] { log.withLock { $0 } }
 
     public func run() async throws {
         try await withGracefulShutdownHandler {
             for await alert in stream {
                 for d in await host.deliver(alert) {
-                    log.withLockedValue { $0.append(d); if $0.count > 1000 { $0.removeFirst($0.count - 1000) } }
+                    log.withLock { $0.append(d); if $0.count > 1000 { $0.removeFirst($0.count - 1000) } }
                     if let failure = d.failure {
                         logger.warning("plugin delivery failed", metadata: ["tenant": .string(d.tenant), "plugin": .string(d.plugin),
                                                                              "alert": .string(d.alertKind), "error": .string(failure)])
