@@ -16,7 +16,7 @@ import Synchronization
 ///
 /// Its dates are the virtual clock's (``VirtualClock/epochDate`` is time zero), so runs do
 /// not depend on the day they are made.
-final class LabPlatform: @unchecked Sendable {
+final class LabPlatform {
     static let epoch = VirtualClock.epochDate
     static let issuer = "https://idp.lab.dcoder.test/oidc"
     static let audience = "https://api.lab.dcoder.test"

@@ -317,7 +317,7 @@ public final class LabRunner {
 /// The runner, handed to the platform's embedder and answerer: platform steps are awaited
 /// one at a time on the runner's own loop, so the closures never run concurrently with it —
 /// which `Sendable` cannot express.
-struct UncheckedRunner: @unchecked Sendable {
+struct UncheckedRunner: @unchecked Sendable {  // its closures run only while the runner's loop awaits them
     let value: LabRunner
     init(_ value: LabRunner) { self.value = value }
 }

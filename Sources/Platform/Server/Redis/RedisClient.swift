@@ -68,7 +68,9 @@ public final class RedisClient: Sendable {
             let f = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connectTimeout(timeout)
                 .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-                .channelInitializer { channel in channel.pipeline.addHandler(RedisHandler()) }
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(RedisHandler()) }
+                }
                 .connect(host: host, port: port)
             pending = f
             return f
@@ -98,8 +100,9 @@ public final class RedisClient: Sendable {
     }
 }
 
-/// Encodes commands and matches replies to them in order.
-final class RedisHandler: ChannelDuplexHandler, @unchecked Sendable {
+/// Encodes commands and matches replies to them in order (on its channel's event loop:
+/// added there, by the channel's initializer, and used only there).
+final class RedisHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = Outbound
     typealias OutboundOut = ByteBuffer
