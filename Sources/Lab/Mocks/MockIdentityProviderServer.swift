@@ -13,6 +13,7 @@ import Synchronization
 /// subject, tenant and role. `dcoder mock-idp` listens on loopback by default.
 public final class MockIdentityProviderServer: Sendable {
     private let provider = Mutex<MockIdentityProvider?>(nil)
+    private let clock = SystemTimeSource()
     private let keyKind: MockIdentityProvider.KeyKind
 
     public init(keyKind: MockIdentityProvider.KeyKind = .es256(seed: Array("mock-identity-provider".utf8))) {
@@ -60,7 +61,7 @@ public final class MockIdentityProviderServer: Sendable {
               let subject = claims["sub"]?.stringValue, let audience = claims["aud"]?.stringValue else {
             return Self.json(400, #"{"error":"invalid_request","error_description":"POST a JSON object of claims with at least sub and aud"}"#)
         }
-        var all = idp.standardClaims(subject: subject, audience: audience, issuedAt: Date())
+        var all = idp.standardClaims(subject: subject, audience: audience, issuedAt: clock.currentDate())
         for (k, v) in claims where k != "iss" { all[k] = v }
         do {
             let token = try await idp.sign(all)

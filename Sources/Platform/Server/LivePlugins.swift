@@ -21,21 +21,25 @@ public final class LivePlugins: Service, Sendable {
     private let continuation: AsyncStream<PluginAlert>.Continuation
     private let logger: Logger
     private let log = Mutex<[PluginHost.Delivery]>([])
+    private let clock: any TimeSource
 
     /// Builds the host when any tenant configures an integration; nil otherwise.
+    ///
+    /// - Parameter clock: the plugins' dates and the alerts' (the system clock live).
     public static func make(tenants: [TenantSpec], flags: FlagRegistry, transport: any PluginHTTPTransport,
-                            allowlist: EgressAllowlist, logger: Logger) async throws -> LivePlugins? {
+                            allowlist: EgressAllowlist, clock: any TimeSource = SystemTimeSource(),
+                            logger: Logger) async throws -> LivePlugins? {
         guard tenants.contains(where: { !$0.integrations.isEmpty }) else { return nil }
         let host = try PluginHost(plugins: Connectors.builtIn, transport: transport, egressAllowed: { url in
             guard case .success(let endpoint) = Endpoint.parse(url.absoluteString) else { return false }
             return allowlist.allows(endpoint)
-        }, clock: { Date() })
+        }, clock: { clock.currentDate() })
         for t in tenants {
             for (plugin, values) in t.integrations.sorted(by: { $0.key < $1.key }) {
                 try await host.configure(tenant: t.id, plugin: plugin, PluginConfiguration(values))
             }
         }
-        let plugins = LivePlugins(host: host, logger: logger)
+        let plugins = LivePlugins(host: host, clock: clock, logger: logger)
         let ids = tenants.map(\.id)
         let sync: @Sendable (FlagBook) async -> Void = { book in
             for id in ids {
@@ -50,8 +54,9 @@ public final class LivePlugins: Service, Sendable {
         return plugins
     }
 
-    init(host: PluginHost, logger: Logger) {
+    init(host: PluginHost, clock: any TimeSource, logger: Logger) {
         self.host = host
+        self.clock = clock
         self.logger = logger
         (stream, continuation) = AsyncStream.makeStream(of: PluginAlert.self, bufferingPolicy: .bufferingNewest(10_000))
     }
@@ -60,7 +65,7 @@ public final class LivePlugins: Service, Sendable {
     func enqueue(_ alert: Alert) {
         guard let tenant = alert.tenant else { return }
         continuation.yield(PluginAlert(kind: alert.kind.rawValue, tenant: tenant, message: alert.message,
-                                       at: Date(timeIntervalSince1970: Double(alert.at.nanoseconds) / 1e9)))
+                                       at: clock.date(of: alert.at)))
     }
 
     /// Deliveries so far (the last 1,000), for tests and operators.
