@@ -25,7 +25,7 @@ struct AuthzCommand: ParsableCommand {
         var files: [String]
 
         func run() throws {
-            let report = CasbinConformance.run(paths: files, now: Date())
+            let report = CasbinConformance.run(paths: files, now: SystemTimeSource().currentDate())
             for line in report.lines { print(line) }
             print(report.summary)
             if report.failed > 0 { throw ExitCode(1) }
@@ -54,6 +54,7 @@ struct AuthzCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 throw ExitCode(2)
             }
+            let clock = SystemTimeSource()
             var failed = false
             var lineNumber = 0
             while let line = readLine() {
@@ -65,7 +66,7 @@ struct AuthzCommand: ParsableCommand {
                         print("error: line \(lineNumber): not a JSON array of request values")
                         continue
                     }
-                    print(try enforcer.enforce(request: values.map(Value.init), at: Date()).allowed ? "true" : "false")
+                    print(try enforcer.enforce(request: values.map(Value.init), at: clock.currentDate()).allowed ? "true" : "false")
                 } catch {
                     failed = true
                     print("error: line \(lineNumber): \(error)")

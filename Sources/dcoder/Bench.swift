@@ -43,6 +43,7 @@ struct BenchCommand: ParsableCommand {
             #if DEBUG
             print("warning: this is a debug build; use 'swift run -c release dcoder bench lab' for real numbers")
             #endif
+            // Wall time on purpose: a benchmark measures this machine.
             let clock = ContinuousClock()
             var rows: [(name: String, requests: Int, seconds: Double)] = []
 
@@ -143,6 +144,7 @@ extension BenchCommand {
                 (0..<words).map { _ in vocabulary[Int(Double(vocabulary.count) * pow(rng.nextUnit(), 3))] }.joined(separator: " ")
             }
             func vector() -> [Float] { (0..<dimension).map { _ in Float(rng.nextUnit() * 2 - 1) } }
+            // Wall time on purpose: a benchmark measures this machine.
             let clock = ContinuousClock()
             var searcher = HybridSearcher(dimension: dimension)
             let start = clock.now

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Base
 import Foundation
 import PlatformAPI
 import Storage
@@ -27,7 +28,7 @@ struct ConfigCommand: AsyncParsableCommand {
             let id = try TenantCommand.tenantID(tenant)
             do {
                 let text = try await store.withProvisioner { provisioner, platform in
-                    let tenantStore = try await provisioner.openTenantStore(id, now: Date())
+                    let tenantStore = try await provisioner.openTenantStore(id, now: SystemTimeSource().currentDate())
                     return ConfigurationModel.prettyText(try await ConfigurationModel.effective(platform: platform, tenant: tenantStore))
                 }
                 print(text)
@@ -75,10 +76,11 @@ struct ConfigCommand: AsyncParsableCommand {
             let tenantID = try tenant.map(TenantCommand.tenantID)
             do {
                 try await store.withProvisioner { provisioner, platform in
+                    let now = SystemTimeSource().currentDate()
                     if let tenantID {
-                        try await provisioner.openTenantStore(tenantID, now: Date()).setSetting(section, to: value, now: Date())
+                        try await provisioner.openTenantStore(tenantID, now: now).setSetting(section, to: value, now: now)
                     } else {
-                        try await platform.setSetting(section, to: value, actor: "cli", now: Date())
+                        try await platform.setSetting(section, to: value, actor: "cli", now: now)
                     }
                 }
             } catch let e as ProvisioningError {

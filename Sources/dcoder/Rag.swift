@@ -33,6 +33,7 @@ struct RagCommand: AsyncParsableCommand {
         var split = "test"
 
         func run() throws {
+            // Wall time on purpose: the timings printed measure this machine.
             let clock = ContinuousClock()
             let folder = URL(filePath: dataset, directoryHint: .isDirectory)
             var start = clock.now
@@ -165,7 +166,7 @@ extension RagCommand {
                 for file in files {
                     let text = try String(contentsOfFile: (corpus as NSString).appendingPathComponent(file), encoding: .utf8)
                     let id = String(file.dropLast(4))
-                    try knowledge.ingest(document: id, hash: String(text.hashValue), chunks: Self.paragraphs(text, document: id))
+                    try knowledge.ingest(document: id, hash: KnowledgeBase.contentHash(Array(text.utf8)), chunks: Self.paragraphs(text, document: id))
                 }
                 var questions: [RAGQuestion] = []
                 for line in try String(contentsOfFile: qa, encoding: .utf8).split(separator: "\n") where !line.isEmpty {
@@ -252,8 +253,9 @@ extension RagCommand {
             }
             guard !documents.isEmpty else { throw ValidationError("no documents to ingest") }
             let job: IngestionJob = try await store.withProvisioner { provisioner, _ in
-                let tenantStore = try await provisioner.openTenantStore(id, now: Date())
-                let knowledge = KnowledgeService(settings: .init(parser: DocumentParser(pdf: PopplerPDFExtractor())), clock: { Date() })
+                let clock = SystemTimeSource()
+                let tenantStore = try await provisioner.openTenantStore(id, now: clock.currentDate())
+                let knowledge = KnowledgeService(settings: .init(parser: DocumentParser(pdf: PopplerPDFExtractor())), clock: { clock.currentDate() })
                 let jobID = "job_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
                 let submitted = try await knowledge.submit(id.rawValue, store: tenantStore, id: String(jobID), documents: documents)
                 if queue { return submitted }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Base
 import Foundation
 import Storage
 
@@ -26,7 +27,7 @@ struct TenantCommand: AsyncParsableCommand {
                 backend = SQLiteBackend(dataDirectory: URL(filePath: data, directoryHint: .isDirectory))
             }
             do {
-                let platform = try await SQLPlatformStore.open(backend: backend, now: Date())
+                let platform = try await SQLPlatformStore.open(backend: backend, now: SystemTimeSource().currentDate())
                 let result = try await body(TenantProvisioner(backend: backend, platform: platform), platform)
                 try await backend.shutdown()
                 return result
@@ -68,7 +69,7 @@ struct TenantCommand: AsyncParsableCommand {
             let tenant = try TenantCommand.tenantID(id)
             do {
                 let created = try await store.withProvisioner { provisioner, _ in
-                    try await provisioner.createTenant(id: tenant, name: name ?? id, now: Date(), actor: "cli")
+                    try await provisioner.createTenant(id: tenant, name: name ?? id, now: SystemTimeSource().currentDate(), actor: "cli")
                 }
                 print(TenantCommand.show(created))
             } catch {
@@ -97,7 +98,7 @@ struct TenantCommand: AsyncParsableCommand {
         func run() async throws {
             let tenant = try TenantCommand.tenantID(id)
             do {
-                print(TenantCommand.show(try await store.withProvisioner { p, _ in try await p.setStatus(.suspended, for: tenant, now: Date(), actor: "cli") }))
+                print(TenantCommand.show(try await store.withProvisioner { p, _ in try await p.setStatus(.suspended, for: tenant, now: SystemTimeSource().currentDate(), actor: "cli") }))
             } catch {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 throw ExitCode(1)
@@ -113,7 +114,7 @@ struct TenantCommand: AsyncParsableCommand {
         func run() async throws {
             let tenant = try TenantCommand.tenantID(id)
             do {
-                print(TenantCommand.show(try await store.withProvisioner { p, _ in try await p.setStatus(.active, for: tenant, now: Date(), actor: "cli") }))
+                print(TenantCommand.show(try await store.withProvisioner { p, _ in try await p.setStatus(.active, for: tenant, now: SystemTimeSource().currentDate(), actor: "cli") }))
             } catch {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 throw ExitCode(1)

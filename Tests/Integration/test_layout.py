@@ -7,7 +7,10 @@
 - one Secret type;
 - a base vocabulary, once: one JSON value type and one Python-regex translator (in Base),
   no second JSON writer for reports (`OrderedJSON`), and the Platform API names providers
-  and quotas through Base's `ProviderKind` and `QuotaName`, not lists of its own.
+  and quotas through Base's `ProviderKind` and `QuotaName`, not lists of its own;
+- one kind of lock (`Mutex`, or `Base.Locked` around one), in the sources and the tests;
+- every `@unchecked Sendable` in the sources says beside it, in a `//` comment, why it is safe;
+- one clock seam: no `Date()` in the sources outside `TimeSource` and `SystemTimeSource`.
 """
 import pathlib
 import re
@@ -158,3 +161,46 @@ def test_the_architecture_diagram_is_package_swift():
     declared = {(name, dep) for name, t in TARGETS.items()
                 if t["kind"] != "testTarget" and name != "TestSupport" for dep in t["deps"] if dep in TARGETS}
     assert drawn == declared, f"missing from the diagram: {sorted(declared - drawn)}; not in Package.swift: {sorted(drawn - declared)}"
+
+
+def code(line):
+    """A line without its `//` comment (naively: a `//` inside a string literal cuts it short too)."""
+    return line.split("//", 1)[0]
+
+
+def code_lines(folder):
+    """(path relative to the root, line number, code) for every line of the Swift files under `folder`."""
+    for f in swift_sources(folder):
+        for n, line in enumerate(f.read_text().splitlines(), 1):
+            yield str(f.relative_to(ROOT)), n, code(line)
+
+
+OTHER_LOCKS = re.compile(r"\b(?:NIOLockedValueBox|NIOLock|NSLock|NSRecursiveLock|NSConditionLock|os_unfair_lock|pthread_mutex_t)\b")
+
+
+def test_one_kind_of_lock():
+    found = [f"{path}:{n}: {text.strip()}" for folder in ("Sources", "Tests")
+             for path, n, text in code_lines(folder) if OTHER_LOCKS.search(text)]
+    assert not found, "use Mutex (or Base's Locked) instead:\n" + "\n".join(found)
+
+
+def test_every_unchecked_sendable_says_why_it_is_safe():
+    missing = []
+    for f in swift_sources():
+        lines = f.read_text().splitlines()
+        for i, line in enumerate(lines):
+            if "@unchecked Sendable" not in code(line):
+                continue
+            beside = "//" in line[line.index("@unchecked Sendable"):]
+            above = i > 0 and re.match(r"\s*//(?!/)\s*\S", lines[i - 1])
+            if not (beside or above):
+                missing.append(f"{f.relative_to(ROOT)}:{i + 1}: {line.strip()}")
+    assert not missing, "say in a `//` comment on the line or just above why it is safe:\n" + "\n".join(missing)
+
+
+def test_only_the_clock_seam_reads_the_date():
+    seam = {"Sources/Platform/Base/TimeSource.swift", "Sources/Platform/Base/SystemTimeSource.swift"}
+    reads = re.compile(r"(?<![\w.])Date(?:\.init)?\(\)|\bDate\.now\b|\bDate\(timeIntervalSinceNow:")
+    found = [f"{path}:{n}: {text.strip()}" for path, n, text in code_lines("Sources")
+             if path not in seam and reads.search(text)]
+    assert not found, "read the time through a TimeSource (SystemTimeSource live):\n" + "\n".join(found)

@@ -67,15 +67,3 @@ final class APIFixture: Sendable {
         await service.handle(.json(method, path, token: token, body: body))
     }
 }
-
-/// A value behind a lock, shareable with the service's clock and random closures.
-final class Locked<Value>: @unchecked Sendable {
-    private var value: Value
-    private let lock = NSLock()
-    init(_ value: Value) { self.value = value }
-    func withLock<R>(_ body: (inout Value) -> R) -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
-    }
-}

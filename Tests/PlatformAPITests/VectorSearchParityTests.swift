@@ -1,3 +1,4 @@
+import Base
 import Foundation
 import PlatformAPI
 import Retrieval
@@ -100,22 +101,16 @@ import Testing
             #expect(try await store.documentHash("a.md") == contentHash)
             let before = try await store.storedChunks().map(\.vector)
 
-            final class Texts: @unchecked Sendable {
-                let lock = NSLock()
-                var all: [String] = []
-                func add(_ t: [String]) { lock.lock(); all += t; lock.unlock() }
-                var count: Int { lock.lock(); defer { lock.unlock() }; return all.count }
-            }
-            let embedded = Texts()
+            let embedded = Locked<[String]>([])
             await knowledge.useTenantEmbeddings({ _, texts, _, dimensions in
-                embedded.add(texts)
+                embedded.withLock { $0 += texts }
                 return texts.map { HashingEmbedder.embed("model-b " + $0, dimensions: dimensions) }
             }, space: { _ in "openai/text-embedding-3-small" })
             let hits = try await knowledge.retrieve("acme", store: store, question: "How often do keys rotate?", k: 1, mode: .dense)
             #expect(hits.first?.chunk.document == "a.md")
             #expect(try await store.documentHash("a.md") == contentHash + "@openai/text-embedding-3-small")
             let chunks = try await store.storedChunks()
-            #expect(embedded.count == chunks.count + 1)  // every chunk, then the question
+            #expect(embedded.value.count == chunks.count + 1)  // every chunk, then the question
             #expect(chunks.count == before.count && chunks.map(\.vector) != before)
 
             _ = try await knowledge.submit("acme", store: store, id: "job_2", documents: [doc])

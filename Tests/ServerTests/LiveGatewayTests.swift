@@ -4,18 +4,18 @@ import Foundation
 import Hummingbird
 import Mocks
 import Server
-import NIOConcurrencyHelpers
 import NIOCore
 import Base
 import Gateway
 import ServiceLifecycle
+import Synchronization
 import Testing
 
 /// A misbehaving provider: garbage JSON, no answer, and a slow stream that notices when
 /// the gateway hangs up.
 final class FaultyUpstream: Sendable {
-    let streamCancelled = NIOLockedValueBox(false)
-    let dripEventsSent = NIOLockedValueBox(0)
+    let streamCancelled = Mutex(false)
+    let dripEventsSent = Mutex(0)
 
     func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
@@ -45,10 +45,10 @@ final class FaultyUpstream: Sendable {
                     let chunk = #"{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"w\#(i) "},"finish_reason":null}]}"#
                     do {
                         try await writer.write(ByteBuffer(string: "data: \(chunk)\n\n"))
-                        dripEventsSent.withLockedValue { $0 += 1 }
+                        dripEventsSent.withLock { $0 += 1 }
                         try await Task.sleep(for: .milliseconds(10))
                     } catch {
-                        streamCancelled.withLockedValue { $0 = true }
+                        streamCancelled.withLock { $0 = true }
                         return
                     }
                 }
@@ -345,11 +345,11 @@ let price = try #require(try PricingTable.bundled().price(provider: .openai, mod
 
             try await Self.leaveMidStream(gateway, key: "dk-drip")
             var waited = 0
-            while !faulty.streamCancelled.withLockedValue({ $0 }), waited < 100 {
+            while !faulty.streamCancelled.withLock({ $0 }), waited < 100 {
                 try await Task.sleep(for: .milliseconds(50)); waited += 1
             }
-            #expect(faulty.streamCancelled.withLockedValue { $0 }, "the provider kept streaming past the drain limit")
-            #expect(faulty.dripEventsSent.withLockedValue { $0 } < 400)
+            #expect(faulty.streamCancelled.withLock { $0 }, "the provider kept streaming past the drain limit")
+            #expect(faulty.dripEventsSent.withLock { $0 } < 400)
             let long = try await Self.recorded(live, "drip")
             // Estimated: the prompt, and at least the few events read before the client left.
             #expect(long.calls == 1 && long.errors == 1 && long.completionTokens >= 3 && long.costMicros > 0, "\(long)")

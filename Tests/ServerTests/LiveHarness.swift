@@ -7,7 +7,6 @@ import Mocks
 import Server
 import PlatformAPI
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import Base
@@ -49,14 +48,14 @@ struct LiveHarness {
     ) async throws -> T {
         var services: [any Service] = []
         var ports: [Int] = []
-        let groups = NIOLockedValueBox<[ServiceGroup]>([])
+        var groups: [ServiceGroup] = []
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             for make in makers {
                 let (stream, continuation) = AsyncStream<Int>.makeStream()
                 let service = try make { continuation.yield($0); continuation.finish() }
                 services.append(service)
                 let group = ServiceGroup(configuration: .init(services: [service], logger: quiet))
-                groups.withLockedValue { $0.append(group) }
+                groups.append(group)
                 tasks.addTask { try await group.run() }
                 var it = stream.makeAsyncIterator()
                 guard let port = await it.next() else { throw LiveError("a test server did not start") }
@@ -64,7 +63,7 @@ struct LiveHarness {
             }
             let result: Result<T, any Error>
             do { result = .success(try await body(ports)) } catch { result = .failure(error) }
-            for g in groups.withLockedValue({ $0 }).reversed() { await g.triggerGracefulShutdown() }
+            for g in groups.reversed() { await g.triggerGracefulShutdown() }
             try await tasks.waitForAll()
             return try result.get()
         }

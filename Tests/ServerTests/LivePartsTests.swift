@@ -158,15 +158,18 @@ struct MockServerPartsTests {
 
 struct AccessLogTests {
     @Test func linesAreJSONWithUTCTimesAndNoKeys() throws {
-        let lines = NIOLockedBox()
-        let log = AccessLog(enabled: true) { lines.append($0) }
+        let lines = Locked<[String]>([])
+        let log = AccessLog(enabled: true) { bytes in
+            let line = String(decoding: bytes, as: UTF8.self)
+            lines.withLock { $0.append(line) }
+        }
         let core = try makeCore()
         let rejected = core.refuse(GatewayError(.invalidRequest, status: 400, message: "x"), authorization: "Bearer dk-secret-acme",
                                    requestID: "chatcmpl-1", now: Instant(nanoseconds: 1_795_737_135_123_000_000))
         var usage = rejected.usage
         usage.modelAlias = "we\"ird\nmodel"
         log.record(usage, at: Instant(nanoseconds: 1_795_737_135_123_000_000))
-        let line = try #require(lines.all.first)
+        let line = try #require(lines.value.first)
         #expect(!line.contains("dk-secret-acme"))
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         #expect(obj["ts"] as? String == "2026-11-26T23:52:15.123Z")
@@ -197,11 +200,4 @@ struct AccessLogTests {
         try core.upsertTenant(tenant.gatewayConfig(), at: .zero)
         return core
     }
-}
-
-final class NIOLockedBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lines: [String] = []
-    func append(_ bytes: [UInt8]) { lock.lock(); lines.append(String(decoding: bytes, as: UTF8.self)); lock.unlock() }
-    var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
 }

@@ -1,3 +1,4 @@
+import Base
 import Crypto
 import Foundation
 import Identity
@@ -38,11 +39,11 @@ struct LivePlatform: Sendable {
         defer { try? FileManager.default.removeItem(at: data) }
         let backend = SQLiteBackend(dataDirectory: data)
         defer { Task { [backend] in try? await backend.shutdown() } }
-        let holder = GatewayHolder()
+        let gatewaySlot = Locked<LiveGateway?>(nil)
         var answer: (@Sendable (String, String, String) async throws -> String)? = nil
         if let answerer {
             answer = { @Sendable tenant, system, user in
-                guard let gateway = holder.gateway else { throw CancellationError() }
+                guard let gateway = gatewaySlot.value else { throw CancellationError() }
                 return try await answerer(gateway, tenant, system, user)
             }
         }
@@ -60,7 +61,7 @@ struct LivePlatform: Sendable {
             try await service.ensureTenants(["acme"])
             let transport = ProviderHTTPTransport()
             let gateway = try LiveHarness.gateway(settings, transport: transport, platformAPI: PlatformAPIRoutes(service: service))
-            holder.gateway = gateway
+            gatewaySlot.withLock { $0 = gateway }
             await gateway.provideEmbeddings(to: service)
             try await LiveHarness.withApps([{ LiveHarness.app(gateway.router(), services: [TransportService(transport)], announce: $0) }]) { gp in
                 try await body(LivePlatform(service: service, idp: idp, gateway: gateway, client: TestClient(base: "http://127.0.0.1:\(gp[0])"),
@@ -68,9 +69,4 @@ struct LivePlatform: Sendable {
             }
         }
     }
-}
-
-/// The gateway, set once it is built (the service that needs it is built first).
-final class GatewayHolder: @unchecked Sendable {
-    var gateway: LiveGateway?
 }

@@ -2,8 +2,8 @@ import Base
 import Foundation
 import Hummingbird
 import Identity
-import NIOConcurrencyHelpers
 import NIOCore
+import Synchronization
 
 /// The Lab's mock identity provider over HTTP, for live tests and demos: Logto's layout
 /// (issuer `http://HOST:PORT/oidc`, discovery at `/oidc/.well-known/openid-configuration`,
@@ -12,7 +12,8 @@ import NIOCore
 /// **A test tool, never a real IdP:** anyone who can reach it can mint tokens for any
 /// subject, tenant and role. `dcoder mock-idp` listens on loopback by default.
 public final class MockIdentityProviderServer: Sendable {
-    private let provider = NIOLockedValueBox<MockIdentityProvider?>(nil)
+    private let provider = Mutex<MockIdentityProvider?>(nil)
+    private let clock = SystemTimeSource()
     private let keyKind: MockIdentityProvider.KeyKind
 
     public init(keyKind: MockIdentityProvider.KeyKind = .es256(seed: Array("mock-identity-provider".utf8))) {
@@ -26,12 +27,12 @@ public final class MockIdentityProviderServer: Sendable {
     @discardableResult
     public func bind(base: String) throws -> MockIdentityProvider {
         let idp = try MockIdentityProvider(issuer: Self.issuer(base: base), keyKind: keyKind)
-        provider.withLockedValue { $0 = idp }
+        provider.withLock { $0 = idp }
         return idp
     }
 
     /// The provider, once bound.
-    public var identityProvider: MockIdentityProvider? { provider.withLockedValue { $0 } }
+    public var identityProvider: MockIdentityProvider? { provider.withLock { $0 } }
 
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
@@ -60,7 +61,7 @@ public final class MockIdentityProviderServer: Sendable {
               let subject = claims["sub"]?.stringValue, let audience = claims["aud"]?.stringValue else {
             return Self.json(400, #"{"error":"invalid_request","error_description":"POST a JSON object of claims with at least sub and aud"}"#)
         }
-        var all = idp.standardClaims(subject: subject, audience: audience, issuedAt: Date())
+        var all = idp.standardClaims(subject: subject, audience: audience, issuedAt: clock.currentDate())
         for (k, v) in claims where k != "iss" { all[k] = v }
         do {
             let token = try await idp.sign(all)

@@ -3,11 +3,11 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
 import Base
 import Gateway
 import Retrieval
+import Synchronization
 
 /// `dcoder mock-providers`: the Lab's four mock providers behind one HTTP port, each at
 /// the paths the real provider (and its official SDK) uses.
@@ -23,11 +23,11 @@ import Retrieval
 /// non-empty key accepted. `GET /_mock/calls` lists the recent calls with a fingerprint
 /// of the key each carried, so tests can check which key reached the provider.
 public final class MockProviderServer: Sendable {
-    let mocks: [ProviderKind: NIOLockedValueBox<MockProvider>]
+    let mocks: [ProviderKind: Locked<MockProvider>]
     let clock = SystemTimeSource()
     /// Multiplies the simulated latency before answering (0: answer at once).
     let latencyScale: Double
-    let calls = NIOLockedValueBox<[MockCall]>([])
+    let calls = Mutex<[MockCall]>([])
     static let keptCalls = 1000
 
     /// One call as the mock saw it.
@@ -44,13 +44,13 @@ public final class MockProviderServer: Sendable {
     public init(seed: UInt64, latencyScale: Double = 0, profiles: [ProviderKind: MockProviderProfile] = [:]) throws {
         let streams = RandomStreams(seed: seed)
         let pricing = try PricingTable.bundled()
-        var mocks: [ProviderKind: NIOLockedValueBox<MockProvider>] = [:]
+        var mocks: [ProviderKind: Locked<MockProvider>] = [:]
         for kind in ProviderKind.allCases {
             let endpoint = try Endpoint.parse(kind.defaultBaseURL).get()
             var mock = MockProvider(profile: profiles[kind] ?? MockProviderProfile(name: kind.rawValue, kind: kind, endpoint: endpoint),
                                     wire: .json, pricing: pricing, streams: streams)
             mock.acceptsAnyKey = true
-            mocks[kind] = NIOLockedValueBox(mock)
+            mocks[kind] = Locked(mock)
         }
         self.mocks = mocks
         self.latencyScale = latencyScale
@@ -70,7 +70,7 @@ public final class MockProviderServer: Sendable {
         router.post("/v1/models/:target") { [self] r, _ in await answer(.gemini, r) }
         router.post("/openai/v1/chat/completions") { [self] r, _ in await answer(.groq, r) }
         router.get("/_mock/calls") { [self] _, _ in
-            let list = calls.withLockedValue { $0 }
+            let list = calls.withLock { $0 }
             return Self.bytesResponse(status: .ok, contentType: "application/json", WireJSON.encode(list), requestID: "-")
         }
         return router
@@ -93,9 +93,9 @@ public final class MockProviderServer: Sendable {
         }
         let path = Self.pathWithQuery(request)
         let headers = Self.headers(request)
-        let reply = mocks[kind]!.withLockedValue { $0.handle(path: path, headers: headers, body: Array(buffer: body), at: clock.now()) }
+        let reply = mocks[kind]!.withLock { $0.handle(path: path, headers: headers, body: Array(buffer: body), at: clock.now()) }
         let key = MockProvider.credential(provider: kind, headers: headers, path: path)
-        calls.withLockedValue {
+        calls.withLock {
             $0.append(MockCall(provider: kind.rawValue, path: request.uri.path, keyFingerprint: key.map(Self.fingerprint) ?? "-", status: reply.status))
             if $0.count > Self.keptCalls { $0.removeFirst($0.count - Self.keptCalls) }
         }
@@ -224,7 +224,7 @@ public final class MockProviderServer: Sendable {
             }
         }
         let response = EmbeddingResponse(data: items, model: parsed.model, usage: .init(promptTokens: tokens, totalTokens: tokens))
-        calls.withLockedValue {
+        calls.withLock {
             $0.append(MockCall(provider: "openai", path: "/v1/embeddings", keyFingerprint: Self.fingerprint(String(auth.dropFirst(7))), status: 200))
             if $0.count > Self.keptCalls { $0.removeFirst($0.count - Self.keptCalls) }
         }

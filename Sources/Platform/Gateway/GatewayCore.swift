@@ -36,6 +36,13 @@ public struct GatewayCore: Sendable {
 
     /// The state, behind one reference so that a copy of the core (a driver's read of its
     /// stored value for every call) costs one retain; copied on write.
+    ///
+    /// Why `@unchecked Sendable` is safe: only `GatewayCore`'s mutating methods write an
+    /// instance, each right after ``unique()``, that is while the core being changed holds
+    /// the only reference (`isKnownUniquelyReferenced`). An instance reaches another thread
+    /// only inside a copy of a core, and from then on two references exist, so it is never
+    /// written again; shared instances are only read.
+    // Copy-on-write: written only while uniquely referenced (see above), read-only once shared.
     private final class State: @unchecked Sendable {
         var configuration: Configuration
         var tenants: [String: TenantGatewayConfig] = [:]

@@ -1,6 +1,6 @@
 import Foundation
-import NIOConcurrencyHelpers
 import ServiceLifecycle
+import Synchronization
 import Base
 import Gateway
 
@@ -103,13 +103,13 @@ public struct AccessLog: Sendable {
 /// last 200 ms of log lines, never a usage record (those are accounted separately).
 public final class BatchedLineWriter: Sendable {
     let fd: Int32
-    let pending = NIOLockedValueBox<[UInt8]>([])
+    let pending = Mutex<[UInt8]>([])
     static let threshold = 32 * 1024
 
     public init(fd: Int32 = 2) { self.fd = fd }
 
     public func append(_ line: [UInt8]) {
-        let full: [UInt8]? = pending.withLockedValue { buffer in
+        let full: [UInt8]? = pending.withLock { buffer in
             buffer.append(contentsOf: line)
             guard buffer.count >= Self.threshold else { return nil }
             defer { buffer.removeAll(keepingCapacity: true) }
@@ -119,7 +119,7 @@ public final class BatchedLineWriter: Sendable {
     }
 
     public func flush() {
-        let all = pending.withLockedValue { buffer -> [UInt8] in
+        let all = pending.withLock { buffer -> [UInt8] in
             defer { buffer.removeAll(keepingCapacity: true) }
             return buffer
         }

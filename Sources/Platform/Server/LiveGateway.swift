@@ -248,7 +248,7 @@ public final class LiveGateway: Sendable {
 
     /// The provider's body iterator, handed to the drain task: used by one task at a time
     /// (the writer stops using it before the drain starts), which `Sendable` cannot express.
-    struct SendableIterator: @unchecked Sendable {
+    struct SendableIterator: @unchecked Sendable {  // used by one task at a time: the writer's, then the drain's
         var value: HTTPClientResponse.Body.AsyncIterator
         init(_ value: HTTPClientResponse.Body.AsyncIterator) { self.value = value }
     }

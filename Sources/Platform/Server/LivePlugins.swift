@@ -5,12 +5,12 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
 import Base
 import Gateway
 import Plugins
 import ServiceLifecycle
+import Synchronization
 
 /// Plugins in the live server: the tenants' integrations from the serve file, activated by
 /// the live flag book (a flag change reaches the host at once), and the gateway's alerts
@@ -20,22 +20,26 @@ public final class LivePlugins: Service, Sendable {
     private let stream: AsyncStream<PluginAlert>
     private let continuation: AsyncStream<PluginAlert>.Continuation
     private let logger: Logger
-    private let log = NIOLockedValueBox<[PluginHost.Delivery]>([])
+    private let log = Mutex<[PluginHost.Delivery]>([])
+    private let clock: any TimeSource
 
     /// Builds the host when any tenant configures an integration; nil otherwise.
+    ///
+    /// - Parameter clock: the plugins' dates and the alerts' (the system clock live).
     public static func make(tenants: [TenantSpec], flags: FlagRegistry, transport: any PluginHTTPTransport,
-                            allowlist: EgressAllowlist, logger: Logger) async throws -> LivePlugins? {
+                            allowlist: EgressAllowlist, clock: any TimeSource = SystemTimeSource(),
+                            logger: Logger) async throws -> LivePlugins? {
         guard tenants.contains(where: { !$0.integrations.isEmpty }) else { return nil }
         let host = try PluginHost(plugins: Connectors.builtIn, transport: transport, egressAllowed: { url in
             guard case .success(let endpoint) = Endpoint.parse(url.absoluteString) else { return false }
             return allowlist.allows(endpoint)
-        }, clock: { Date() })
+        }, clock: { clock.currentDate() })
         for t in tenants {
             for (plugin, values) in t.integrations.sorted(by: { $0.key < $1.key }) {
                 try await host.configure(tenant: t.id, plugin: plugin, PluginConfiguration(values))
             }
         }
-        let plugins = LivePlugins(host: host, logger: logger)
+        let plugins = LivePlugins(host: host, clock: clock, logger: logger)
         let ids = tenants.map(\.id)
         let sync: @Sendable (FlagBook) async -> Void = { book in
             for id in ids {
@@ -50,8 +54,9 @@ public final class LivePlugins: Service, Sendable {
         return plugins
     }
 
-    init(host: PluginHost, logger: Logger) {
+    init(host: PluginHost, clock: any TimeSource, logger: Logger) {
         self.host = host
+        self.clock = clock
         self.logger = logger
         (stream, continuation) = AsyncStream.makeStream(of: PluginAlert.self, bufferingPolicy: .bufferingNewest(10_000))
     }
@@ -60,17 +65,17 @@ public final class LivePlugins: Service, Sendable {
     func enqueue(_ alert: Alert) {
         guard let tenant = alert.tenant else { return }
         continuation.yield(PluginAlert(kind: alert.kind.rawValue, tenant: tenant, message: alert.message,
-                                       at: Date(timeIntervalSince1970: Double(alert.at.nanoseconds) / 1e9)))
+                                       at: clock.date(of: alert.at)))
     }
 
     /// Deliveries so far (the last 1,000), for tests and operators.
-    public var deliveries: [PluginHost.Delivery] { log.withLockedValue { $0 } }
+    public var deliveries: [PluginHost.Delivery] { log.withLock { $0 } }
 
     public func run() async throws {
         try await withGracefulShutdownHandler {
             for await alert in stream {
                 for d in await host.deliver(alert) {
-                    log.withLockedValue { $0.append(d); if $0.count > 1000 { $0.removeFirst($0.count - 1000) } }
+                    log.withLock { $0.append(d); if $0.count > 1000 { $0.removeFirst($0.count - 1000) } }
                     if let failure = d.failure {
                         logger.warning("plugin delivery failed", metadata: ["tenant": .string(d.tenant), "plugin": .string(d.plugin),
                                                                              "alert": .string(d.alertKind), "error": .string(failure)])

@@ -130,7 +130,8 @@ public final class PlatformServer: Sendable {
         cleanup.add { try? await pluginHTTP.shutdown() }
         let plugins: LivePlugins?
         do {
-            plugins = try await LivePlugins.make(tenants: settings.tenants, flags: flags, transport: pluginHTTP, allowlist: allowlist, logger: logger)
+            plugins = try await LivePlugins.make(tenants: settings.tenants, flags: flags, transport: pluginHTTP, allowlist: allowlist,
+                                                 clock: clock, logger: logger)
         } catch {
             throw LiveError("\(error)")
         }

@@ -7,9 +7,9 @@ import Foundation
 /// time in the Lab. Time never moves backwards. Instant zero is ``epochDate``
 /// (2026-01-01T00:00:00Z) wherever a calendar date is needed (budget months, the Platform
 /// API's records, tokens' lifetimes), so runs do not depend on the day they are made.
-public final class VirtualClock: TimeSource, @unchecked Sendable {
-    // Only the simulator's single thread touches `current`; `@unchecked` is honest here
-    // because a Lab run is one thread processing one event at a time.
+public final class VirtualClock: TimeSource, @unchecked Sendable {  // confined to the simulator's loop (see below)
+    // `current` moves only on the simulator's loop, one event at a time, and is read only
+    // there or by code the loop is awaiting (the Platform API, the plugin host).
     public private(set) var current: Instant = .zero
 
     /// The calendar date of instant zero.

@@ -8,6 +8,7 @@ import Gateway
 import Retrieval
 import PlatformAPI
 import Storage
+import Synchronization
 
 /// The Platform API as the Lab runs it: ``APIService`` on the embedded default (SQLite, one
 /// file per tenant, in a scratch folder removed after the run), a mock identity provider in
@@ -15,7 +16,7 @@ import Storage
 ///
 /// Its dates are the virtual clock's (``VirtualClock/epochDate`` is time zero), so runs do
 /// not depend on the day they are made.
-final class LabPlatform: @unchecked Sendable {
+final class LabPlatform {
     static let epoch = VirtualClock.epochDate
     static let issuer = "https://idp.lab.dcoder.test/oidc"
     static let audience = "https://api.lab.dcoder.test"
@@ -25,9 +26,9 @@ final class LabPlatform: @unchecked Sendable {
     let backend: SQLiteBackend
     let platform: SQLPlatformStore
     let directory: URL
-    private let time: LockedBox<Date>
+    private let time: Locked<Date>
     /// Runs in this process so far, to give each its own scratch folder.
-    private static let runs = LockedBox(0)
+    private static let runs = Mutex(0)
 
     /// The state of one tenant at the end of a run, as the report shows it.
     struct TenantSnapshot: Sendable {
@@ -43,7 +44,7 @@ final class LabPlatform: @unchecked Sendable {
     let flags = FlagRegistry()
 
     init(seed: UInt64, streams: RandomStreams) async throws {
-        let run = Self.runs.update { n -> Int in n += 1; return n }
+        let run = Self.runs.withLock { n in n += 1; return n }
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("dcoder-lab-\(ProcessInfo.processInfo.processIdentifier)-\(run)", isDirectory: true)
         try? FileManager.default.removeItem(at: directory)
@@ -58,20 +59,20 @@ final class LabPlatform: @unchecked Sendable {
         let idp = try MockIdentityProvider(issuer: Self.issuer, keyKind: .es256(seed: Array("lab-idp-\(seed)".utf8)))
         let validator = OIDCTokenValidator(config: OIDCProviderConfig(issuer: Self.issuer, audiences: [Self.audience]), fetcher: idp)
         let secrets = try SecretBox(key: SymmetricKey(data: SHA256.hash(data: Array("lab-platform-key-\(seed)".utf8))), keyID: "lab-1")
-        let time = LockedBox(Self.epoch)
-        let random = LockedBox(streams.stream("platform/random"))
+        let time = Locked(Self.epoch)
+        let random = Locked(streams.stream("platform/random"))
         self.time = time
         service = APIService(backend: backend, platform: platform, validator: validator, enforcer: try APIService.defaultEnforcer(),
-                             secrets: secrets, clock: { time.get() }, random: { count in
-                                 random.update { rng in (0..<count).map { _ in UInt8(truncatingIfNeeded: rng.next()) } }
+                             secrets: secrets, clock: { time.value }, random: { count in
+                                 random.withLock { rng in (0..<count).map { _ in UInt8(truncatingIfNeeded: rng.next()) } }
                              }, flags: flags,
-                             knowledge: KnowledgeService(settings: .init(parser: DocumentParser(pdf: PopplerPDFExtractor())), clock: { time.get() }))
+                             knowledge: KnowledgeService(settings: .init(parser: DocumentParser(pdf: PopplerPDFExtractor())), clock: { time.value }))
         flow = PlatformFlow(caller: service, idp: idp, audience: Self.audience)
     }
 
     /// Sets the platform's clock to the virtual clock's date.
     func setTime(_ date: Date) -> Date {
-        time.set(date)
+        time.withLock { $0 = date }
         return date
     }
 
@@ -94,14 +95,4 @@ final class LabPlatform: @unchecked Sendable {
         try? await backend.shutdown()
         try? FileManager.default.removeItem(at: directory)
     }
-}
-
-/// A value behind a lock, for the service's clock and random closures.
-final class LockedBox<Value>: @unchecked Sendable {
-    private var value: Value
-    private let lock = NSLock()
-    init(_ value: Value) { self.value = value }
-    func get() -> Value { lock.lock(); defer { lock.unlock() }; return value }
-    func set(_ new: Value) { lock.lock(); value = new; lock.unlock() }
-    func update<R>(_ body: (inout Value) -> R) -> R { lock.lock(); defer { lock.unlock() }; return body(&value) }
 }

@@ -28,7 +28,7 @@ public struct APICallRecord: Sendable {
 
 /// Performs ``PlatformAction``s against any ``PlatformAPICaller`` with tokens from a mock
 /// identity provider: the same flow runs in the Lab and against `dcoder serve`.
-public final class PlatformFlow: @unchecked Sendable {
+public final class PlatformFlow {
     let caller: any PlatformAPICaller
     let idp: MockIdentityProvider
     let audience: String

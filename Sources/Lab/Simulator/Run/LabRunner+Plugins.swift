@@ -15,7 +15,7 @@ extension LabRunner {
         let clock = self.clock, allowlist = pluginAllowlist
         let host = try PluginHost(plugins: Connectors.builtIn, transport: connectorMocks, egressAllowed: { url in
             guard case .success(let endpoint) = Endpoint.parse(url.absoluteString) else { return false }
-            return allowlist.get().allows(endpoint)
+            return allowlist.value.allows(endpoint)
         }, clock: { clock.currentDate() })
         for spec in specs {
             for (plugin, values) in spec.integrations.sorted(by: { $0.key < $1.key }) {

@@ -103,7 +103,7 @@ public final class LabRunner {
     /// What the connectors reached (mock Slack, Teams, Jira, Graph), in process.
     let connectorMocks = MockConnectorServices()
     /// The egress allowlist as plugins see it (kept equal to the gateway's).
-    let pluginAllowlist = LockedBox(EgressAllowlist())
+    let pluginAllowlist = Locked(EgressAllowlist())
     /// Alerts already handed to the plugin host.
     var alertsDelivered = 0
     /// Tenants in order of appearance (for flag snapshots).
@@ -238,7 +238,7 @@ public final class LabRunner {
             }
         }
         flagBook.definitions = scenario.flags ?? FlagDefinitions()
-        pluginAllowlist.set(core.configuration.allowlist)
+        pluginAllowlist.withLock { $0 = core.configuration.allowlist }
         try await startPlugins()
         if scenario.flags != nil { recordFlags(cause: "start") }
         // Each replica reconciles when it starts, as a live process does.
@@ -292,7 +292,7 @@ public final class LabRunner {
                     }
                 default:
                     apply(step)
-                    pluginAllowlist.set(core.configuration.allowlist)
+                    pluginAllowlist.withLock { $0 = core.configuration.allowlist }
                     // A tenant added now gets the quotas the configuration model holds for it.
                     if case .addTenant = step.action, let platform { await applyConfiguredQuotas(platform) }
                 }
@@ -317,7 +317,7 @@ public final class LabRunner {
 /// The runner, handed to the platform's embedder and answerer: platform steps are awaited
 /// one at a time on the runner's own loop, so the closures never run concurrently with it —
 /// which `Sendable` cannot express.
-struct UncheckedRunner: @unchecked Sendable {
+struct UncheckedRunner: @unchecked Sendable {  // its closures run only while the runner's loop awaits them
     let value: LabRunner
     init(_ value: LabRunner) { self.value = value }
 }

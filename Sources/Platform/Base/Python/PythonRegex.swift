@@ -43,10 +43,10 @@ public enum PythonRegex {
 
     /// A compiled expression, shareable between threads.
     ///
-    /// `@unchecked`: `Regex` is not declared `Sendable` (its output type need not be), but
-    /// its compiled program is immutable once built and built under an atomic
-    /// compare-and-swap, so concurrent matches against one value are safe.
-    private struct Compiled: @unchecked Sendable {
+    /// `Regex` is not declared `Sendable` (its output type need not be), but its compiled
+    /// program is immutable once built and built under an atomic compare-and-swap, so
+    /// concurrent matches against one value are safe.
+    private struct Compiled: @unchecked Sendable {  // a compiled `Regex` is immutable; matching never changes it
         let value: Regex<AnyRegexOutput>
     }
 

@@ -1,4 +1,4 @@
-import Foundation
+import Synchronization
 
 /// The live flag book, shared by everything that reads flags in one process (the gateway's
 /// alert routing, the Flagsmith read API, the Platform API), so that a change is effective
@@ -6,23 +6,25 @@ import Foundation
 ///
 /// Writers change the book through ``update(_:)``; observers registered with ``observe(_:)``
 /// are called after each change (the plugin host re-applies tenants' flags there).
-public final class FlagRegistry: @unchecked Sendable {
-    private var current: FlagBook
-    private var observers: [@Sendable (FlagBook) async -> Void] = []
-    private let lock = NSLock()
+public final class FlagRegistry: Sendable {
+    private struct State {
+        var book: FlagBook
+        var observers: [@Sendable (FlagBook) async -> Void] = []
+    }
+    private let state: Mutex<State>
 
-    public init(_ book: FlagBook = FlagBook()) { current = book }
+    public init(_ book: FlagBook = FlagBook()) { state = Mutex(State(book: book)) }
 
     /// The book as it is now.
-    public var book: FlagBook { lock.withLock { current } }
+    public var book: FlagBook { state.withLock { $0.book } }
 
     /// Changes the book, then tells the observers.
-    public func update(_ change: (inout FlagBook) throws -> Void) async rethrows {
-        let observers = try lock.withLock {
-            var book = current
+    public func update<E: Error>(_ change: (inout FlagBook) throws(E) -> Void) async throws(E) {
+        let observers = try state.withLock { (state: inout sending State) throws(E) -> [@Sendable (FlagBook) async -> Void] in
+            var book = state.book
             try change(&book)
-            current = book
-            return self.observers
+            state.book = book
+            return state.observers
         }
         // The latest book, not this change's: a later change may have landed meanwhile.
         for o in observers { await o(self.book) }
@@ -30,6 +32,6 @@ public final class FlagRegistry: @unchecked Sendable {
 
     /// Calls `observer` after every change.
     public func observe(_ observer: @escaping @Sendable (FlagBook) async -> Void) {
-        lock.withLock { observers.append(observer) }
+        state.withLock { $0.observers.append(observer) }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// A small Redis client on SwiftNIO: one pipelined connection (replies arrive in request
 /// order), opened on first use and again after a failure, commands as string arrays.
@@ -12,8 +12,8 @@ public final class RedisClient: Sendable {
     let host: String
     let port: Int
     let database: Int
-    private let state = NIOLockedValueBox<Channel?>(nil)
-    private let connecting = NIOLockedValueBox<EventLoopFuture<Channel>?>(nil)
+    private let state = Mutex<Channel?>(nil)
+    private let connecting = Mutex<EventLoopFuture<Channel>?>(nil)
     let timeout: TimeAmount
 
     /// `redis://host:port/db` (database optional).
@@ -52,30 +52,32 @@ public final class RedisClient: Sendable {
     }
 
     public func close() async {
-        let channel = state.withLockedValue { c -> Channel? in defer { c = nil }; return c }
+        let channel = state.withLock { c -> Channel? in defer { c = nil }; return c }
         try? await channel?.close()
     }
 
     private func reset(_ channel: Channel) {
-        state.withLockedValue { if $0 === channel { $0 = nil } }
+        state.withLock { if $0 === channel { $0 = nil } }
         channel.close(promise: nil)
     }
 
     private func connection() async throws -> Channel {
-        if let c = state.withLockedValue({ $0 }), c.isActive { return c }
-        let future: EventLoopFuture<Channel> = connecting.withLockedValue { pending in
+        if let c = state.withLock({ $0 }), c.isActive { return c }
+        let future: EventLoopFuture<Channel> = connecting.withLock { pending in
             if let p = pending { return p }
             let f = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connectTimeout(timeout)
                 .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-                .channelInitializer { channel in channel.pipeline.addHandler(RedisHandler()) }
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(RedisHandler()) }
+                }
                 .connect(host: host, port: port)
             pending = f
             return f
         }
         do {
             let channel = try await future.get()
-            connecting.withLockedValue { if $0 === future { $0 = nil } }
+            connecting.withLock { if $0 === future { $0 = nil } }
             if database != 0 {
                 let p = channel.eventLoop.makePromise(of: RESPValue.self)
                 let deadline = channel.eventLoop.scheduleTask(in: timeout) { p.fail(RedisError("no reply to SELECT")) }
@@ -89,17 +91,18 @@ public final class RedisClient: Sendable {
                     throw error
                 }
             }
-            state.withLockedValue { $0 = channel }
+            state.withLock { $0 = channel }
             return channel
         } catch {
-            connecting.withLockedValue { if $0 === future { $0 = nil } }
+            connecting.withLock { if $0 === future { $0 = nil } }
             throw (error as? RedisError) ?? RedisError("cannot connect to \(host):\(port): \(error)")
         }
     }
 }
 
-/// Encodes commands and matches replies to them in order.
-final class RedisHandler: ChannelDuplexHandler, @unchecked Sendable {
+/// Encodes commands and matches replies to them in order (on its channel's event loop:
+/// added there, by the channel's initializer, and used only there).
+final class RedisHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = Outbound
     typealias OutboundOut = ByteBuffer
