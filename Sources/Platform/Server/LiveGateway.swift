@@ -22,6 +22,10 @@ import Synchronization
 public final class LiveGateway: Sendable {
     /// This process's replica: the node behind its lock, with its journal's files.
     public let replica: LiveReplica
+    /// The replica's name and whether it journals (fixed for the process's life), so that
+    /// a call's journal line is encoded outside the lock.
+    let replicaName: String
+    let journaling: Bool
     let ids: Mutex<IDGenerator>
     let transport: ProviderHTTPTransport
     let clock = SystemTimeSource()
@@ -57,6 +61,8 @@ public final class LiveGateway: Sendable {
         node.servesDocChat = platformAPI != nil
         node.sharedCounters = sharedLimiter != nil
         replica = LiveReplica(node: node, files: journalFiles)
+        replicaName = node.replica
+        journaling = node.journal != nil
         ids = Mutex(IDGenerator(seed: systemSeed()))
         self.transport = transport
         self.logger = logger
@@ -129,8 +135,12 @@ public final class LiveGateway: Sendable {
                 ? GatewayError(.requestTooLarge, status: 413, message: "The request body is larger than \(maxRequestBytes) bytes.")
                 : GatewayError(.invalidRequest, status: 400, message: "The request body could not be read: \(error)"))
         }
-        let authorization = request.headers[.authorization]
-        var step = replica.withNode { $0.receive(inbound, authorization: authorization, requestID: requestID, now: started) }
+        // Reading and admitting the call needs only the configuration: a snapshot, no lock
+        // held while the body is decoded and the key hashed.
+        let (core, servesDocChat) = replica.withNode { ($0.core, $0.servesDocChat) }
+        let admission = GatewayNode.admission(inbound, core: core, servesDocChat: servesDocChat, authorization: request.headers[.authorization],
+                                              requestID: requestID, now: started)
+        var step = replica.withNode { $0.receive(admission, now: started) }
         if case .acquireShared(let pending, let scopes, let tokens) = step {
             step = await acquireShared(pending, scopes, promptTokens: tokens, now: started)
         }
@@ -173,7 +183,8 @@ public final class LiveGateway: Sendable {
         }
     }
 
-    /// Reads an answer whole and completes the call through the node.
+    /// Reads an answer whole and completes the call: what it means is worked out without
+    /// the lock, the settlement under it.
     private func completeWhole(_ call: GatewayNode.Call, _ sent: Result<ProviderHTTPTransport.Answer, TransportFailure>,
                                timeout: Nanoseconds) async -> GatewayNode.Finish {
         let result: UpstreamResult
@@ -190,7 +201,9 @@ public final class LiveGateway: Sendable {
             }
         }
         let now = clock.now()
-        return replica.withNode { $0.complete(call, result: result, now: now) }
+        let answer = GatewayNode.answer(call.context, limit: call.limit, result: result, core: core, now: now)
+        let line = journaling ? GatewayNode.journalLine(answer.usage, replica: replicaName) : nil
+        return replica.withNode { $0.settle(answer, limit: call.limit, now: now, line: line) }
     }
 
     /// Relays a provider's SSE stream to the client as OpenAI chunks, as they arrive.
@@ -467,10 +480,17 @@ public final class LiveGateway: Sendable {
 
     static func response(_ reply: Reply) -> Response {
         var headers = HTTPFields()
-        for h in reply.headers { if let name = HTTPField.Name(h.name) { headers[name] = h.value } }
+        // The headers every reply has, by their static names (parsing a name costs per call).
+        headers[.contentType] = reply.body.contentType
+        headers[requestIDField] = reply.requestID
+        if case .error(let e) = reply.body, let s = e.retryAfterSeconds { headers[.retryAfter] = String(s) }
+        if case .events = reply.body { headers[.cacheControl] = "no-cache" }
+        for h in reply.extraHeaders { if let name = HTTPField.Name(h.name) { headers[name] = h.value } }
         return Response(status: HTTPResponse.Status(code: reply.status), headers: headers,
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.encodedBody())))
     }
+
+    static let requestIDField = HTTPField.Name(Reply.requestIDHeader)!
 
     static func json(status: HTTPResponse.Status, _ text: String) -> Response {
         Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))

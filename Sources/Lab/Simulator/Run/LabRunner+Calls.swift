@@ -82,7 +82,7 @@ extension LabRunner {
         }
         let slot: Int
         if let free = freeSlots.popLast() { slot = Int(free) } else { slot = inflight.count; inflight.append(nil) }
-        inflight[slot] = InFlight(call: call, result: result, key: key, replica: replica, incarnation: replicas[replica].incarnation,
+        inflight[slot] = InFlight(context: call.context, limit: call.limit, result: result, key: key, replica: replica, incarnation: replicas[replica].incarnation,
                                   billed: billed, clientClosed: clientClosed)
         queue.schedule(at: now + delay, .completion(slot: Int32(slot)))
     }
@@ -94,10 +94,10 @@ extension LabRunner {
         let r = replicas[f.replica]
         guard r.incarnation == f.incarnation else {
             // The process that sent it died: the provider billed a call no one settles.
-            metrics.journal.lostInFlight[f.call.context.tenant, default: UsageCounters()].add(UsageCounters(calls: 1, costMicros: f.billed))
+            metrics.journal.lostInFlight[f.context.tenant, default: UsageCounters()].add(UsageCounters(calls: 1, costMicros: f.billed))
             return
         }
-        let finish = r.node.complete(f.call, result: f.result, now: clock.now(), clientClosed: f.clientClosed)
+        let finish = r.node.complete(f.context, limit: f.limit, result: f.result, now: clock.now(), clientClosed: f.clientClosed)
         carryOut(finish.settlement, key: f.key, replica: f.replica)
     }
 

@@ -47,7 +47,8 @@ public final class LabRunner {
     }
 
     struct InFlight {
-        var call: GatewayNode.Call
+        var context: GatewayCore.CallContext
+        var limit: GatewayNode.Limit
         var result: UpstreamResult
         var key: RunMetrics.CallKey
         var replica: Int

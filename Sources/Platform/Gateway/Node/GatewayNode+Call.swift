@@ -30,8 +30,9 @@ extension GatewayNode {
 
     /// The next thing the driver does with a call.
     public enum Step: Hashable, Sendable {
-        /// Answer with the reply (a refusal) and carry out the settlement.
-        case respond(Reply, Settlement)
+        /// Answer with the reply (a refusal) and carry out the settlement. (Boxed: the
+        /// common steps stay small to copy.)
+        indirect case respond(Reply, Settlement)
         /// Take the call's place in the shared counters, then ``limited(_:_:now:)``.
         case acquireShared(Pending, RateLimiter.Scopes, promptTokens: Int)
         /// Send the call to its provider, then ``complete(_:result:now:clientClosed:)`` — or,
@@ -43,30 +44,63 @@ extension GatewayNode {
 
     // MARK: Admission
 
-    /// Receives a client's chat call: reads it, then admits it — authentication, validation,
-    /// routing, egress — and takes its place in the rate limits.
-    public mutating func receive(_ inbound: Inbound, authorization: String?, requestID: String, now: Instant) -> Step {
+    /// What a call is before its limits, decided from the configuration alone: a driver
+    /// with a lock works it out from a snapshot of the configuration, without the lock
+    /// (``admission(_:core:servesDocChat:authorization:requestID:now:)``), then hands it to
+    /// ``receive(_:now:)``.
+    public enum Admission: Sendable {
+        /// Refused before its provider (its usage is recorded).
+        case refused(GatewayCore.Rejection)
+        /// Refused with no usage to record (`doc-chat` without a question, a suspended tenant).
+        case answered(Reply)
+        /// On its way to its provider, once its limits let it.
+        case call(GatewayCore.UpstreamCall)
+        /// `doc-chat`, once its limits let it.
+        case docChat(DocChatCall)
+    }
+
+    /// Reads and admits a client's call — authentication, validation, routing, egress —
+    /// from the configuration alone.
+    public static func admission(_ inbound: Inbound, core: GatewayCore, servesDocChat: Bool, authorization: String?, requestID: String,
+                                 now: Instant) -> Admission {
         let request: ChatCompletionRequest
         var body: [UInt8]?
         switch inbound {
         case .unreadable(let e):
-            return refused(core.refuse(e, authorization: authorization, requestID: requestID, now: now), now: now)
+            return .refused(core.refuse(e, authorization: authorization, requestID: requestID, now: now))
         case .request(let r):
             request = r
         case .body(let bytes):
             do { request = try WireJSON.decode(ChatCompletionRequest.self, from: bytes) } catch {
                 let e = GatewayError(.invalidRequest, status: 400,
                                      message: "The request body is not a valid chat completion request: \(WireJSON.describe(error))")
-                return refused(core.refuse(e, authorization: authorization, requestID: requestID, now: now), now: now)
+                return .refused(core.refuse(e, authorization: authorization, requestID: requestID, now: now))
             }
             body = bytes
         }
-        if servesDocChat, request.model == Self.docChatModel {
-            return receiveDocChat(request, authorization: authorization, requestID: requestID, now: now)
+        if servesDocChat, request.model == docChatModel {
+            return docChatAdmission(request, core: core, authorization: authorization, requestID: requestID, now: now)
         }
         switch core.admit(request, body: body, authorization: authorization, requestID: requestID, now: now) {
-        case .reject(let r): return refused(r, now: now)
-        case .forward(let call): return limit(call, now: now)
+        case .reject(let r): return .refused(r)
+        case .forward(let call): return .call(call)
+        }
+    }
+
+    /// Receives a client's call: admits it (``admission(_:core:servesDocChat:authorization:requestID:now:)``)
+    /// and takes its place in the rate limits.
+    public mutating func receive(_ inbound: Inbound, authorization: String?, requestID: String, now: Instant) -> Step {
+        receive(Self.admission(inbound, core: core, servesDocChat: servesDocChat, authorization: authorization, requestID: requestID, now: now),
+                now: now)
+    }
+
+    /// Takes an admitted call's place in the rate limits; settles a refusal.
+    public mutating func receive(_ admission: Admission, now: Instant) -> Step {
+        switch admission {
+        case .refused(let r): return refused(r, now: now)
+        case .answered(let reply): return .respond(reply, .empty)
+        case .call(let call): return limit(call, now: now)
+        case .docChat(let call): return limit(call, now: now)
         }
     }
 
@@ -146,13 +180,23 @@ extension GatewayNode {
         public init(reply: Reply, settlement: Settlement) { self.reply = reply; self.settlement = settlement }
     }
 
-    /// Turns the provider's answer (or the transport's failure) into the client's reply, and
-    /// settles the call.
+    /// What the provider's answer means: the client's reply, and the call's usage and
+    /// alerts — decided from the configuration alone (a driver with a lock works it out
+    /// without the lock, then ``settle(_:limit:now:)``s it).
+    public struct Answer: Hashable, Sendable {
+        public var reply: Reply
+        public var usage: UsageRecord
+        public var alerts: [Alert]
+    }
+
+    /// Turns the provider's answer (or the transport's failure) into the client's reply and
+    /// the call's usage.
     ///
     /// - Parameter clientClosed: the client of a streamed call went away before the end
     ///   (the Lab's aborted calls); see ``StreamRelay/finish(now:timeToFirstByte:cut:clientClosed:)``.
-    public mutating func complete(_ call: Call, result: UpstreamResult, now: Instant, clientClosed: Bool = false) -> Finish {
-        let outcome = core.complete(call.context, result: result, now: now, clientClosed: clientClosed)
+    public static func answer(_ context: GatewayCore.CallContext, limit: Limit, result: UpstreamResult, core: GatewayCore, now: Instant,
+                              clientClosed: Bool = false) -> Answer {
+        let outcome = core.complete(context, result: result, now: now, clientClosed: clientClosed)
         let body: Reply.Body
         switch outcome.response {
         case .completion(let c): body = .completion(c)
@@ -160,8 +204,25 @@ extension GatewayNode {
         case .stream(let chunks): body = .events(chunks)
         case .error(let e): body = .error(e)
         }
-        return Finish(reply: Reply(body, requestID: call.context.requestID, extra: call.limit.headers),
-                      settlement: settle(outcome.usage, alerts: outcome.alerts, limit: call.limit, now: now))
+        return Answer(reply: Reply(body, requestID: context.requestID, extra: limit.headers), usage: outcome.usage, alerts: outcome.alerts)
+    }
+
+    /// Settles an answered call (``settle(_:alerts:limit:now:line:)``).
+    public mutating func settle(_ answer: Answer, limit: Limit, now: Instant, line: [UInt8]? = nil) -> Finish {
+        Finish(reply: answer.reply, settlement: settle(answer.usage, alerts: answer.alerts, limit: limit, now: now, line: line))
+    }
+
+    /// Answers and settles a call at once (``answer(_:limit:result:core:now:clientClosed:)``,
+    /// then ``settle(_:limit:now:line:)``).
+    public mutating func complete(_ call: Call, result: UpstreamResult, now: Instant, clientClosed: Bool = false) -> Finish {
+        complete(call.context, limit: call.limit, result: result, now: now, clientClosed: clientClosed)
+    }
+
+    /// The same, from what a call keeps once its request is sent (the Lab holds only this
+    /// while the provider thinks).
+    public mutating func complete(_ context: GatewayCore.CallContext, limit: Limit, result: UpstreamResult, now: Instant,
+                                  clientClosed: Bool = false) -> Finish {
+        settle(Self.answer(context, limit: limit, result: result, core: core, now: now, clientClosed: clientClosed), limit: limit, now: now)
     }
 
     // MARK: Streams relayed as they arrive

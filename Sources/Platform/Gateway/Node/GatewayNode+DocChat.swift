@@ -47,34 +47,31 @@ public struct DocChatAnswer: Hashable, Sendable {
 }
 
 extension GatewayNode {
-    /// Admits a `doc-chat` call: the key, suspension, the question; then the client's limits.
-    mutating func receiveDocChat(_ request: ChatCompletionRequest, authorization: String?, requestID: String, now: Instant) -> Step {
+    /// Admits a `doc-chat` call: the key, suspension, the question.
+    static func docChatAdmission(_ request: ChatCompletionRequest, core: GatewayCore, authorization: String?, requestID: String,
+                                 now: Instant) -> Admission {
         let tenant: TenantGatewayConfig, keyID: String
         switch core.authenticate(authorization) {
-        case .failure(let e): return refused(core.refuse(e, authorization: authorization, requestID: requestID, now: now), now: now)
+        case .failure(let e): return .refused(core.refuse(e, authorization: authorization, requestID: requestID, now: now))
         case .success(let owner): (tenant, keyID) = (owner.tenant, owner.keyID)
         }
         if tenant.suspended {
-            return .respond(.error(GatewayError(.tenantSuspended, status: 403, message: "Tenant '\(tenant.id)' is suspended."), requestID: requestID), .empty)
+            return .answered(.error(GatewayError(.tenantSuspended, status: 403, message: "Tenant '\(tenant.id)' is suspended."), requestID: requestID))
         }
         guard let question = request.messages.last(where: { $0.role == "user" })?.text, !question.isEmpty else {
-            return .respond(.error(GatewayError(.invalidRequest, status: 400, message: "doc-chat needs a user message to answer."), requestID: requestID), .empty)
+            return .answered(.error(GatewayError(.invalidRequest, status: 400, message: "doc-chat needs a user message to answer."), requestID: requestID))
         }
-        var call = DocChatCall(requestID: requestID, tenant: tenant.id, keyID: keyID, question: question, messages: request.messages,
-                               stream: request.isStream, startedAt: now, limit: .none)
-        let scopes = anyLimits ? core.rateLimitScopes(tenant: tenant.id, keyID: keyID) : RateLimiter.Scopes([])
+        return .docChat(DocChatCall(requestID: requestID, tenant: tenant.id, keyID: keyID, question: question, messages: request.messages,
+                                    stream: request.isStream, startedAt: now, limit: .none))
+    }
+
+    /// The rate-limit step of a `doc-chat` call: the client's limits, as for any call.
+    mutating func limit(_ call: DocChatCall, now: Instant) -> Step {
+        let scopes = anyLimits ? core.rateLimitScopes(tenant: call.tenant, keyID: call.keyID) : RateLimiter.Scopes([])
         guard !scopes.entries.isEmpty else { return .answerFromDocuments(call) }
-        let tokens = TokenEstimate.promptTokens(request.messages)
+        let tokens = TokenEstimate.promptTokens(call.messages)
         if sharedCounters { return .acquireShared(.docChat(call), scopes, promptTokens: tokens) }
-        switch limiter.acquire(scopes, promptTokens: tokens, now: now) {
-        case .refused(let reason, let retryAfter, let status):
-            let e = GatewayError(.rateLimited, status: 429,
-                                 message: "Rate limit reached: \(reason). Please try again in \(RateLimiter.format(retryAfter)).", retryAfter: retryAfter)
-            return .respond(.error(e, requestID: requestID, extra: status.headers), .empty)
-        case .granted(let grant, let status):
-            call.limit = Limit(grant: grant, headers: status.headers, local: true)
-            return .answerFromDocuments(call)
-        }
+        return limited(.docChat(call), limiter.acquire(scopes, promptTokens: tokens, now: now), local: true, now: now)
     }
 
     /// Answers a `doc-chat` call with the knowledge service's grounded answer (or its

@@ -41,7 +41,8 @@ public struct GatewayNode: Sendable {
     /// reconciliation).
     public internal(set) var budgets: BudgetTracker
     /// This replica's month-to-date usage counters per tenant: the calls whose journal write
-    /// ended (or, without a journal, that were settled).
+    /// ended — what reconciliation compares with the ledger (without a journal there is
+    /// nothing to reconcile, and nothing is counted).
     public internal(set) var counters: UsageMirror
     /// The write-ahead journal of this replica's calls, when it keeps a usage ledger.
     public var journal: UsageJournal?
@@ -131,8 +132,7 @@ public struct GatewayNode: Sendable {
     }
 
     /// Settles a call — answered, failed, or refused: gives its grant back with the tokens
-    /// it used, adds its cost to the tenant's spend, and journals it (or, without a
-    /// journal, counts it).
+    /// it used, adds its cost to the tenant's spend, and journals it.
     ///
     /// - Parameter line: the call's journal line, when the driver encoded it outside its
     ///   lock (``JournalEntry/line()``); encoded here otherwise.
@@ -140,23 +140,17 @@ public struct GatewayNode: Sendable {
         var settlement = Settlement(usage: usage, alerts: alerts,
                                     sharedRelease: release(limit, tokens: usage.promptTokens + usage.completionTokens, now: now), ticket: nil)
         settlement.alerts += account(usage, now: now)
-        if let tenant = usage.tenant {
-            if journal != nil {
-                settlement.ticket = journal!.append(line: line ?? JournalEntry(tenant: tenant, replica: replica, usage: usage).line(),
-                                                    tenant: tenant, usage: usage)
-            } else {
-                var c = UsageCounters()
-                c.add(usage)
-                counters.add(c, tenant: tenant, at: now)
-            }
+        if journal != nil, let tenant = usage.tenant {
+            settlement.ticket = journal!.append(line: line ?? JournalEntry(tenant: tenant, replica: replica, usage: usage).line(),
+                                                tenant: tenant, usage: usage)
         }
         return settlement
     }
 
-    /// The journal line of a call's usage, for a driver that encodes it outside its lock.
-    public func journalLine(_ usage: UsageRecord) -> [UInt8]? {
-        guard journal != nil, let tenant = usage.tenant else { return nil }
-        return JournalEntry(tenant: tenant, replica: replica, usage: usage).line()
+    /// The journal line of a call's usage (`nil` for a call of no tenant), for a driver
+    /// that encodes it outside its lock and hands it to ``settle(_:alerts:limit:now:line:)``.
+    public static func journalLine(_ usage: UsageRecord, replica: String) -> [UInt8]? {
+        usage.tenant.map { JournalEntry(tenant: $0, replica: replica, usage: usage).line() }
     }
 
     /// Gives a call's grant back with the tokens it used: to this node's counters, or — for

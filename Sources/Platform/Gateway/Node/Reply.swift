@@ -3,8 +3,9 @@ import Base
 /// What the gateway answers a client: status, headers and body, decided by the node and
 /// written out by the driver (Hummingbird live; the Lab reads the value).
 ///
-/// The body stays typed until a driver needs bytes (``encodedBody()``), so the Lab, which
-/// rarely needs the bytes, does not pay for encoding them.
+/// The body stays typed, and the headers unmade, until a driver needs them
+/// (``encodedBody()``, ``headers``), so the Lab, which rarely writes an answer out, does
+/// not pay for them.
 public struct Reply: Hashable, Sendable {
     public enum Body: Hashable, Sendable {
         /// A `chat.completion`.
@@ -20,26 +21,32 @@ public struct Reply: Hashable, Sendable {
     }
 
     public var status: Int
-    public var headers: [HTTPHeader]
     public var body: Body
-
-    public init(status: Int, headers: [HTTPHeader], body: Body) {
-        self.status = status; self.headers = headers; self.body = body
-    }
+    /// The call's id, sent as `x-request-id`.
+    public var requestID: String
+    /// Headers beyond those the body implies (rate limits).
+    public var extraHeaders: [HTTPHeader]
 
     /// The header that carries the gateway's id for the call.
     public static let requestIDHeader = "x-request-id"
 
-    /// An answer of `body` with the call's id and `extra` headers (rate limits).
+    /// An answer of `body` with the call's id and `extra` headers (rate limits); an error's
+    /// status is its own, anything else's 200.
     public init(_ body: Body, requestID: String, extra: [HTTPHeader] = []) {
+        self.body = body
+        self.requestID = requestID
+        self.extraHeaders = extra
+        if case .error(let e) = body { status = e.status } else { status = 200 }
+    }
+
+    /// Every header of the answer: its content type, the call's id, `retry-after` for an
+    /// error that has one, `cache-control: no-cache` for a stream, then the extra ones.
+    /// (Made on demand: the Lab rarely writes an answer out.)
+    public var headers: [HTTPHeader] {
         var headers = [HTTPHeader("content-type", body.contentType), HTTPHeader(Self.requestIDHeader, requestID)]
-        var status = 200
-        if case .error(let e) = body {
-            status = e.status
-            if let s = e.retryAfterSeconds { headers.append(HTTPHeader("retry-after", String(s))) }
-        }
+        if case .error(let e) = body, let s = e.retryAfterSeconds { headers.append(HTTPHeader("retry-after", String(s))) }
         if case .events = body { headers.append(HTTPHeader("cache-control", "no-cache")) }
-        self.init(status: status, headers: headers + extra, body: body)
+        return headers + extraHeaders
     }
 
     /// An error answer.
@@ -93,7 +100,8 @@ public struct Reply: Hashable, Sendable {
 }
 
 extension Reply.Body {
-    var contentType: String {
+    /// The `content-type` of the body.
+    public var contentType: String {
         if case .events = self { return "text/event-stream" }
         return "application/json"
     }

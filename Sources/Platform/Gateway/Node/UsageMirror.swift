@@ -6,7 +6,8 @@ import Base
 /// Counts belong to the calendar month (UTC) of the instant they are added at; a new
 /// month starts from zero, as the ledger's month-to-date totals do.
 public struct UsageMirror: Hashable, Sendable {
-    private var month: CalendarMonth?
+    /// The month counted, as instants: `[start, end)`.
+    private var start = Instant(nanoseconds: .max), end = Instant(nanoseconds: .min)
     private var byTenant: [String: UsageCounters] = [:]
     /// Unix nanoseconds of the driver's instant zero.
     let epoch: Int64
@@ -15,22 +16,21 @@ public struct UsageMirror: Hashable, Sendable {
 
     /// Adds counts of a tenant at `now`.
     public mutating func add(_ counts: UsageCounters, tenant: String, at now: Instant) {
-        roll(to: now)
+        if now < start || now >= end {
+            let month = CalendarMonth(of: now, epoch: epoch)
+            (start, end) = (month.start(epoch: epoch), month.next.start(epoch: epoch))
+            byTenant = [:]
+        }
         byTenant[tenant, default: UsageCounters()].add(counts)
     }
 
     /// A tenant's counters in the month of `now`.
     public func counters(tenant: String, at now: Instant) -> UsageCounters {
-        month == CalendarMonth(of: now, epoch: epoch) ? byTenant[tenant] ?? UsageCounters() : UsageCounters()
+        now >= start && now < end ? byTenant[tenant] ?? UsageCounters() : UsageCounters()
     }
 
     /// Every tenant's counters in the month of `now`.
     public func all(at now: Instant) -> [String: UsageCounters] {
-        month == CalendarMonth(of: now, epoch: epoch) ? byTenant : [:]
-    }
-
-    private mutating func roll(to now: Instant) {
-        let m = CalendarMonth(of: now, epoch: epoch)
-        if m != month { month = m; byTenant = [:] }
+        now >= start && now < end ? byTenant : [:]
     }
 }
