@@ -261,18 +261,7 @@ public struct SQLTenantStore: TenantStore {
     public func usageSummary(from: Date, to: Date) async throws -> UsageSummary {
         try await self.wrapping("summing usage") {
             // Grouped in SQL by (model, key, status); the breakdowns are folded from those groups.
-            let rows = try await self.database.select()
-                .column("model").column("key_id").column("status")
-                .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "calls")
-                // PostgreSQL sums BIGINTs as NUMERIC: cast back, on both backends.
-                .column(SQLRaw("CAST(SUM(prompt_tokens) AS BIGINT)"), as: "prompt")
-                .column(SQLRaw("CAST(SUM(completion_tokens) AS BIGINT)"), as: "completion")
-                .column(SQLRaw("CAST(SUM(cost_micros) AS BIGINT)"), as: "cost")
-                .from("usage_events")
-                .where("at", .greaterThanOrEqual, from.storageMicroseconds)
-                .where("at", .lessThan, to.storageMicroseconds)
-                .groupBy("model").groupBy("key_id").groupBy("status")
-                .all()
+            let rows = try await self.usageSums(from: from, to: to, by: ["model", "key_id", "status"]).all()
             var summary = UsageSummary(from: from, to: to)
             for row in rows {
                 let calls = Int(try row.decode(column: "calls", as: Int64.self))
@@ -293,20 +282,29 @@ public struct SQLTenantStore: TenantStore {
         }
     }
 
+    /// Calls, tokens and cost of the entries that started in `[from, to)`, grouped by `columns`
+    /// (selected too).
+    private func usageSums(from: Date, to: Date, by columns: [String]) -> SQLSelectBuilder {
+        var select = self.database.select()
+        for c in columns { select = select.column(c) }
+        select = select
+            .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "calls")
+            // PostgreSQL sums BIGINTs as NUMERIC: cast back, on both backends.
+            .column(SQLRaw("CAST(SUM(prompt_tokens) AS BIGINT)"), as: "prompt")
+            .column(SQLRaw("CAST(SUM(completion_tokens) AS BIGINT)"), as: "completion")
+            .column(SQLRaw("CAST(SUM(cost_micros) AS BIGINT)"), as: "cost")
+            .from("usage_events")
+            .where("at", .greaterThanOrEqual, from.storageMicroseconds)
+            .where("at", .lessThan, to.storageMicroseconds)
+        for c in columns { select = select.groupBy(c) }
+        return select
+    }
+
     public func usageTotals(from: Date, to: Date, replica: String) async throws -> (all: UsageTotals, replica: UsageTotals) {
         try await self.wrapping("summing usage by replica") {
             // Grouped by replica (a handful of rows); the tenant's totals are their sum.
-            let rows = try await self.database.select()
-                .column("replica")
-                .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "calls")
+            let rows = try await self.usageSums(from: from, to: to, by: ["replica"])
                 .column(SQLRaw("CAST(SUM(CASE WHEN status = 200 THEN 0 ELSE 1 END) AS BIGINT)"), as: "errors")
-                .column(SQLRaw("CAST(SUM(prompt_tokens) AS BIGINT)"), as: "prompt")
-                .column(SQLRaw("CAST(SUM(completion_tokens) AS BIGINT)"), as: "completion")
-                .column(SQLRaw("CAST(SUM(cost_micros) AS BIGINT)"), as: "cost")
-                .from("usage_events")
-                .where("at", .greaterThanOrEqual, from.storageMicroseconds)
-                .where("at", .lessThan, to.storageMicroseconds)
-                .groupBy("replica")
                 .all()
             var all = UsageTotals(), mine = UsageTotals()
             for row in rows {
