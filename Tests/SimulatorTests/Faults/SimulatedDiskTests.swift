@@ -44,12 +44,14 @@ import Testing
             let d = Self.disk(seed: UInt64(seed))
             var j = try JournalIO.open(d)
             for n in 0..<3 { _ = j.append(JournalEntry(tenant: "acme", replica: "0", usage: Self.usage(n))) }
-            let w = try #require(j.nextWrite())
+            let next = j.nextWrite()
+            let w = try #require(next)
             #expect(JournalIO.start(w, on: d))
             d.crash()  // between the write and its fsync
             let reopened = try JournalIO.open(d)
             let lines = JournalIO.entries(in: try d.readJournal())
-            #expect(lines.unreadable == 0 && reopened.durable == UInt64(try d.readJournal().count))
+            let size = try d.readJournal().count
+            #expect(lines.unreadable == 0 && reopened.durable == UInt64(size))
             #expect((lines.byTenant.first?.entries.count ?? 0) <= 3)
         }
     }

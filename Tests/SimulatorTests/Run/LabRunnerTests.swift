@@ -146,12 +146,12 @@ let repositoryRoot: String = {
     /// the same every time.
     @Test func acceptanceCrashesScenarioPassesAndRepeats() async throws {
         let path = repositoryRoot + "/Scenarios/acceptance/crashes.yaml"
-        let r = try await run(path)
+        let r = try await LabRunner(scenario: ScenarioLoader.load(path: path)).run()
         for e in r.expectations where !e.passed { Issue.record("\(e.message)") }
         for c in r.checks where !c.passed { Issue.record("\(c.name): \(c.details)") }
         #expect(r.passed && r.checks.contains { $0.name == "ledger" && $0.passed })
         #expect(r.metrics.journal.tornWrites > 0 && r.metrics.journal.unanswered.values.reduce(0) { $0 + $1.calls } > 0)
-        let again = try await run(path)
+        let again = try await LabRunner(scenario: ScenarioLoader.load(path: path)).run()
         #expect(JSONReport.render([r], runName: "t", version: "test") == JSONReport.render([again], runName: "t", version: "test"))
     }
 
@@ -169,7 +169,7 @@ let repositoryRoot: String = {
         #expect(admitted(shared) < 1_861 && admitted(local) == 3_600, "\(admitted(shared)) \(admitted(local))")
     }
 
-    /// Grounded answers over the handbook in four formats (the PDF through pdftotext).
+    /// Grounded answers over the handbook in four formats (the PDF through the built-in extractor).
     @Test func acceptanceRAGScenarioPasses() async throws {
         let r = try await LabRunner(scenario: ScenarioLoader.load(path: repositoryRoot + "/Scenarios/acceptance/rag.yaml")).run()
         for e in r.expectations where !e.passed { Issue.record("\(e.message)") }
