@@ -253,7 +253,7 @@ extension RagCommand {
             guard !documents.isEmpty else { throw ValidationError("no documents to ingest") }
             let job: IngestionJob = try await store.withProvisioner { provisioner, _ in
                 let tenantStore = try await provisioner.openTenantStore(id, now: Date())
-                let knowledge = KnowledgeService(settings: .init(parser: DocumentParser(pdf: PopplerPDFExtractor())), clock: { Date() })
+                let knowledge = KnowledgeService(settings: .init(parser: DocumentParser(pdf: BuiltinPDFExtractor())), clock: { Date() })
                 let jobID = "job_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
                 let submitted = try await knowledge.submit(id.rawValue, store: tenantStore, id: String(jobID), documents: documents)
                 if queue { return submitted }

@@ -65,7 +65,7 @@ final class LabPlatform: @unchecked Sendable {
                              secrets: secrets, clock: { time.get() }, random: { count in
                                  random.update { rng in (0..<count).map { _ in UInt8(truncatingIfNeeded: rng.next()) } }
                              }, flags: flags,
-                             knowledge: KnowledgeService(settings: .init(parser: DocumentParser(pdf: PopplerPDFExtractor())), clock: { time.get() }))
+                             knowledge: KnowledgeService(settings: .init(parser: DocumentParser(pdf: BuiltinPDFExtractor())), clock: { time.get() }))
         flow = PlatformFlow(caller: service, idp: idp, audience: Self.audience)
     }
 
