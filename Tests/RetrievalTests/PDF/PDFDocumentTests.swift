@@ -22,13 +22,7 @@ import Testing
     /// A cross-reference stream (with a PNG predictor) and the page tree, page and font in an
     /// object stream; the content stream is Flate-compressed.
     @Test func crossReferenceStreamAndObjectStream() throws {
-        var b = PDFBuilder()
-        b.add("<< /Type /Catalog /Pages 2 0 R >>")
-        b.add("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
-        b.add("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>")
-        b.add("<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>")
-        b.addStream("/Filter /FlateDecode", PDFFixtures.deflate(Array("BT /F1 12 Tf 72 700 Td (Packed away) Tj ET".utf8)))
-        let pdf = b.withObjectStreams(root: 1, packed: [1, 2, 3, 4])
+        let pdf = PDFFixtures.packed("BT /F1 12 Tf 72 700 Td (Packed away) Tj ET")
         let document = try PDFDocument(pdf)
         #expect(!document.recovered)
         #expect(try BuiltinPDFExtractor().extract(pdf) == "Packed away\n\n\u{0C}")

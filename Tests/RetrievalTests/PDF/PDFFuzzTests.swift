@@ -14,19 +14,18 @@ import Testing
     static let secondsMax = 5.0
 
     static func fixtures() throws -> [(String, [UInt8])] {
-        var packed = PDFBuilder()
-        packed.add("<< /Type /Catalog /Pages 2 0 R >>")
-        packed.add("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
-        packed.add("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R /F2 6 0 R >> >> /Contents 5 0 R >>")
-        packed.add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Differences [65 /fi /eacute] >> >>")
-        packed.addStream("/Filter /FlateDecode", PDFFixtures.deflate(Array("BT /F1 12 Tf 72 700 Td [(AB) -300 (text)] TJ /F2 10 Tf 0 -20 Td <00010002> Tj ET".utf8)))
-        packed.add("<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-H /DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /W [1 [500 500]] >>] /ToUnicode 7 0 R >>")
-        packed.addStream("", "1 begincodespacerange <0000> <FFFF> endcodespacerange 1 beginbfrange <0001> <0002> [<0048> <D835DC00>] endbfrange")
+        let packed = PDFFixtures.packed("BT /F1 12 Tf 72 700 Td [(AB) -300 (text)] TJ /F2 10 Tf 0 -20 Td <00010002> Tj ET",
+                                        fonts: "/F1 4 0 R /F2 6 0 R",
+                                        font: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Differences [65 /fi /eacute] >> >>",
+                                        packed: [1, 2, 3, 4, 6]) { b in
+            b.add("<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-H /DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /W [1 [500 500]] >>] /ToUnicode 7 0 R >>")
+            b.addStream("", "1 begincodespacerange <0000> <FFFF> endcodespacerange 1 beginbfrange <0001> <0002> [<0048> <D835DC00>] endbfrange")
+        }
         return [
             ("oncall.pdf", try PDFFixtures.corpus("Corpora/handbook/oncall.pdf")),
             ("ghostscript-letter.pdf", try PDFFixtures.corpus("Corpora/pdf/ghostscript-letter.pdf")),
             ("encrypted/rc4-128.pdf", try PDFFixtures.corpus("Corpora/pdf/encrypted/rc4-128.pdf")),
-            ("object-streams (hand-made)", packed.withObjectStreams(root: 1, packed: [1, 2, 3, 4, 6])),
+            ("object-streams (hand-made)", packed),
             ("latex-cm-default.pdf", try PDFFixtures.corpus("Corpora/pdf/latex-cm-default.pdf")),
         ]
     }

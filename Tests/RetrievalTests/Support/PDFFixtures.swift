@@ -100,6 +100,21 @@ enum PDFFixtures {
         return Array(compressed.readableBytesView)
     }
 
+    /// A one-page PDF 1.5 file: the catalog, page tree, page and font (objects 1–4, and any of
+    /// `extra`'s listed in `packed`) in an object stream, a cross-reference stream, and the
+    /// content (object 5) Flate-compressed.
+    static func packed(_ content: String, fonts: String = "/F1 4 0 R", font: String = "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>",
+                       packed: Set<Int> = [1, 2, 3, 4], extra: (inout PDFBuilder) -> Void = { _ in }) -> [UInt8] {
+        var b = PDFBuilder()
+        b.add("<< /Type /Catalog /Pages 2 0 R >>")
+        b.add("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+        b.add("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << \(fonts) >> >> /Contents 5 0 R >>")
+        b.add(font)
+        b.addStream("/Filter /FlateDecode", deflate(Array(content.utf8)))
+        extra(&b)
+        return b.withObjectStreams(root: 1, packed: packed)
+    }
+
     /// A one-page PDF whose page shows `content` with font resources `fonts` (a dictionary's
     /// inside, e.g. `/F1 4 0 R`) and any further objects added by `extra`.
     static func page(_ content: String, fonts: String = "/F1 4 0 R", xObjects: String = "",
