@@ -18,14 +18,8 @@ public struct DocumentParser: Sendable {
     }
 
     public func parse(_ bytes: [UInt8], name: String, format: DocumentFormat) throws -> [DocumentElement] {
-        guard !bytes.isEmpty else { throw DocumentError(name, "the document is empty") }
-        guard bytes.count <= maximumBytes else { throw DocumentError(name, "the document is \(bytes.count) bytes; the limit is \(maximumBytes)") }
-        if format == .pdf {
-            guard bytes.starts(with: Array("%PDF-".utf8)) else { throw DocumentError(name, "not a PDF (no %PDF- header)") }
-            guard let pdf else { throw DocumentError(name, "PDF parsing is not available here") }
-            let text = try pdf.text(of: bytes, name: name)
-            return try elements(ofPDFText: text, name: name)
-        }
+        if format == .pdf { return try elements(ofPDFText: try pdfText(bytes, name: name), name: name) }
+        try checkSize(bytes, name: name)
         guard !bytes.contains(0) else { throw DocumentError(name, "binary content (NUL bytes) in a \(format.rawValue) document") }
         guard let decoded = String(validating: bytes, as: UTF8.self) else { throw DocumentError(name, "not valid UTF-8") }
         // "\r\n" is one Character in Swift and would never split as a line: parse LF text
@@ -49,13 +43,22 @@ public struct DocumentParser: Sendable {
         guard format == .pdf else {
             return try parse(bytes, name: name, format: format).map(\.text).joined(separator: "\n\n") + "\n"
         }
-        guard !bytes.isEmpty else { throw DocumentError(name, "the document is empty") }
-        guard bytes.count <= maximumBytes else { throw DocumentError(name, "the document is \(bytes.count) bytes; the limit is \(maximumBytes)") }
-        guard bytes.starts(with: Array("%PDF-".utf8)) else { throw DocumentError(name, "not a PDF (no %PDF- header)") }
-        guard let pdf else { throw DocumentError(name, "PDF parsing is not available here") }
-        let text = try pdf.text(of: bytes, name: name)
+        let text = try pdfText(bytes, name: name)
         _ = try elements(ofPDFText: text, name: name)
         return text
+    }
+
+    private func checkSize(_ bytes: [UInt8], name: String) throws {
+        guard !bytes.isEmpty else { throw DocumentError(name, "the document is empty") }
+        guard bytes.count <= maximumBytes else { throw DocumentError(name, "the document is \(bytes.count) bytes; the limit is \(maximumBytes)") }
+    }
+
+    /// A PDF's text from the extractor, pages ending in form feeds.
+    private func pdfText(_ bytes: [UInt8], name: String) throws -> String {
+        try checkSize(bytes, name: name)
+        guard bytes.starts(with: Array("%PDF-".utf8)) else { throw DocumentError(name, "not a PDF (no %PDF- header)") }
+        guard let pdf else { throw DocumentError(name, "PDF parsing is not available here") }
+        return try pdf.text(of: bytes, name: name)
     }
 
     func elements(ofPDFText text: String, name: String) throws -> [DocumentElement] {

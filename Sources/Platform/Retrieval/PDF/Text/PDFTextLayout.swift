@@ -211,10 +211,12 @@ enum PDFTextLayout {
         // Then a strip across the top (a title, an abstract) above columns, or columns above
         // what follows them (a table, a footnote): cut there, so that the columns read whole
         // and before what is below them. Else the widest gap.
+        // (Up to a dozen strips each way: the search stays linear in the page's words.)
         var split = widest
-        if let top = (1..<count).first(where: { columns(Array(rows.groups[$0...].joined()), words, size: size).count > 1 }) {
+        let candidates = 1..<min(count, 13)
+        if let top = candidates.first(where: { columns(Array(rows.groups[$0...].joined()), words, size: size).count > 1 }) {
             split = top
-        } else if let bottom = (1..<count).first(where: { columns(Array(rows.groups[..<$0].joined()), words, size: size).count > 1 }) {
+        } else if let bottom = candidates.first(where: { columns(Array(rows.groups[..<$0].joined()), words, size: size).count > 1 }) {
             split = bottom
         }
         cut(Array(rows.groups[..<split].joined()), words, depth: depth + 1, into: &regions)
