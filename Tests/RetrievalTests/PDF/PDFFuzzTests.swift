@@ -8,25 +8,35 @@ import Testing
 /// the case, so it replays.
 @Suite struct PDFFuzzTests {
     static let seed: UInt64 = 20_261_207
-    /// Mutants per fixture.
+    /// Mutants per fixture (fewer of the larger real files, which take longer to read).
     static let cases = 800
+    static let casesLarge = 200
     /// No mutant may take longer (a debug build on a loaded 2-core machine).
     static let secondsMax = 5.0
 
-    static func fixtures() throws -> [(String, [UInt8])] {
-        let packed = PDFFixtures.packed("BT /F1 12 Tf 72 700 Td [(AB) -300 (text)] TJ /F2 10 Tf 0 -20 Td <00010002> Tj ET",
-                                        fonts: "/F1 4 0 R /F2 6 0 R",
+    static func fixtures() throws -> [(name: String, bytes: [UInt8], cases: Int)] {
+        // Every kind of object the extractor reads in one small file: an object stream and a
+        // cross-reference stream, Differences, a CID font with ToUnicode, and Form XObjects
+        // behind ASCIIHex and RunLength filters.
+        let form = { (y: Int) in Array("BT /F1 12 Tf 72 \(y) Td (form text) Tj ET".utf8) }
+        let packed = PDFFixtures.packed("BT /F1 12 Tf 72 700 Td [(AB) -300 (text)] TJ /F2 10 Tf 0 -20 Td <00010002> Tj ET /X1 Do /X2 Do",
+                                        fonts: "/F1 4 0 R /F2 6 0 R", xObjects: "/X1 8 0 R /X2 9 0 R",
                                         font: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Differences [65 /fi /eacute] >> >>",
                                         packed: [1, 2, 3, 4, 6]) { b in
             b.add("<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-H /DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /W [1 [500 500]] >>] /ToUnicode 7 0 R >>")
             b.addStream("", "1 begincodespacerange <0000> <FFFF> endcodespacerange 1 beginbfrange <0001> <0002> [<0048> <D835DC00>] endbfrange")
+            b.addStream("/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Filter /ASCIIHexDecode",
+                        Array(form(600).map { String($0, radix: 16).leftPadded(to: 2) }.joined().utf8) + [UInt8(ascii: ">")])
+            b.addStream("/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Filter /RunLengthDecode", PDFFixtures.runLength(form(500)))
         }
         return [
-            ("oncall.pdf", try PDFFixtures.corpus("Corpora/handbook/oncall.pdf")),
-            ("ghostscript-letter.pdf", try PDFFixtures.corpus("Corpora/pdf/ghostscript-letter.pdf")),
-            ("encrypted/rc4-128.pdf", try PDFFixtures.corpus("Corpora/pdf/encrypted/rc4-128.pdf")),
-            ("object-streams (hand-made)", packed),
-            ("latex-cm-default.pdf", try PDFFixtures.corpus("Corpora/pdf/latex-cm-default.pdf")),
+            ("oncall.pdf", try PDFFixtures.corpus("Corpora/handbook/oncall.pdf"), cases),
+            ("ghostscript-letter.pdf", try PDFFixtures.corpus("Corpora/pdf/ghostscript-letter.pdf"), cases),
+            ("encrypted/rc4-128.pdf", try PDFFixtures.corpus("Corpora/pdf/encrypted/rc4-128.pdf"), cases),
+            ("object-streams (hand-made)", packed, cases),
+            ("latex-cm-default.pdf", try PDFFixtures.corpus("Corpora/pdf/latex-cm-default.pdf"), cases),
+            ("office-report.pdf", try PDFFixtures.corpus("Corpora/pdf/office-report.pdf"), casesLarge),
+            ("browser-article.pdf", try PDFFixtures.corpus("Corpora/pdf/browser-article.pdf"), casesLarge),
         ]
     }
 
@@ -65,13 +75,24 @@ import Testing
         return b
     }
 
+    /// The fixtures read before they are mutated (the hand-made one through every object it has).
+    @Test func theFixturesReadWhole() throws {
+        for (name, bytes, _) in try Self.fixtures() {
+            let text = try BuiltinPDFExtractor().text(of: bytes, name: name)
+            #expect(!text.isEmpty, "\(name)")
+            if name.hasPrefix("object-streams") {
+                #expect(text == "fié text\n\nH\u{1D400}\n\nform text\n\nform text\n\n\u{0C}", "\(text)")
+            }
+        }
+    }
+
     @Test func mutatedPDFsNeverCrashAndFinishInBoundedTime() throws {
         var rng = SplitMix64(seed: Self.seed)
         var extracted = 0, refused = 0, slowest = 0.0
         var reasons: [String: Int] = [:]
         let clock = ContinuousClock()
-        for (name, bytes) in try Self.fixtures() {
-            for i in 0..<Self.cases {
+        for (name, bytes, cases) in try Self.fixtures() {
+            for i in 0..<cases {
                 let mutant = Self.mutate(bytes, &rng)
                 let start = clock.now
                 do {

@@ -93,6 +93,19 @@ enum PDFFixtures {
         Array(try Data(contentsOf: root.appending(path: path)))
     }
 
+    /// RunLengthDecode's encoding, in literal runs only.
+    static func runLength(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        var i = 0
+        while i < bytes.count {
+            let n = min(128, bytes.count - i)
+            out.append(UInt8(n - 1))
+            out += bytes[i..<(i + n)]
+            i += n
+        }
+        return out + [128]
+    }
+
     /// zlib-compressed bytes (through compress-nio, as the extractor inflates them).
     static func deflate(_ bytes: [UInt8]) -> [UInt8] {
         var buffer = ByteBuffer(bytes: bytes)
@@ -103,12 +116,13 @@ enum PDFFixtures {
     /// A one-page PDF 1.5 file: the catalog, page tree, page and font (objects 1–4, and any of
     /// `extra`'s listed in `packed`) in an object stream, a cross-reference stream, and the
     /// content (object 5) Flate-compressed.
-    static func packed(_ content: String, fonts: String = "/F1 4 0 R", font: String = "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>",
+    static func packed(_ content: String, fonts: String = "/F1 4 0 R", xObjects: String = "",
+                       font: String = "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>",
                        packed: Set<Int> = [1, 2, 3, 4], extra: (inout PDFBuilder) -> Void = { _ in }) -> [UInt8] {
         var b = PDFBuilder()
         b.add("<< /Type /Catalog /Pages 2 0 R >>")
         b.add("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
-        b.add("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << \(fonts) >> >> /Contents 5 0 R >>")
+        b.add("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << \(fonts) >> /XObject << \(xObjects) >> >> /Contents 5 0 R >>")
         b.add(font)
         b.addStream("/Filter /FlateDecode", deflate(Array(content.utf8)))
         extra(&b)
