@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // MARK: Platform (production code)
@@ -52,8 +53,12 @@ let package = Package(
             crypto,
             .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/Platform/Storage"),
-        // RAG: parsing, chunking, BM25, dense vectors, fusion, answers, evaluation.
-        .target(name: "Retrieval", dependencies: ["Base", crypto], path: "Sources/Platform/Retrieval"),
+        // RAG: parsing (PDFs in process; FlateDecode through compress-nio's zlib), chunking,
+        // BM25, dense vectors, fusion, answers, evaluation.
+        .target(name: "Retrieval", dependencies: [
+            "Base", crypto, .product(name: "CryptoExtras", package: "swift-crypto"),
+            .product(name: "CompressNIO", package: "compress-nio"),
+        ], path: "Sources/Platform/Retrieval"),
         // The Flagsmith evaluation model and the platform's flag book.
         .target(name: "Flags", dependencies: ["Base", crypto], path: "Sources/Platform/Flags"),
         // OIDC sign-in: token validation against an issuer's discovery document and JWKS.
@@ -127,7 +132,7 @@ let package = Package(
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Base"]),
         .testTarget(name: "CasbinTests", dependencies: ["Casbin", "Base"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Base", "TestSupport", .product(name: "SQLKit", package: "sql-kit"), crypto]),
-        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Base"]),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Base", .product(name: "CompressNIO", package: "compress-nio")]),
         .testTarget(name: "FlagsTests", dependencies: ["Flags", "Base"]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "Mocks", "Base", crypto]),
         .testTarget(name: "PluginsTests", dependencies: ["Plugins", "Mocks", "Base"]),

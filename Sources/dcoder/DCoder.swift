@@ -19,5 +19,5 @@ struct DCoder: AsyncParsableCommand {
         'dcoder mock-providers'.
         """,
         version: version,
-        subcommands: [LabCommand.self, ServeCommand.self, MockProvidersCommand.self, MockIdentityProviderCommand.self, MockConnectorsCommand.self, TenantCommand.self, ConfigCommand.self, AuthzCommand.self, FlagsCommand.self, RagCommand.self, BenchCommand.self])
+        subcommands: [LabCommand.self, ServeCommand.self, MockProvidersCommand.self, MockIdentityProviderCommand.self, MockConnectorsCommand.self, TenantCommand.self, ConfigCommand.self, AuthzCommand.self, FlagsCommand.self, RagCommand.self, ParseCommand.self, BenchCommand.self])
 }

@@ -255,7 +255,7 @@ extension RagCommand {
             let job: IngestionJob = try await store.withProvisioner { provisioner, _ in
                 let clock = SystemTimeSource()
                 let tenantStore = try await provisioner.openTenantStore(id, now: clock.currentDate())
-                let knowledge = KnowledgeService(settings: .init(parser: DocumentParser(pdf: PopplerPDFExtractor())), clock: { clock.currentDate() })
+                let knowledge = KnowledgeService(settings: .init(parser: DocumentParser(pdf: BuiltinPDFExtractor())), clock: { clock.currentDate() })
                 let jobID = "job_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
                 let submitted = try await knowledge.submit(id.rawValue, store: tenantStore, id: String(jobID), documents: documents)
                 if queue { return submitted }

@@ -68,6 +68,20 @@ struct ServeConfigTests {
         #expect { try ServeConfig.load(path: noKey, environment: [:]) } throws: { "\($0)".contains("secret_key") }
     }
 
+    /// `platform_api.pdf_extractor` picks ingestion's PDF reader: built in unless it says pdftotext.
+    @Test func pdfExtractorIsBuiltinByDefaultAndPdftotextByChoice() throws {
+        let base = "platform_api: {oidc_issuer: https://x.test/oidc, oidc_audience: a, secret_key: k"
+        let plain = try write(base + "}\n"), poppler = try write(base + ", pdf_extractor: pdftotext}\n"), bad = try write(base + ", pdf_extractor: acrobat}\n")
+        defer { for p in [plain, poppler, bad] { try? FileManager.default.removeItem(atPath: p) } }
+        #expect(try ServeConfig.load(path: plain, environment: [:]).platformAPI?.pdfExtractor == .builtin)
+        #expect(try ServeConfig.load(path: poppler, environment: [:]).platformAPI?.pdfExtractor == .pdftotext)
+        #expect(PlatformServer.pdfExtractor(.builtin) is BuiltinPDFExtractor && PlatformServer.pdfExtractor(.pdftotext) is PopplerPDFExtractor)
+        #expect { try ServeConfig.load(path: bad, environment: [:]) } throws: { e in
+            let e = e as? ConfigFileError
+            return e?.line == 1 && e?.message.contains("pdf_extractor is 'builtin' (in process) or 'pdftotext' (poppler's program), not 'acrobat'") == true
+        }
+    }
+
     @Test func unknownKeysAreErrors() throws {
         let path = try write("server: {prot: 80}\n")
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -54,6 +54,14 @@ public struct ServeConfig: Sendable {
         /// An access model and policy replacing the defaults (paths relative to the config file).
         public var policyModel: String?
         public var policyFile: String?
+        /// How ingestion reads PDFs: the built-in extractor, or poppler's `pdftotext`.
+        public var pdfExtractor: PDFExtractorKind = .builtin
+    }
+
+    /// `platform_api.pdf_extractor`: `builtin` (in process, the default) or `pdftotext`
+    /// (poppler's program, which must then be installed).
+    public enum PDFExtractorKind: String, Sendable, CaseIterable {
+        case builtin, pdftotext
     }
 
     /// The configuration without a file: no tenants, the providers' public hosts allowed.
@@ -100,7 +108,7 @@ public struct ServeConfig: Sendable {
         if let fl = f["flags"] { config.flags = try FlagsConfig.parse(fl) { try expand($0, environment) } }
         if let api = f["platform_api"] {
             let af = try api.fields(["oidc_issuer", "oidc_audience", "database_url", "secret_key", "secret_key_id", "policy_model", "policy",
-                                     "reconcile_every"])
+                                     "reconcile_every", "pdf_extractor"])
             let base = (path as NSString).deletingLastPathComponent
             func relative(_ node: YAMLNode?) throws -> String? {
                 try node.map { n in
@@ -124,6 +132,13 @@ public struct ServeConfig: Sendable {
                 let d = try r.duration()
                 guard d.value >= 1_000_000_000 else { throw r.error("reconcile at most once a second") }
                 config.platformAPI?.reconcileEvery = d.duration
+            }
+            if let e = af["pdf_extractor"] {
+                let name = try e.nonEmptyString()
+                guard let kind = PDFExtractorKind(rawValue: name) else {
+                    throw e.error("pdf_extractor is 'builtin' (in process) or 'pdftotext' (poppler's program), not '\(name)'")
+                }
+                config.platformAPI?.pdfExtractor = kind
             }
         }
         return config

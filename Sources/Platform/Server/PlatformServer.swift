@@ -97,7 +97,7 @@ public final class PlatformServer: Sendable {
                 let dates: @Sendable () -> Date = { clock.currentDate() }
                 service = APIService(backend: backend, platform: platform, validator: validator, enforcer: enforcer, secrets: secrets,
                                      clock: dates, random: APIService.systemRandom,
-                                     knowledge: KnowledgeService(settings: .init(parser: DocumentParser(pdf: PopplerPDFExtractor())), clock: dates))
+                                     knowledge: KnowledgeService(settings: .init(parser: DocumentParser(pdf: Self.pdfExtractor(a.pdfExtractor))), clock: dates))
                 // The stored flags (seeded from the file's on first start) are the process's flags.
                 try await service.loadFlags(seed: settings.flags?.definitions)
                 // The gateway's tenants get a database each, whose ledger the usage journal fills.
@@ -167,6 +167,14 @@ public final class PlatformServer: Sendable {
         }
         if let plugins { services.append(plugins) }
         return PlatformServer(settings: settings, gateway: gateway, api: api, ledger: ledger, services: services, logger: logger)
+    }
+
+    /// The PDF extractor `platform_api.pdf_extractor` names: built in, or poppler's pdftotext.
+    static func pdfExtractor(_ kind: ServeConfig.PDFExtractorKind) -> any PDFTextExtractor {
+        switch kind {
+        case .builtin: return BuiltinPDFExtractor()
+        case .pdftotext: return PopplerPDFExtractor()
+        }
     }
 
     func adding(_ service: any Service) -> PlatformServer {

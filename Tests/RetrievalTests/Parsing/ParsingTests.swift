@@ -43,10 +43,11 @@ import Testing
     @Test func badDocumentsFailWithClearErrors() {
         for (bytes, format, needle) in [([UInt8](), DocumentFormat.text, "empty"), ([0x61, 0x00, 0x62], .text, "binary"),
                                         ([0xff, 0xfe, 0x41], .markdown, "UTF-8"), (Array("not a pdf".utf8), .pdf, "%PDF"),
-                                        (Array("%PDF-1.4".utf8), .pdf, "not available"), (Array("   \n\n  ".utf8), .text, "no text")] {
+                                        (Array("%PDF-1.4".utf8), .pdf, "a damaged PDF"), (Array("   \n\n  ".utf8), .text, "no text")] {
             #expect { try parser.parse(bytes, name: "d", format: format) } throws: { "\($0)".contains(needle) }
         }
         #expect { try DocumentParser(maximumBytes: 4).parse(Array("hello".utf8), name: "d", format: .text) } throws: { "\($0)".contains("limit") }
+        #expect { try DocumentParser(pdf: nil).parse(Array("%PDF-1.4".utf8), name: "d", format: .pdf) } throws: { "\($0)".contains("not available") }
     }
 
     @Test func chunksFollowSectionsWithABudgetAndOverlap() throws {

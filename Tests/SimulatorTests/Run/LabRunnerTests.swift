@@ -169,7 +169,7 @@ let repositoryRoot: String = {
         #expect(admitted(shared) < 1_861 && admitted(local) == 3_600, "\(admitted(shared)) \(admitted(local))")
     }
 
-    /// Grounded answers over the handbook in four formats (the PDF through pdftotext).
+    /// Grounded answers over the handbook in four formats (the PDF through the built-in extractor).
     @Test func acceptanceRAGScenarioPasses() async throws {
         let r = try await LabRunner(scenario: ScenarioLoader.load(path: repositoryRoot + "/Scenarios/acceptance/rag.yaml")).run()
         for e in r.expectations where !e.passed { Issue.record("\(e.message)") }

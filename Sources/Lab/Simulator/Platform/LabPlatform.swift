@@ -66,7 +66,7 @@ final class LabPlatform {
                              secrets: secrets, clock: { time.value }, random: { count in
                                  random.withLock { rng in (0..<count).map { _ in UInt8(truncatingIfNeeded: rng.next()) } }
                              }, flags: flags,
-                             knowledge: KnowledgeService(settings: .init(parser: DocumentParser(pdf: PopplerPDFExtractor())), clock: { time.value }))
+                             knowledge: KnowledgeService(settings: .init(parser: DocumentParser(pdf: BuiltinPDFExtractor())), clock: { time.value }))
         flow = PlatformFlow(caller: service, idp: idp, audience: Self.audience)
     }
 

@@ -85,7 +85,7 @@ extension ScenarioLoader {
     /// Ingests the spec's corpus and answers its questions (the Lab's reader, mock embedder).
     public static func runRAG(_ spec: RAGSpec) throws -> RAGResults {
         let dims = spec.dimensions
-        var knowledge = KnowledgeBase(dimension: dims, parser: DocumentParser(pdf: PopplerPDFExtractor()),
+        var knowledge = KnowledgeBase(dimension: dims, parser: DocumentParser(pdf: BuiltinPDFExtractor()),
                                       chunker: Chunker(maxTokens: spec.chunkTokens, overlapTokens: spec.overlapTokens),
                                       configuration: spec.fusion) { texts, _ in
             texts.map { HashingEmbedder.embed($0, dimensions: dims) }

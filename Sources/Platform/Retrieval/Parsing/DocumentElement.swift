@@ -47,8 +47,10 @@ public struct DocumentError: Error, Sendable, Hashable, CustomStringConvertible 
     public var description: String { "\(document): \(message)" }
 }
 
-/// Turns a PDF into text with pages separated by form feeds (`pdftotext -layout` live).
-/// A seam, so that the parser stays free of processes and the Lab can stand in for it.
+/// Turns a PDF into text with pages separated by form feeds, as `pdftotext` writes them:
+/// ``BuiltinPDFExtractor`` in process (the default), or ``PopplerPDFExtractor`` (poppler's
+/// program, for live use by choice). A seam, so that the parser stays free of processes and a
+/// test can stand in for it.
 public protocol PDFTextExtractor: Sendable {
     func text(of pdf: [UInt8], name: String) throws -> String
 }

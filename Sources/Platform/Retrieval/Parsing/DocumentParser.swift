@@ -2,7 +2,8 @@ import Foundation
 
 /// Partitions documents into typed elements (title, narrative text, list item, table,
 /// code) with source positions: plain text, Markdown, HTML, and PDF (through a
-/// ``PDFTextExtractor``, then as text, with page numbers).
+/// ``PDFTextExtractor``, by default the in-process ``BuiltinPDFExtractor``, then as text,
+/// with page numbers from the form feeds between pages).
 ///
 /// Bad input fails the document with a clear error: empty, too large, binary (NUL bytes),
 /// not UTF-8, or (PDF) the extractor's failure.
@@ -11,20 +12,14 @@ public struct DocumentParser: Sendable {
     public var maximumBytes: Int
     public var pdf: (any PDFTextExtractor)?
 
-    public init(maximumBytes: Int = 20 << 20, pdf: (any PDFTextExtractor)? = nil) {
+    public init(maximumBytes: Int = 20 << 20, pdf: (any PDFTextExtractor)? = BuiltinPDFExtractor()) {
         self.maximumBytes = maximumBytes
         self.pdf = pdf
     }
 
     public func parse(_ bytes: [UInt8], name: String, format: DocumentFormat) throws -> [DocumentElement] {
-        guard !bytes.isEmpty else { throw DocumentError(name, "the document is empty") }
-        guard bytes.count <= maximumBytes else { throw DocumentError(name, "the document is \(bytes.count) bytes; the limit is \(maximumBytes)") }
-        if format == .pdf {
-            guard bytes.starts(with: Array("%PDF-".utf8)) else { throw DocumentError(name, "not a PDF (no %PDF- header)") }
-            guard let pdf else { throw DocumentError(name, "PDF parsing is not available here (no pdftotext)") }
-            let text = try pdf.text(of: bytes, name: name)
-            return try elements(ofPDFText: text, name: name)
-        }
+        if format == .pdf { return try elements(ofPDFText: try pdfText(bytes, name: name), name: name) }
+        try checkSize(bytes, name: name)
         guard !bytes.contains(0) else { throw DocumentError(name, "binary content (NUL bytes) in a \(format.rawValue) document") }
         guard let decoded = String(validating: bytes, as: UTF8.self) else { throw DocumentError(name, "not valid UTF-8") }
         // "\r\n" is one Character in Swift and would never split as a line: parse LF text
@@ -39,6 +34,31 @@ public struct DocumentParser: Sendable {
         }
         guard !out.isEmpty else { throw DocumentError(name, "no text in the document") }
         return out
+    }
+
+    /// The text the parser reads in a document: a PDF's extracted text (pages ending in form
+    /// feeds), or the other formats' elements, one paragraph each. The same checks as
+    /// ``parse(_:name:format:)``, the same errors.
+    public func text(_ bytes: [UInt8], name: String, format: DocumentFormat) throws -> String {
+        guard format == .pdf else {
+            return try parse(bytes, name: name, format: format).map(\.text).joined(separator: "\n\n") + "\n"
+        }
+        let text = try pdfText(bytes, name: name)
+        _ = try elements(ofPDFText: text, name: name)
+        return text
+    }
+
+    private func checkSize(_ bytes: [UInt8], name: String) throws {
+        guard !bytes.isEmpty else { throw DocumentError(name, "the document is empty") }
+        guard bytes.count <= maximumBytes else { throw DocumentError(name, "the document is \(bytes.count) bytes; the limit is \(maximumBytes)") }
+    }
+
+    /// A PDF's text from the extractor, pages ending in form feeds.
+    private func pdfText(_ bytes: [UInt8], name: String) throws -> String {
+        try checkSize(bytes, name: name)
+        guard bytes.starts(with: Array("%PDF-".utf8)) else { throw DocumentError(name, "not a PDF (no %PDF- header)") }
+        guard let pdf else { throw DocumentError(name, "PDF parsing is not available here") }
+        return try pdf.text(of: bytes, name: name)
     }
 
     func elements(ofPDFText text: String, name: String) throws -> [DocumentElement] {

@@ -1,9 +1,9 @@
 import Foundation
-import Retrieval
 
 /// PDF to text with poppler's `pdftotext -layout` (Debian's `poppler-utils`), as a
 /// subprocess with limits: 20 s, 10 MiB of text. A missing tool or a failure is a clear
-/// per-document error.
+/// per-document error. The live server's alternative to ``BuiltinPDFExtractor``
+/// (`platform_api.pdf_extractor: pdftotext`).
 public struct PopplerPDFExtractor: PDFTextExtractor {
     public var executable: String
     public init(executable: String? = nil) {
