@@ -72,7 +72,7 @@ let package = Package(
         .target(name: "Plugins", dependencies: ["Base"], path: "Sources/Platform/Plugins"),
         // The Platform API's core (sans-I/O): routes, authentication, the access policy, the
         // configuration model. The Lab drives it directly; `dcoder serve` mounts it on Hummingbird.
-        .target(name: "PlatformAPI", dependencies: ["Base", "Casbin", "Identity", "Storage", "Flags", "Retrieval", crypto],
+        .target(name: "PlatformAPI", dependencies: ["Base", "Casbin", "Identity", "Storage", "Flags", "Gateway", "Retrieval", crypto],
                 path: "Sources/Platform/PlatformAPI", resources: [.copy("Policies")]),
         // Configuration files (serve files, the tenant and platform sections scenarios share)
         // and their YAML reader with file:line:column errors.

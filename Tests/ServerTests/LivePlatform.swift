@@ -1,6 +1,7 @@
 import Base
 import Crypto
 import Foundation
+import Config
 import Identity
 @testable import Mocks
 @testable import Server
@@ -14,6 +15,10 @@ struct LivePlatform: Sendable {
     let service: APIService
     let idp: MockIdentityProvider
     let gateway: LiveGateway
+    /// Loads the gateway's tenants from the databases (seeded from the serve file).
+    let controlPlane: GatewayControlPlane
+    let settings: ServeConfig
+    let backend: SQLiteBackend
     let client: TestClient
     /// The mock providers' own view: the calls they received.
     let providers: TestClient
@@ -24,6 +29,13 @@ struct LivePlatform: Sendable {
         var claims = idp.standardClaims(subject: subject, audience: Self.audience, issuedAt: Date())
         claims["organization_id"] = "acme"
         claims["organization_roles"] = .array(roles.map { .string("acme:\($0)") })
+        return try await idp.sign(claims)
+    }
+
+    /// A platform administrator's token.
+    func rootToken() async throws -> String {
+        var claims = idp.standardClaims(subject: "root", audience: Self.audience, issuedAt: Date())
+        claims["roles"] = ["platform-admin"]
         return try await idp.sign(claims)
     }
 
@@ -58,13 +70,16 @@ struct LivePlatform: Sendable {
                 enforcer: try APIService.defaultEnforcer(), secrets: try SecretBox(key: SymmetricKey(size: .bits256), keyID: "t"),
                 clock: { Date() }, random: APIService.systemRandom,
                 answerer: answerClosure)
-            try await service.ensureTenants(["acme"])
             let transport = ProviderHTTPTransport()
             let gateway = try LiveHarness.gateway(settings, transport: transport, platformAPI: PlatformAPIRoutes(service: service))
+            let controlPlane = GatewayControlPlane(gateway: gateway, service: service, fileTenants: settings.tenants.map { $0.gatewayConfig() },
+                                                   logger: LiveHarness.quiet)
+            try await controlPlane.start()
             gatewaySlot.withLock { $0 = gateway }
             await gateway.provideEmbeddings(to: service)
             try await LiveHarness.withApps([{ LiveHarness.app(gateway.router(), services: [TransportService(transport)], announce: $0) }]) { gp in
-                try await body(LivePlatform(service: service, idp: idp, gateway: gateway, client: TestClient(base: "http://127.0.0.1:\(gp[0])"),
+                try await body(LivePlatform(service: service, idp: idp, gateway: gateway, controlPlane: controlPlane, settings: settings,
+                                              backend: backend, client: TestClient(base: "http://127.0.0.1:\(gp[0])"),
                                               providers: TestClient(base: "http://127.0.0.1:\(ports[0])")))
             }
         }

@@ -46,7 +46,7 @@ public struct GatewayCore: Sendable {
     private final class State: @unchecked Sendable {
         var configuration: Configuration
         var tenants: [String: TenantGatewayConfig] = [:]
-        var keyIndex: [KeyDigest: (tenant: String, keyID: String)] = [:]
+        var keyIndex: [KeyDigest: KeyOwner] = [:]
         /// Prices of every alias target, resolved once when tenants are configured, so that
         /// a call does not search the pricing table (`nil` values: known to be unpriced).
         var resolvedPrices: [PriceKey: PricingTable.Price?] = [:]
@@ -63,6 +63,13 @@ public struct GatewayCore: Sendable {
         }
     }
     private struct PriceKey: Hashable { var provider: ProviderKind; var model: String }
+    /// Whose a virtual key is, and what it may do.
+    struct KeyOwner {
+        var tenant: String
+        var keyID: String
+        var models: Set<String>?
+        var expiresAtUnixNanos: Int64?
+    }
     private struct ConfiguredQuotas: Hashable { var limits: RateLimits; var budget: Budget? }
 
     // Mutated only through `unique()`, so no instance is ever shared while it changes.
@@ -104,7 +111,9 @@ public struct GatewayCore: Sendable {
         }
         state.tenants[tenant.id] = tenant
         state.configuredQuotas[tenant.id] = ConfiguredQuotas(limits: tenant.limits, budget: tenant.budget)
-        for k in tenant.virtualKeys { state.keyIndex[k.digest] = (tenant.id, k.id) }
+        for k in tenant.virtualKeys {
+            state.keyIndex[k.digest] = KeyOwner(tenant: tenant.id, keyID: k.id, models: k.models, expiresAtUnixNanos: k.expiresAtUnixNanos)
+        }
         for alias in tenant.aliases.values {
             for (provider, model) in alias.targets where state.resolvedPrices[PriceKey(provider: provider, model: model)] == nil {
                 state.resolvedPrices[PriceKey(provider: provider, model: model)] = .some(state.configuration.pricing.price(provider: provider, model: model))
@@ -181,6 +190,15 @@ public struct GatewayCore: Sendable {
         return true
     }
 
+    /// Forgets a tenant (deleted, or no longer active in the control plane): its keys get 401.
+    public mutating func removeTenant(_ id: String) {
+        guard let old = state.tenants[id] else { return }
+        unique()
+        for k in old.virtualKeys where state.keyIndex[k.digest]?.tenant == id { state.keyIndex[k.digest] = nil }
+        state.tenants[id] = nil
+        state.configuredQuotas[id] = nil
+    }
+
     public mutating func setSuspended(tenant: String, _ suspended: Bool) throws {
         unique()
         guard state.tenants[tenant] != nil else { throw ConfigurationError(message: "no tenant '\(tenant)'") }
@@ -232,12 +250,16 @@ public struct GatewayCore: Sendable {
     ///   - authorization: the `Authorization` header (`Bearer <virtual key>`), or `nil`.
     ///   - requestID: the identifier the driver gave this call.
     public func admit(_ request: ChatCompletionRequest, body: [UInt8]? = nil, authorization: String?, requestID: String, now: Instant) -> Admission {
-        let owner: (tenant: String, keyID: String)
-        switch keyOwner(authorization) {
+        let owner: KeyOwner
+        switch keyOwner(authorization, now: now) {
         case .failure(let e): return .reject(Self.refusal(e, requestID: requestID, alias: request.model, stream: request.isStream, now: now))
         case .success(let o): owner = o
         }
-        return admit(request, body: body, owner: owner, requestID: requestID, now: now)
+        if let refusal = Self.modelRefusal(owner, alias: request.model) {
+            return .reject(Self.refusal(refusal, tenant: owner.tenant, keyID: owner.keyID, requestID: requestID, alias: request.model,
+                                        stream: request.isStream, now: now))
+        }
+        return admit(request, body: body, owner: (owner.tenant, owner.keyID), requestID: requestID, now: now)
     }
 
     /// Admits a call the platform itself makes for a tenant (grounded answers of the RAG
@@ -363,16 +385,29 @@ public struct GatewayCore: Sendable {
     public func refuse(_ error: GatewayError, authorization: String?, requestID: String, now: Instant) -> Rejection {
         var e = error
         var owner: (tenant: TenantGatewayConfig, keyID: String)?
-        switch authenticate(authorization) {
+        switch authenticate(authorization, now: now) {
         case .failure(let authError): e = authError
         case .success(let o): owner = o
         }
         return Self.refusal(e, tenant: owner?.tenant.id, keyID: owner?.keyID, requestID: requestID, alias: "", stream: false, now: now)
     }
 
+    /// The 403 for a key limited to other aliases than `alias`, or `nil`.
+    static func modelRefusal(_ owner: KeyOwner, alias: String) -> GatewayError? {
+        guard let models = owner.models, !models.contains(alias) else { return nil }
+        return GatewayError(.modelNotAllowed, status: 403, message: "This API key may not use the model '\(alias)'.", param: "model")
+    }
+
+    /// Whether the key behind `authorization` may call `alias` (`nil`: it may, or the key
+    /// is refused anyway by ``authenticate(_:now:)``).
+    public func modelRefusal(_ authorization: String?, alias: String, now: Instant) -> GatewayError? {
+        guard case .success(let owner) = keyOwner(authorization, now: now) else { return nil }
+        return Self.modelRefusal(owner, alias: alias)
+    }
+
     /// The tenant and key id behind an `Authorization: Bearer <virtual key>` header.
-    public func authenticate(_ authorization: String?) -> Result<(tenant: TenantGatewayConfig, keyID: String), GatewayError> {
-        keyOwner(authorization).flatMap { owner in
+    public func authenticate(_ authorization: String?, now: Instant) -> Result<(tenant: TenantGatewayConfig, keyID: String), GatewayError> {
+        keyOwner(authorization, now: now).flatMap { owner in
             guard let tenant = state.tenants[owner.tenant] else {
                 return .failure(GatewayError(.invalidAPIKey, status: 401, message: "Incorrect API key provided."))
             }
@@ -382,12 +417,15 @@ public struct GatewayCore: Sendable {
 
     /// The tenant id and key id of a virtual key (no copy of the tenant's configuration:
     /// this runs on every call).
-    private func keyOwner(_ authorization: String?) -> Result<(tenant: String, keyID: String), GatewayError> {
+    private func keyOwner(_ authorization: String?, now: Instant) -> Result<KeyOwner, GatewayError> {
         guard let auth = authorization, auth.hasPrefix("Bearer "), auth.utf8.count > 7 else {
             return .failure(GatewayError(.invalidAPIKey, status: 401, message: "Missing API key: send 'Authorization: Bearer <your D.Coder key>'."))
         }
         guard let owner = state.keyIndex[KeyDigest(of: String(auth.dropFirst(7)))] else {
             return .failure(GatewayError(.invalidAPIKey, status: 401, message: "Incorrect API key provided."))
+        }
+        if let expires = owner.expiresAtUnixNanos, now.nanoseconds &+ state.configuration.epoch >= expires {
+            return .failure(GatewayError(.invalidAPIKey, status: 401, message: "This API key has expired."))
         }
         return .success(owner)
     }

@@ -10,6 +10,8 @@ public struct GatewayError: Error, Hashable, Sendable, CustomStringConvertible {
         case requestTooLarge = "request_too_large"
         case unknownURL = "unknown_url"
         case modelNotFound = "model_not_found"
+        /// The virtual key is limited to other model aliases.
+        case modelNotAllowed = "model_not_allowed"
         case providerNotConfigured = "provider_not_configured"
         case egressDenied = "egress_denied"
         case rateLimited = "rate_limited"
@@ -32,7 +34,7 @@ public struct GatewayError: Error, Hashable, Sendable, CustomStringConvertible {
             case .tenantSuspended: return "permission_error"
             case .invalidRequest, .requestTooLarge, .unknownURL, .modelNotFound, .providerNotConfigured, .upstreamRejected:
                 return "invalid_request_error"
-            case .egressDenied: return "permission_error"
+            case .egressDenied, .modelNotAllowed: return "permission_error"
             case .rateLimited: return "rate_limit_error"
             case .serverError, .unavailable, .timeout, .upstreamAuth, .upstreamBadResponse, .connectionFailed, .clientClosed: return "api_error"
             }

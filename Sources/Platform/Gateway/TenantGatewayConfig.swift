@@ -48,6 +48,12 @@ public struct TenantGatewayConfig: Hashable, Sendable {
     /// The model alias that embeds documents and questions for RAG (`nil`: the built-in
     /// hashing embedder).
     public var embeddingModel: String?
+    /// Whether the tenant may call `doc-chat` (where the platform serves it): the feature
+    /// flag ``docChatFlag`` as evaluated for the tenant, on when the flag is not defined.
+    public var docChat = true
+
+    /// The feature flag that switches a tenant's `doc-chat` model.
+    public static let docChatFlag = "rag.doc_chat"
 
     public init(id: String, virtualKeys: [VirtualKeyRecord], accounts: [ProviderKind: ProviderAccount], aliases: [String: ModelAlias],
                 limits: RateLimits = RateLimits(), keyLimits: [String: RateLimits] = [:], budget: Budget? = nil) {

@@ -249,9 +249,13 @@ extension APIService {
         guard ProviderKind(rawValue: kind) != nil else {
             throw APIProblem.invalid("\"kind\" must be one of \(ProviderKind.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
-        guard let endpoint = object["endpoint"]?.stringValue, let url = URL(string: endpoint), let host = url.host, !host.isEmpty,
-              url.scheme == "https" || url.scheme == "http", url.user == nil, url.password == nil, endpoint.count <= 2048 else {
-            throw APIProblem.invalid("\"endpoint\" must be an http(s) URL without credentials, such as https://api.openai.com/v1.")
+        // No endpoint: the platform's `providers` setting for the kind, else the provider's public URL (at load time).
+        let endpoint = object["endpoint"]?.stringValue ?? ""
+        if object["endpoint"] != nil {
+            guard let url = URL(string: endpoint), let host = url.host, !host.isEmpty,
+                  url.scheme == "https" || url.scheme == "http", url.user == nil, url.password == nil, endpoint.count <= 2048 else {
+                throw APIProblem.invalid("\"endpoint\" must be an http(s) URL without credentials, such as https://api.openai.com/v1.")
+            }
         }
         guard let key = object["api_key"]?.stringValue, !key.isEmpty, key.utf8.count <= 4096,
               key.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) else {

@@ -5,7 +5,7 @@ import Storage
 extension APIService {
     /// Every route the Platform API serves. The router, the access checks and the OpenAPI
     /// document are all built from this table.
-    public static let routes: [APIRoute] = coreRoutes + usageRoutes + knowledgeRoutes + flagRoutes
+    public static let routes: [APIRoute] = coreRoutes + gatewayRoutes + usageRoutes + knowledgeRoutes + flagRoutes
 
     static let coreRoutes: [APIRoute] = [
         APIRoute("GET", "/api/v1/openapi.json", "getOpenAPI", "This API's OpenAPI 3.1 document.", access: .open, resource: "openapi",

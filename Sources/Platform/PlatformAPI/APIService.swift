@@ -46,6 +46,13 @@ public final class APIService: Sendable {
     public var answerer: Answerer? { answererSlot.withLock { $0 } }
     /// Answers grounded-answer prompts with `answerer` from now on.
     public func useAnswerer(_ answerer: Answerer?) { answererSlot.withLock { $0 = answerer } }
+    /// Told of every change to the gateway's routing state (a scope: a tenant id or a
+    /// ``GatewayScope``) once it is stored; the answer waits for it.
+    public typealias GatewayListener = @Sendable (_ scope: String) async -> Void
+    private let gatewayListenerSlot = Mutex<GatewayListener?>(nil)
+    var gatewayListener: GatewayListener? { gatewayListenerSlot.withLock { $0 } }
+    /// Calls `listener` after every change to the gateway's routing state (this process's gateway).
+    public func onGatewayChange(_ listener: GatewayListener?) { gatewayListenerSlot.withLock { $0 = listener } }
 
     /// Creates the service.
     ///
@@ -174,7 +181,11 @@ public final class APIService: Sendable {
             }
         }
         context.principal = principal
-        return try await route.handler(self, context)
+        let response = try await route.handler(self, context)
+        if response.status < 400, let scope = Self.gatewayScope(of: route, parameters: parameters) {
+            try await announceGatewayChange(scope)
+        }
+        return response
     }
 
     /// The platform role that administers every tenant.

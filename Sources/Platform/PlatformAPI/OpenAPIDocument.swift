@@ -23,13 +23,22 @@ enum Schema {
                                   "api_key": object(["set": ["type": "boolean"], "sealed_with": string])])
     static let putProvider = object(["kind": ["type": "string", "enum": .array(ProviderKind.allCases.map { .string($0.rawValue) })],
                                      "endpoint": ["type": "string", "format": "uri"], "api_key": ["type": "string", "writeOnly": true]],
-                                    required: ["endpoint", "api_key"])
+                                    required: ["api_key"])
     static let quotas = object(["defaults": object([:]), "overrides": object([:]), "effective": object([:])])
     static let putQuota = object(["limit": ["type": "number", "minimum": 0]], required: ["limit"])
     static let effective = object(["tenant": string, "providers": object([:]), "quotas": object([:]), "features": object([:]),
                                    "integrations": object([:]), "origins": object([:])])
     static let apiKey = object(["id": string, "name": string, "roles": strings, "created_by": string, "created_at": string,
                                 "revoked_at": nullableString, "key": ["type": "string", "description": "Only in the answer to its creation."]])
+    static let virtualKey = object(["id": string, "name": string, "models": ["type": ["array", "null"], "items": string],
+                                    "expires_at": nullableString, "created_by": string, "created_at": string, "revoked_at": nullableString,
+                                    "last_used_at": nullableString,
+                                    "key": ["type": "string", "description": "Only in the answer to its creation."]])
+    static let createVirtualKey = object(["name": string, "models": strings, "expires_at": ["type": "string", "format": "date-time"]])
+    static let alias = object(["alias": string, "provider": string, "model": string, "targets": object([:]), "updated_by": string,
+                               "updated_at": string])
+    static let putAlias = object(["provider": ["type": "string", "enum": .array(ProviderKind.allCases.map { .string($0.rawValue) })],
+                                  "model": string], required: ["provider", "model"])
     static let createAPIKey = object(["name": string, "roles": strings], required: ["name", "roles"])
     static let usageTotals = object(["calls": ["type": "integer"], "errors": ["type": "integer"], "prompt_tokens": ["type": "integer"],
                                      "completion_tokens": ["type": "integer"], "cost_micros": ["type": "integer"], "cost_usd": string])

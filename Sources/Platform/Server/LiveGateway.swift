@@ -114,7 +114,8 @@ public final class LiveGateway: Sendable {
         }
         router.get("/v1/models") { [self] request, _ in
             let id = ids.withLock { $0.make(prefix: "req_") }
-            return Self.response(replica.withNode { $0.models(authorization: request.headers[.authorization], requestID: id) })
+            let now = clock.now()
+            return Self.response(replica.withNode { $0.models(authorization: request.headers[.authorization], requestID: id, now: now) })
         }
         router.post("/v1/chat/completions") { [self] request, _ in await chat(request) }
         if let flagsEnvironmentKey { FlagsRoutes(environmentKey: flagsEnvironmentKey, registry: flagRegistry).add(to: router) }
@@ -449,11 +450,33 @@ public final class LiveGateway: Sendable {
 
     // MARK: Quotas and reconciliation
 
-    /// Lays a tenant's effective quotas (from the Platform API) over its configured limits
-    /// and budget (``GatewayCore/applyQuotas(tenant:_:)``).
-    public func applyQuotas(tenant: String, _ quotas: [String: Double]) {
-        let changed = replica.withNode { n in (try? n.configure { try $0.applyQuotas(tenant: tenant, quotas) }) ?? false }
-        if changed { logger.info("quotas applied", metadata: ["tenant": .string(tenant)]) }
+    /// Loads a tenant's configuration (``GatewayControlPlane``): replaces its keys, accounts
+    /// and aliases, then lays its effective quotas from the Platform API over its
+    /// configured limits and budget (``GatewayCore/applyQuotas(tenant:_:)``). A change is
+    /// served from the next call on.
+    public func load(_ config: TenantGatewayConfig, quotas: [String: Double]) {
+        let now = clock.now()
+        let result: Result<[Alert], Error> = replica.withNode { n in
+            Result { try n.configure { core in
+                let alerts = try core.upsertTenant(config, at: now)
+                try core.applyQuotas(tenant: config.id, quotas)
+                return alerts
+            } }
+        }
+        switch result {
+        case .success(let alerts): for a in alerts { raise(a) }
+        case .failure(let error):
+            logger.error("tenant not loaded", metadata: ["tenant": .string(config.id), "error": .string("\(error)")])
+        }
+    }
+
+    /// Forgets every tenant but `served` (their keys get 401 from the next call on).
+    public func removeTenants(except served: Set<String>) {
+        replica.withNode { n in
+            let gone = n.core.tenants.keys.filter { !served.contains($0) }
+            guard !gone.isEmpty else { return }
+            n.configure { core in for id in gone { core.removeTenant(id) } }
+        }
     }
 
     /// Reconciles this replica with the ledger (``GatewayReplica/reconcile(with:now:attempts:pause:)``):

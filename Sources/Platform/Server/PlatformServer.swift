@@ -100,8 +100,6 @@ public final class PlatformServer: Sendable {
                                      knowledge: KnowledgeService(settings: .init(parser: DocumentParser(pdf: Self.pdfExtractor(a.pdfExtractor))), clock: dates))
                 // The stored flags (seeded from the file's on first start) are the process's flags.
                 try await service.loadFlags(seed: settings.flags?.definitions)
-                // The gateway's tenants get a database each, whose ledger the usage journal fills.
-                try await service.ensureTenants(settings.tenants.map(\.id))
             } catch let e as LiveError {
                 throw e
             } catch {
@@ -156,13 +154,17 @@ public final class PlatformServer: Sendable {
         var ledger: (any UsageLedger)?
         var services: [any Service] = [ShutdownService { await cleanup.run() }]
         if let api {
+            // The gateway's routing state comes from the databases; the file only seeds them.
+            let controlPlane = GatewayControlPlane(gateway: gateway, service: api, fileTenants: settings.tenants.map { $0.gatewayConfig() },
+                                                   logger: logger)
+            do { try await controlPlane.start() } catch { throw LiveError("platform_api: loading the gateway's tenants: \(error)") }
+            services.append(GatewayVersionPoller(controlPlane))
             api.useAnswerer { tenant, system, user in try await gateway.complete(tenant: tenant, system: system, user: user) }
             await gateway.provideEmbeddings(to: api)
             let serviceLedger = ServiceLedger(service: api, clock: clock)
             ledger = serviceLedger
             services.append(UsageJournalService(gateway: gateway, ledger: serviceLedger, logger: logger))
             services.append(IngestionService(api))
-            services.append(QuotaSyncService(gateway: gateway, service: api))
             services.append(UsageReconcilerService(gateway: gateway, ledger: serviceLedger, every: settings.platformAPI!.reconcileEvery, logger: logger))
         }
         if let plugins { services.append(plugins) }

@@ -80,30 +80,6 @@ public struct IngestionService: Service {
     }
 }
 
-/// Keeps the gateway's limits and budgets equal to the configuration model's quotas: at
-/// start-up and then every two seconds, each tenant's effective quotas (platform defaults
-/// and its overrides, set through the Platform API) are laid over the serve file's.
-public struct QuotaSyncService: Service {
-    let gateway: LiveGateway
-    let service: APIService
-    let every: Duration
-
-    public init(gateway: LiveGateway, service: APIService, every: Duration = .seconds(2)) {
-        self.gateway = gateway; self.service = service; self.every = every
-    }
-
-    public func syncOnce() async {
-        for tenant in gateway.tenantIDs {
-            if let quotas = try? await service.effectiveQuotas(tenant: tenant) { gateway.applyQuotas(tenant: tenant, quotas) }
-        }
-    }
-
-    public func run() async throws {
-        await syncOnce()
-        await repeatUntilShutdown(every: every) { await syncOnce() }
-    }
-}
-
 /// Runs `body` every `every` until a graceful shutdown, which cancels the wait at once.
 func repeatUntilShutdown(every: Duration, _ body: @escaping @Sendable () async -> Void) async {
     try? await cancelWhenGracefulShutdown {

@@ -225,10 +225,79 @@ import Testing
     @Test func modelsListTheTenantsAliases() throws {
         var n = try node()
         n.servesDocChat = true
-        let reply = n.models(authorization: "Bearer dk-acme", requestID: "m1")
+        let reply = n.models(authorization: "Bearer dk-acme", requestID: "m1", now: .zero)
         guard case .models(let list) = reply.body else { Issue.record("expected a model list"); return }
         #expect(list.data.map(\.id) == ["chat", "doc-chat"])
-        #expect(n.models(authorization: nil, requestID: "m2").status == 401)
+        #expect(n.models(authorization: nil, requestID: "m2", now: .zero).status == 401)
+    }
+
+    /// A node whose acme has a second alias, a key limited to `chat`, and a key that
+    /// expires at 10 s past the epoch.
+    func restrictedNode() throws -> GatewayNode {
+        var n = try node()
+        n.servesDocChat = true
+        try n.configure { core in
+            var t = core.tenants["acme"]!
+            t.aliases["fast"] = ModelAlias(name: "fast", targets: [.openai: "gpt-4o-mini"], active: .openai)
+            t.virtualKeys += [VirtualKeyRecord(id: "k-chat", digest: KeyDigest(of: "dk-chat-only"), models: ["chat"]),
+                              VirtualKeyRecord(id: "k-exp", digest: KeyDigest(of: "dk-expiring"), expiresAtUnixNanos: 10_000_000_000)]
+            try core.upsertTenant(t, at: .zero)
+        }
+        return n
+    }
+
+    /// A key limited to some aliases is refused the others with 403 (recorded against its
+    /// tenant), and lists only its own.
+    @Test func aKeyLimitedToSomeAliasesGets403OnOthers() throws {
+        var n = try restrictedNode()
+        guard case .send = step(&n, key: "dk-chat-only", chat("chat")) else { Issue.record("expected .send"); return }
+        guard case .respond(let refused, let settlement) = step(&n, key: "dk-chat-only", chat("fast"), id: "r2") else {
+            Issue.record("expected .respond"); return
+        }
+        if case .error(let e) = refused.body { #expect(e.kind == .modelNotAllowed && e.status == 403) } else { Issue.record("expected an error") }
+        #expect(settlement.usage?.tenant == "acme" && settlement.usage?.keyID == "k-chat")
+        guard case .respond(let docChat, _) = step(&n, key: "dk-chat-only", chat("doc-chat"), id: "r3") else { Issue.record("expected .respond"); return }
+        #expect(docChat.status == 403)
+        guard case .models(let list) = n.models(authorization: "Bearer dk-chat-only", requestID: "m", now: .zero).body else {
+            Issue.record("expected a model list"); return
+        }
+        #expect(list.data.map(\.id) == ["chat"])
+        guard case .send = step(&n, key: "dk-acme", chat("fast"), id: "r4") else { Issue.record("an unlimited key calls every alias"); return }
+    }
+
+    /// An expired key is refused with 401 from its expiry on.
+    @Test func anExpiredKeyGets401() throws {
+        var n = try restrictedNode()
+        guard case .send = step(&n, key: "dk-expiring", at: Instant(nanoseconds: 9_999_999_999)) else { Issue.record("expected .send"); return }
+        guard case .respond(let refused, _) = step(&n, key: "dk-expiring", id: "r2", at: Instant(nanoseconds: 10_000_000_000)) else {
+            Issue.record("expected .respond"); return
+        }
+        #expect(refused.status == 401)
+    }
+
+    /// A tenant whose doc-chat flag is off gets 404 for doc-chat, which it does not list.
+    @Test func docChatOffForATenantIsNotServed() throws {
+        var n = try restrictedNode()
+        try n.configure { core in
+            var t = core.tenants["acme"]!
+            t.docChat = false
+            try core.upsertTenant(t, at: .zero)
+        }
+        guard case .respond(let refused, _) = step(&n, chat("doc-chat")) else { Issue.record("expected .respond"); return }
+        #expect(refused.status == 404)
+        guard case .models(let list) = n.models(authorization: "Bearer dk-acme", requestID: "m", now: .zero).body else {
+            Issue.record("expected a model list"); return
+        }
+        #expect(!list.data.map(\.id).contains("doc-chat"))
+    }
+
+    /// A removed tenant's keys get 401.
+    @Test func aRemovedTenantsKeysAreRefused() throws {
+        var n = try node()
+        n.configure { $0.removeTenant("acme") }
+        guard case .respond(let refused, _) = step(&n) else { Issue.record("expected .respond"); return }
+        #expect(refused.status == 401)
+        guard case .send = step(&n, key: "dk-globex", id: "r2") else { Issue.record("globex is still served"); return }
     }
 }
 

@@ -254,15 +254,19 @@ extension GatewayNode {
     // MARK: Models
 
     /// `GET /v1/models`: the tenant's model aliases (and `doc-chat` where it is served).
-    public func models(authorization: String?, requestID: String) -> Reply {
-        switch core.authenticate(authorization) {
+    /// A key limited to some aliases sees only those.
+    public func models(authorization: String?, requestID: String, now: Instant) -> Reply {
+        switch core.authenticate(authorization, now: now) {
         case .failure(let e):
             return .error(e, requestID: requestID)
         case .success(let owner):
-            var models = owner.tenant.aliases.keys.sorted().map { name in
+            let allowed = { (alias: String) in core.modelRefusal(authorization, alias: alias, now: now) == nil }
+            var models = owner.tenant.aliases.keys.sorted().filter(allowed).map { name in
                 OpenAIModel(id: name, created: 0, ownedBy: owner.tenant.aliases[name]!.active.rawValue)
             }
-            if servesDocChat { models.append(OpenAIModel(id: Self.docChatModel, created: 0, ownedBy: "dcoder")) }
+            if servesDocChat, owner.tenant.docChat, allowed(Self.docChatModel) {
+                models.append(OpenAIModel(id: Self.docChatModel, created: 0, ownedBy: "dcoder"))
+            }
             return Reply(.models(OpenAIModelList(data: models)), requestID: requestID)
         }
     }

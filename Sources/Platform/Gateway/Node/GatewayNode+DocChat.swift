@@ -51,9 +51,17 @@ extension GatewayNode {
     static func docChatAdmission(_ request: ChatCompletionRequest, core: GatewayCore, authorization: String?, requestID: String,
                                  now: Instant) -> Admission {
         let tenant: TenantGatewayConfig, keyID: String
-        switch core.authenticate(authorization) {
+        switch core.authenticate(authorization, now: now) {
         case .failure(let e): return .refused(core.refuse(e, authorization: authorization, requestID: requestID, now: now))
         case .success(let owner): (tenant, keyID) = (owner.tenant, owner.keyID)
+        }
+        guard tenant.docChat else {
+            return .refused(GatewayCore.refusal(GatewayError(.modelNotFound, status: 404, message: "The model '\(docChatModel)' is not enabled for this tenant (flag '\(TenantGatewayConfig.docChatFlag)').", param: "model"),
+                                                tenant: tenant.id, keyID: keyID, requestID: requestID, alias: docChatModel, stream: request.isStream, now: now))
+        }
+        if let refusal = core.modelRefusal(authorization, alias: docChatModel, now: now) {
+            return .refused(GatewayCore.refusal(refusal, tenant: tenant.id, keyID: keyID, requestID: requestID, alias: docChatModel,
+                                                stream: request.isStream, now: now))
         }
         if tenant.suspended {
             return .answered(.error(GatewayError(.tenantSuspended, status: 403, message: "Tenant '\(tenant.id)' is suspended."), requestID: requestID))

@@ -74,5 +74,13 @@ public protocol PlatformStore: Sendable {
     /// - Returns: The key after the call, or nil when `tenant` has no key `id`. Revoking twice keeps
     ///   the first revocation time.
     func revokeAPIKey(id: String, tenant: TenantID, actor: String, now: Date) async throws -> APIKeyRecord?
-}
 
+    // MARK: Gateway versions
+
+    /// Increments the version of `scope` (a tenant id, `*` for every tenant, `flags`): a
+    /// change to the gateway's routing state that every replica is to load.
+    func bumpGatewayVersion(_ scope: String) async throws
+
+    /// Every scope's version.
+    func gatewayVersions() async throws -> [String: Int64]
+}

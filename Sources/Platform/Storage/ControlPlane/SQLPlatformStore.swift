@@ -8,8 +8,8 @@ import SQLKit
 /// let tenant = try await platform.tenant(TenantID("acme"))
 /// ```
 public struct SQLPlatformStore: PlatformStore {
-    private let database: any SQLDatabase
-    private static let label = "control plane"
+    let database: any SQLDatabase
+    static let label = "control plane"
 
     /// Wraps a control-plane database that is already migrated.
     public init(database: any SQLDatabase) {

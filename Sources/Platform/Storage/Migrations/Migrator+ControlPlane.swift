@@ -56,5 +56,13 @@ extension Migrator {
                 .column("tenant_id")
                 .run()
         },
+        Migration(version: 5, name: "create_gateway_versions") { db in
+            // A counter per scope (a tenant id, `*` for every tenant, `flags`) that every change
+            // to the gateway's routing state increments; replicas poll it and reload what moved.
+            try await db.create(table: "gateway_versions")
+                .column("scope", type: .text, .primaryKey(autoIncrement: false))
+                .column("version", type: .bigint, .notNull)
+                .run()
+        },
     ])
 }

@@ -125,5 +125,28 @@ extension Migrator {
             // counters with its own rows. Rows from before have none ('').
             try await db.raw("ALTER TABLE usage_events ADD COLUMN replica TEXT NOT NULL DEFAULT ''").run()
         },
+        Migration(version: 10, name: "create_gateway_routing") { db in
+            // The gateway's routing state, managed through the Platform API (a serve file only
+            // seeds it): virtual keys (SHA-256 only) and model aliases.
+            try await db.create(table: "virtual_keys")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("name", type: .text, .notNull)
+                .column("digest", type: .text, .notNull, .unique)
+                .column("models", type: .text)
+                .column("expires_at", type: .bigint)
+                .column("created_at", type: .bigint, .notNull)
+                .column("created_by", type: .text, .notNull)
+                .column("revoked_at", type: .bigint)
+                .run()
+            try await db.create(table: "model_aliases")
+                .column("name", type: .text, .primaryKey(autoIncrement: false))
+                .column("provider", type: .text, .notNull)
+                .column("model", type: .text, .notNull)
+                .column("targets", type: .text, .notNull)
+                .column("updated_at", type: .bigint, .notNull)
+                .column("updated_by", type: .text, .notNull)
+                .run()
+            try await db.create(index: "usage_events_key_idx").on("usage_events").column("key_id").column("at").run()
+        },
     ])
 }

@@ -12,7 +12,7 @@ import SQLKit
 /// ```
 public struct SQLTenantStore: TenantStore {
     public let tenantID: TenantID
-    private let database: any SQLDatabase
+    let database: any SQLDatabase
 
     private init(tenantID: TenantID, database: any SQLDatabase) {
         self.tenantID = tenantID
@@ -481,7 +481,7 @@ public struct SQLTenantStore: TenantStore {
 
     // MARK: Helpers
 
-    private var label: String {
+    var label: String {
         Self.label(for: self.tenantID)
     }
 
@@ -489,7 +489,7 @@ public struct SQLTenantStore: TenantStore {
         "tenant '\(tenant)'"
     }
 
-    private func wrapping<Result>(_ operation: String, _ body: () async throws -> Result) async throws -> Result {
+    func wrapping<Result>(_ operation: String, _ body: () async throws -> Result) async throws -> Result {
         try await StorageError.wrapping(operation, in: self.label, body)
     }
 

@@ -129,4 +129,31 @@ public protocol TenantStore: Sendable {
     /// HNSW index on PostgreSQL), best first with their cosine similarity; nil when the
     /// backend has no vector search (SQLite: search in memory).
     func nearestChunks(to vector: [Float], k: Int) async throws -> [(id: String, score: Double)]?
+
+    // MARK: Gateway routing
+
+    /// Records a new virtual key.
+    ///
+    /// - Throws: ``StorageError`` with code `conflict` when its id or digest is taken.
+    func insertVirtualKey(_ key: StoredVirtualKey) async throws
+
+    /// Every virtual key, revoked ones included, oldest first.
+    func virtualKeys() async throws -> [StoredVirtualKey]
+
+    /// Revokes a key; revoking twice keeps the first time.
+    ///
+    /// - Returns: The key after the call, or nil when there is none with `id`.
+    func revokeVirtualKey(id: String, now: Date) async throws -> StoredVirtualKey?
+
+    /// When each key was last used: its latest call in the usage ledger.
+    func virtualKeysLastUsed() async throws -> [String: Date]
+
+    /// Creates or replaces a model alias.
+    func saveAlias(_ alias: StoredModelAlias) async throws
+
+    /// Every model alias, by name.
+    func aliases() async throws -> [StoredModelAlias]
+
+    /// Deletes an alias; does nothing if there is none.
+    func deleteAlias(_ name: String) async throws
 }

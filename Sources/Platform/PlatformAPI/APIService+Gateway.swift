@@ -1,0 +1,320 @@
+import Base
+import Foundation
+import Gateway
+import Storage
+
+/// The gateway's routing state through the Platform API: virtual keys and model aliases
+/// (tenant databases), and what the gateway loads of a tenant (``routing(of:)``).
+///
+/// Every change a route makes here, or to providers, quotas, a tenant's status, platform
+/// settings or flags, is announced once it is stored (``announceGatewayChange(_:)``): the
+/// control plane's version of the scope is bumped, which other replicas poll, and this
+/// process's gateway reloads it before the answer leaves, so the next call is served by it.
+extension APIService {
+    static let gatewayRoutes: [APIRoute] = [
+        APIRoute("GET", "/api/v1/tenants/{tenant}/virtual-keys", "listVirtualKeys",
+                 "The tenant's gateway keys, revoked ones included (never their text), with when each was last used.",
+                 resource: "virtual-keys", response: Schema.array(Schema.virtualKey)) { service, context in try await service.listVirtualKeys(context) },
+        APIRoute("POST", "/api/v1/tenants/{tenant}/virtual-keys", "createVirtualKey",
+                 "Create a gateway key, optionally limited to some model aliases and expiring; its text is returned once and stored only as a SHA-256 hash.",
+                 resource: "virtual-keys", status: 201, request: Schema.createVirtualKey, response: Schema.virtualKey) { service, context in
+            try await service.createVirtualKey(context)
+        },
+        APIRoute("DELETE", "/api/v1/tenants/{tenant}/virtual-keys/{key}", "revokeVirtualKey",
+                 "Revoke a gateway key: the next call with it gets 401.", resource: "virtual-keys", status: 204) { service, context in
+            try await service.revokeVirtualKey(context)
+        },
+        APIRoute("GET", "/api/v1/tenants/{tenant}/aliases", "listAliases", "The tenant's model aliases and the provider each routes to.",
+                 resource: "aliases", response: Schema.array(Schema.alias)) { service, context in try await service.listAliases(context) },
+        APIRoute("PUT", "/api/v1/tenants/{tenant}/aliases/{alias}", "putAlias",
+                 "Point an alias at a provider's model; pointing it at another provider is the manual provider switch (audited).",
+                 resource: "aliases", request: Schema.putAlias, response: Schema.alias) { service, context in try await service.putAlias(context) },
+        APIRoute("DELETE", "/api/v1/tenants/{tenant}/aliases/{alias}", "deleteAlias", "Remove an alias: calls to it get 404.",
+                 resource: "aliases", status: 204) { service, context in try await service.deleteAlias(context) },
+    ]
+
+    /// The resources whose changes the gateway serves; a change to any of them is announced.
+    static let gatewayResources: Set<String> = [
+        "tenants", "tenant-status", "providers", "quotas", "virtual-keys", "aliases", "platform-settings", "flags", "tenant-flags",
+    ]
+
+    /// The scope a successful change through `route` touches: the tenant it names, `tenants`
+    /// (the list of tenants), `*` (every tenant: platform settings) or `flags`; nil when the
+    /// gateway does not serve what it changed.
+    static func gatewayScope(of route: APIRoute, parameters: [String: String]) -> String? {
+        guard route.method != "GET", gatewayResources.contains(route.resourceName) else { return nil }
+        switch route.resourceName {
+        case "tenants": return GatewayScope.tenants
+        case "platform-settings": return GatewayScope.all
+        case "flags", "tenant-flags": return GatewayScope.flags
+        default: return parameters["tenant"]
+        }
+    }
+
+    /// Announces a change of the gateway's routing state: bumps the scope's version in the
+    /// control plane (other replicas poll it), then lets this process's gateway reload it.
+    public func announceGatewayChange(_ scope: String) async throws {
+        try await platform.bumpGatewayVersion(scope)
+        if let listener = gatewayListener { await listener(scope) }
+    }
+
+    /// Every scope's version (what replicas poll).
+    public func gatewayVersions() async throws -> [String: Int64] { try await platform.gatewayVersions() }
+
+    // MARK: Virtual keys
+
+    static let virtualKeyPrefix = "dk-"
+
+    func virtualKeyView(_ k: StoredVirtualKey, lastUsed: Date?) -> JSONValue {
+        let iso = ISO8601DateFormatter()
+        var v: [String: JSONValue] = [
+            "id": .string(k.id), "name": .string(k.name), "created_by": .string(k.createdBy), "created_at": .string(iso.string(from: k.createdAt)),
+        ]
+        v["models"] = k.models.map { .array($0.map(JSONValue.string)) } ?? .null
+        v["expires_at"] = k.expiresAt.map { .string(iso.string(from: $0)) } ?? .null
+        v["revoked_at"] = k.revokedAt.map { .string(iso.string(from: $0)) } ?? .null
+        v["last_used_at"] = lastUsed.map { .string(iso.string(from: $0)) } ?? .null
+        return .object(v)
+    }
+
+    func listVirtualKeys(_ context: RouteContext) async throws -> APIResponse {
+        let store = try await store(context)
+        let used = try await store.virtualKeysLastUsed()
+        return .json(200, .array(try await store.virtualKeys().map { virtualKeyView($0, lastUsed: used[$0.id]) }))
+    }
+
+    func createVirtualKey(_ context: RouteContext) async throws -> APIResponse {
+        let object = context.request.body.isEmpty ? OrderedMap<JSONValue>() : try bodyObject(context)
+        try checkFields(object, allowed: ["name", "models", "expires_at"])
+        var name = ""
+        if let n = object["name"], n != .null {
+            guard let s = n.stringValue, s.count <= 100 else { throw APIProblem.invalid("\"name\" is a string of at most 100 characters.") }
+            name = s
+        }
+        var models: [String]?
+        if let m = object["models"], m != .null {
+            guard case .array(let items) = m, !items.isEmpty, items.count <= 100,
+                  let names = Optional(items.compactMap(\.stringValue)), names.count == items.count,
+                  names.allSatisfy(Self.isAliasName) else {
+                throw APIProblem.invalid("\"models\" is a non-empty list of model aliases, such as [\"gpt-4o-mini\"].")
+            }
+            models = Array(Set(names)).sorted()
+        }
+        var expires: Date?
+        if let e = object["expires_at"], e != .null {
+            guard let text = e.stringValue, let date = ISO8601DateFormatter().date(from: text) else {
+                throw APIProblem.invalid("\"expires_at\" is an RFC 3339 time such as 2027-01-31T00:00:00Z.")
+            }
+            guard date > clock() else { throw APIProblem.invalid("\"expires_at\" is in the past.") }
+            expires = date
+        }
+        let store = try await store(context)
+        let id = "vk_" + APIKeyText.hex(random(6))
+        let text = Self.virtualKeyPrefix + APIKeyText.hex(random(24))
+        let key = StoredVirtualKey(id: id, name: name.isEmpty ? id : name, digestHex: KeyDigest(of: text).hex, models: models, expiresAt: expires,
+                                   createdAt: clock(), createdBy: actor(context))
+        try await store.insertVirtualKey(key)
+        try await audit(context, "virtual_key.create", "virtual_key:\(id)", old: nil, new: virtualKeyView(key, lastUsed: nil))
+        guard case .object(var view) = virtualKeyView(key, lastUsed: nil) else { return .noContent }
+        view["key"] = .string(text)
+        return .json(201, .object(view))
+    }
+
+    func revokeVirtualKey(_ context: RouteContext) async throws -> APIResponse {
+        let store = try await store(context)
+        let id = context.parameter("key")
+        let before = try await store.virtualKeys().first { $0.id == id }
+        guard let before, let after = try await store.revokeVirtualKey(id: id, now: clock()) else {
+            throw APIProblem.notFound("No virtual key '\(id.prefix(60))'.")
+        }
+        if before.revokedAt == nil {
+            try await audit(context, "virtual_key.revoke", "virtual_key:\(id)", old: virtualKeyView(before, lastUsed: nil),
+                            new: virtualKeyView(after, lastUsed: nil))
+        }
+        return .noContent
+    }
+
+    // MARK: Aliases
+
+    /// An alias name: 1–128 characters from letters, digits and `-_.:/@`.
+    static func isAliasName(_ s: String) -> Bool {
+        (1...128).contains(s.utf8.count) && s.utf8.allSatisfy { c in
+            (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || [45, 95, 46, 58, 47, 64].contains(c)
+        }
+    }
+
+    static func aliasView(_ a: StoredModelAlias) -> JSONValue {
+        [
+            "alias": .string(a.name), "provider": .string(a.provider), "model": .string(a.model),
+            "targets": .object(OrderedMap(a.targets.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })),
+            "updated_by": .string(a.updatedBy), "updated_at": .string(ISO8601DateFormatter().string(from: a.updatedAt)),
+        ]
+    }
+
+    func listAliases(_ context: RouteContext) async throws -> APIResponse {
+        .json(200, .array(try await store(context).aliases().map(Self.aliasView)))
+    }
+
+    func putAlias(_ context: RouteContext) async throws -> APIResponse {
+        let name = context.parameter("alias")
+        guard Self.isAliasName(name), name != GatewayNode.docChatModel else {
+            throw APIProblem.invalid("An alias is 1–128 characters from letters, digits and -_.:/@ (and not '\(GatewayNode.docChatModel)').")
+        }
+        let object = try bodyObject(context)
+        try checkFields(object, allowed: ["provider", "model"])
+        guard let providerName = object["provider"]?.stringValue, let provider = ProviderKind(rawValue: providerName) else {
+            throw APIProblem.invalid("\"provider\" must be one of \(ProviderKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        guard let model = object["model"]?.stringValue, (1...256).contains(model.utf8.count),
+              model.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) else {
+            throw APIProblem.invalid("\"model\" is the provider's model name, such as gpt-4o-mini.")
+        }
+        let store = try await store(context)
+        let old = try await store.aliases().first { $0.name == name }
+        var targets = old?.targets ?? [:]
+        targets[provider.rawValue] = model
+        let saved = StoredModelAlias(name: name, provider: provider.rawValue, model: model, targets: targets, updatedAt: clock(),
+                                     updatedBy: actor(context))
+        try await store.saveAlias(saved)
+        let switched = old.map { $0.provider != saved.provider } ?? false
+        try await audit(context, switched ? "alias.switch_provider" : "alias.put", "alias:\(name)", old: old.map(Self.aliasView),
+                        new: Self.aliasView(saved))
+        return .json(200, Self.aliasView(saved))
+    }
+
+    func deleteAlias(_ context: RouteContext) async throws -> APIResponse {
+        let store = try await store(context)
+        let name = context.parameter("alias")
+        guard let old = try await store.aliases().first(where: { $0.name == name }) else {
+            throw APIProblem.notFound("No alias '\(name.prefix(60))'.")
+        }
+        try await store.deleteAlias(name)
+        try await audit(context, "alias.delete", "alias:\(name)", old: Self.aliasView(old), new: nil)
+        return .noContent
+    }
+
+    // MARK: What the gateway loads
+
+    /// A tenant's routing state as its databases hold it, for the gateway.
+    public struct TenantRouting: Sendable {
+        public var tenant: String
+        public var suspended: Bool
+        public var virtualKeys: [VirtualKeyRecord]
+        public var accounts: [ProviderKind: ProviderAccount]
+        public var aliases: [String: ModelAlias]
+        /// The effective quotas (platform defaults and the tenant's overrides).
+        public var quotas: [String: Double]
+        /// Whether the tenant's `doc-chat` flag is on (on when the flag is not defined).
+        public var docChat: Bool
+
+        /// The gateway configuration: `base` (a serve file's tenant: its limits, budget and
+        /// embedding model) with this state in place of its keys, accounts and aliases.
+        /// The quotas are laid over it by ``GatewayCore/applyQuotas(tenant:_:)``.
+        public func config(over base: TenantGatewayConfig?) -> TenantGatewayConfig {
+            var c = base ?? TenantGatewayConfig(id: tenant, virtualKeys: [], accounts: [:], aliases: [:])
+            c.suspended = suspended
+            c.virtualKeys = virtualKeys
+            c.accounts = accounts
+            c.aliases = aliases
+            c.docChat = docChat
+            return c
+        }
+    }
+
+    /// What the gateway serves of a tenant now; nil when the tenant does not exist or is
+    /// not (yet, or any more) active or suspended.
+    ///
+    /// Provider keys are unsealed here, into memory only. A provider configuration without
+    /// an endpoint uses the platform's `providers` setting (`{"openai": {"endpoint": …}}`),
+    /// else the provider's public URL. Where a tenant has several configurations of one
+    /// kind, the one whose id is the kind's name wins, else the first by id.
+    public func routing(of id: String) async throws -> TenantRouting? {
+        guard let tenantID = try? TenantID(id), let tenant = try await platform.tenant(tenantID),
+              tenant.status == .active || tenant.status == .suspended else { return nil }
+        let store = try await tenantStore(tenantID)
+        var keys: [VirtualKeyRecord] = []
+        for k in try await store.virtualKeys() where k.revokedAt == nil {
+            guard let digest = KeyDigest(hex: k.digestHex) else { continue }
+            keys.append(VirtualKeyRecord(id: k.id, digest: digest, models: k.models.map(Set.init),
+                                         expiresAtUnixNanos: k.expiresAt.map { Int64(($0.timeIntervalSince1970 * 1e6).rounded()) * 1_000 }))
+        }
+        let defaults = try await platform.setting("providers").map(Self.json)?.objectValue ?? [:]
+        var accounts: [ProviderKind: ProviderAccount] = [:]
+        for p in try await store.providers().sorted(by: { a, b in
+            a.id == a.kind || b.id == b.kind ? (a.id == a.kind && b.id != b.kind) : a.id < b.id
+        }) {
+            guard let kind = ProviderKind(rawValue: p.kind), accounts[kind] == nil else { continue }
+            let text = p.endpoint.isEmpty ? (defaults[p.kind]?.objectValue?["endpoint"]?.stringValue ?? kind.defaultBaseURL) : p.endpoint
+            guard case .success(let endpoint) = Endpoint.parse(text) else { continue }
+            accounts[kind] = ProviderAccount(provider: kind, endpoint: endpoint, apiKey: try secrets.open(p.apiKey))
+        }
+        var aliases: [String: ModelAlias] = [:]
+        for a in try await store.aliases() {
+            guard let active = ProviderKind(rawValue: a.provider) else { continue }
+            var targets: [ProviderKind: String] = [:]
+            for (k, m) in a.targets { if let kind = ProviderKind(rawValue: k) { targets[kind] = m } }
+            targets[active] = a.model
+            aliases[a.name] = ModelAlias(name: a.name, targets: targets, active: active)
+        }
+        let book = flags.book
+        let docChat = book.definitions.feature(named: TenantGatewayConfig.docChatFlag) == nil
+            || book.isEnabled(TenantGatewayConfig.docChatFlag, tenant: id)
+        return TenantRouting(tenant: id, suspended: tenant.status == .suspended, virtualKeys: keys, accounts: accounts, aliases: aliases,
+                             quotas: try await effectiveQuotas(tenant: id) ?? [:], docChat: docChat)
+    }
+
+    /// The tenants the gateway serves: active and suspended ones, by id.
+    public func servedTenants() async throws -> [String] {
+        try await platform.tenants().filter { $0.status == .active || $0.status == .suspended }.map(\.id.rawValue)
+    }
+
+    // MARK: Seeding from a serve file
+
+    /// Stores what a serve file's tenant declares and its database lacks: virtual keys (by
+    /// digest), provider configurations (by id, the provider's name) and aliases (by name).
+    /// Nothing already stored is changed, so starting twice with one file changes nothing,
+    /// and a value set through the API (a rotated key, a switched alias, a revoked key)
+    /// survives a restart.
+    public func seedGateway(_ config: TenantGatewayConfig) async throws {
+        let id = try TenantID(config.id)
+        let store = try await tenantStore(id)
+        let now = clock()
+        let actor = "serve-file"
+        let stored = try await store.virtualKeys()
+        let digests = Set(stored.map(\.digestHex)), ids = Set(stored.map(\.id))
+        for k in config.virtualKeys where !digests.contains(k.digest.hex) {
+            var keyID = k.id, n = 1
+            while ids.contains(keyID) { n += 1; keyID = "\(k.id)-\(n)" }
+            try await store.insertVirtualKey(StoredVirtualKey(id: keyID, name: k.id, digestHex: k.digest.hex, models: k.models.map { $0.sorted() },
+                                                              expiresAt: nil, createdAt: now, createdBy: actor))
+            try await platform.appendAudit(action: "virtual_key.seed", target: "tenant:\(id)/virtual_key:\(keyID)", oldValue: nil, newValue: nil,
+                                           actor: actor, at: now)
+        }
+        let providers = Set(try await store.providers().map(\.kind))
+        for (kind, account) in config.accounts.sorted(by: { $0.key < $1.key }) where !providers.contains(kind.rawValue) {
+            try await store.saveProvider(id: kind.rawValue, kind: kind.rawValue, endpoint: account.endpoint.description,
+                                         apiKey: try secrets.seal(account.apiKey), now: now)
+            try await platform.appendAudit(action: "provider.seed", target: "tenant:\(id)/provider:\(kind.rawValue)", oldValue: nil, newValue: nil,
+                                           actor: actor, at: now)
+        }
+        let aliases = Set(try await store.aliases().map(\.name))
+        for (name, alias) in config.aliases.sorted(by: { $0.key < $1.key }) where !aliases.contains(name) {
+            var targets: [String: String] = [:]
+            for (k, m) in alias.targets { targets[k.rawValue] = m }
+            try await store.saveAlias(StoredModelAlias(name: name, provider: alias.active.rawValue, model: alias.activeModel, targets: targets,
+                                                       updatedAt: now, updatedBy: actor))
+            try await platform.appendAudit(action: "alias.seed", target: "tenant:\(id)/alias:\(name)", oldValue: nil, newValue: nil,
+                                           actor: actor, at: now)
+        }
+    }
+}
+
+/// The scopes of gateway changes besides a tenant's id.
+public enum GatewayScope {
+    /// Every tenant (platform settings: default quotas and provider endpoints).
+    public static let all = "*"
+    /// The list of tenants (one was created).
+    public static let tenants = "tenants"
+    /// Flags (definitions or a tenant's overrides): reload the flags, then every tenant.
+    public static let flags = "flags"
+}

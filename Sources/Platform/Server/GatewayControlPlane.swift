@@ -1,0 +1,126 @@
+import Base
+import Foundation
+import Gateway
+import Logging
+import PlatformAPI
+import ServiceLifecycle
+import Storage
+import Synchronization
+
+/// Keeps a live gateway's routing state — tenants and their status, virtual keys, provider
+/// accounts, model aliases, quotas, budgets and the `doc-chat` flag — in step with the
+/// control-plane and tenant databases, which the Platform API changes.
+///
+/// - At start-up (``start(seeding:)``) the serve file's tenants are seeded into the
+///   databases (only what they lack: ``APIService/seedGateway(_:)``), then every served
+///   tenant is loaded from them.
+/// - A change made through this process's Platform API is loaded before its answer leaves
+///   (``APIService/onGatewayChange(_:)``), so the next call is served by it.
+/// - Every replica polls the control plane's version counters (``GatewayVersionPoller``,
+///   every second) and reloads the scopes whose version moved: a change made on another
+///   replica sharing the database is served here within about a second.
+///
+/// Reloads run one at a time, each reading the databases when it runs, so the last one to
+/// run applies the newest state whichever order they were asked in.
+public final class GatewayControlPlane: Sendable {
+    let gateway: LiveGateway
+    let service: APIService
+    let logger: Logger
+    /// The serve file's tenants (their limits, budgets and embedding models, which stay
+    /// the file's; the API's quotas are laid over them).
+    let fileTenants: [String: TenantGatewayConfig]
+    let gate = AsyncSerialGate()
+    let seen = Mutex<[String: Int64]>([:])
+
+    public init(gateway: LiveGateway, service: APIService, fileTenants: [TenantGatewayConfig], logger: Logger) {
+        self.gateway = gateway; self.service = service; self.logger = logger
+        self.fileTenants = Dictionary(fileTenants.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Seeds the serve file's tenants, loads every served tenant, and from then on loads
+    /// every change announced by this process's Platform API.
+    public func start() async throws {
+        try await service.ensureTenants(fileTenants.keys.sorted())
+        for id in fileTenants.keys.sorted() { try await service.seedGateway(fileTenants[id]!) }
+        let versions = try await service.gatewayVersions()
+        try await reloadAll()
+        seen.withLock { $0 = versions }
+        service.onGatewayChange { [weak self] scope in await self?.apply(scope) }
+    }
+
+    /// Loads what a scope names: a tenant, the list of tenants, every tenant, or the flags
+    /// (then every tenant, whose `doc-chat` depends on them). Failures are logged and left
+    /// for the next poll.
+    public func apply(_ scope: String) async {
+        do {
+            switch scope {
+            case GatewayScope.all: try await reloadAll()
+            case GatewayScope.tenants: try await reloadTenantList()
+            case GatewayScope.flags:
+                try await service.loadFlags(seed: nil)
+                try await reloadAll()
+            default: try await reload(scope)
+            }
+        } catch {
+            logger.error("gateway configuration not reloaded", metadata: ["scope": .string(scope), "error": .string("\(error)")])
+        }
+    }
+
+    /// Reads the control plane's versions and applies every scope whose version moved.
+    public func poll() async {
+        let versions: [String: Int64]
+        do { versions = try await service.gatewayVersions() } catch {
+            logger.warning("gateway versions unreadable", metadata: ["error": .string("\(error)")])
+            return
+        }
+        let previous = seen.withLock { s in defer { s = versions }; return s }
+        let moved = versions.keys.filter { previous[$0] != versions[$0] }.sorted()
+        // Flags and the whole platform first: they reload every tenant anyway.
+        if moved.contains(GatewayScope.flags) { await apply(GatewayScope.flags); return }
+        if moved.contains(GatewayScope.all) { await apply(GatewayScope.all); return }
+        for scope in moved { await apply(scope) }
+    }
+
+    func reloadAll() async throws {
+        try await gate.withGate {
+            let served = try await service.servedTenants()
+            for id in served { try await load(id) }
+            gateway.removeTenants(except: Set(served))
+        }
+    }
+
+    func reloadTenantList() async throws {
+        try await gate.withGate {
+            let served = try await service.servedTenants()
+            let loaded = Set(gateway.tenantIDs)
+            for id in served where !loaded.contains(id) { try await load(id) }
+            gateway.removeTenants(except: Set(served))
+        }
+    }
+
+    func reload(_ id: String) async throws {
+        try await gate.withGate { try await load(id) }
+    }
+
+    private func load(_ id: String) async throws {
+        guard let routing = try await service.routing(of: id) else {
+            gateway.removeTenants(except: Set(gateway.tenantIDs).subtracting([id]))
+            return
+        }
+        gateway.load(routing.config(over: fileTenants[id]), quotas: routing.quotas)
+    }
+}
+
+/// Polls the control plane's gateway versions every `every` (``GatewayControlPlane/poll()``).
+public struct GatewayVersionPoller: Service {
+    let controlPlane: GatewayControlPlane
+    let every: Duration
+
+    public init(_ controlPlane: GatewayControlPlane, every: Duration = .seconds(1)) {
+        self.controlPlane = controlPlane; self.every = every
+    }
+
+    public func run() async throws {
+        await repeatUntilShutdown(every: every) { await controlPlane.poll() }
+    }
+}
