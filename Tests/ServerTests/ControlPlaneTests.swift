@@ -161,7 +161,8 @@ import Testing
                                                                     fetcher: live.idp),
                                       enforcer: try APIService.defaultEnforcer(), secrets: live.service.secrets, clock: { Date() },
                                       random: APIService.systemRandom)
-            let gateway2 = try LiveHarness.gateway(live.settings, transport: ProviderHTTPTransport(), platformAPI: PlatformAPIRoutes(service: service2))
+            let transport2 = ProviderHTTPTransport()
+            let gateway2 = try LiveHarness.gateway(live.settings, transport: transport2, platformAPI: PlatformAPIRoutes(service: service2))
             let plane2 = GatewayControlPlane(gateway: gateway2, service: service2, fileTenants: live.settings.tenants.map { $0.gatewayConfig() },
                                              logger: LiveHarness.quiet)
             try await plane2.start()
@@ -180,6 +181,7 @@ import Testing
             _ = try await live.client.post("/api/v1/tenants", key: root, json: #"{"id": "umbrella"}"#)
             await plane2.poll()
             #expect(gateway2.tenantIDs == ["acme", "umbrella"])
+            try await transport2.shutdown()
         }
     }
 }

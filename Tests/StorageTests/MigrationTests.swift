@@ -11,9 +11,9 @@ extension StorageBackendTests {
         try await StorageFixture.with(kind) { fixture in
             let database = try await fixture.backend.controlPlaneDatabase()
             let applied = try await Migrator.controlPlane.migrate(database, label: "control plane", now: StorageFixture.t0)
-            #expect(applied == [1, 2, 3, 4])
+            #expect(applied == [1, 2, 3, 4, 5])
             let history = try await Migrator.controlPlane.appliedMigrations(in: database)
-            #expect(history.map(\.name) == ["create_tenants", "create_platform_settings", "create_audit_log", "create_api_keys"])
+            #expect(history.map(\.name) == ["create_tenants", "create_platform_settings", "create_audit_log", "create_api_keys", "create_gateway_versions"])
             #expect(history.allSatisfy { $0.appliedAt == StorageFixture.t0 })
         }
     }
