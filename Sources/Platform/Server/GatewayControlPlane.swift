@@ -84,7 +84,7 @@ public final class GatewayControlPlane: Sendable {
     func reloadAll() async throws {
         try await gate.withGate {
             let served = try await service.servedTenants()
-            for id in served { try await load(id) }
+            for id in served { await loadLogging(id) }
             gateway.removeTenants(except: Set(served))
         }
     }
@@ -93,8 +93,16 @@ public final class GatewayControlPlane: Sendable {
         try await gate.withGate {
             let served = try await service.servedTenants()
             let loaded = Set(gateway.tenantIDs)
-            for id in served where !loaded.contains(id) { try await load(id) }
+            for id in served where !loaded.contains(id) { await loadLogging(id) }
             gateway.removeTenants(except: Set(served))
+        }
+    }
+
+    /// Loads a tenant among many: one whose database cannot be read keeps what this replica
+    /// had of it (nothing at start-up) and is logged, and the others are loaded all the same.
+    private func loadLogging(_ id: String) async {
+        do { try await load(id) } catch {
+            logger.error("tenant not loaded", metadata: ["tenant": .string(id), "error": .string("\(error)")])
         }
     }
 
