@@ -41,28 +41,26 @@ struct ConfigCommand: AsyncParsableCommand {
 
     struct Set: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Set a configuration section at platform level, or a tenant's override of it.",
+            abstract: "Set a platform-level configuration section (providers or quotas).",
             discussion: """
-            Platform level (no --tenant): providers, quotas, features or integrations, audited as 'cli'. \
-            Tenant level (--tenant T): features or integrations (providers and quotas have their own \
-            API routes). The value is a JSON object; 'null' removes the section.
+            Platform level: providers (the endpoint per provider kind that provider configurations \
+            without one use) or quotas (every tenant's defaults), audited as 'cli'. A tenant's own \
+            providers and quotas have their own API routes. The value is a JSON object; 'null' \
+            removes the section.
             """)
 
-        @Argument(help: "The section: providers, quotas, features or integrations.")
+        @Argument(help: "The section: providers or quotas.")
         var section: String
 
         @Argument(help: "The section's value: a JSON object, or null to remove it.")
         var json: String
 
-        @Option(help: "Set this tenant's override instead of the platform value.")
-        var tenant: String?
 
         @OptionGroup var store: TenantCommand.StoreOptions
 
         func run() async throws {
-            let allowed = tenant == nil ? ConfigurationModel.sections : ConfigurationModel.tenantSettingSections
-            guard allowed.contains(section) else {
-                throw ValidationError("'\(section)' cannot be set \(tenant == nil ? "at platform level" : "per tenant"); use one of \(allowed.joined(separator: ", "))")
+            guard ConfigurationModel.sections.contains(section) else {
+                throw ValidationError("'\(section)' is not a section; use one of \(ConfigurationModel.sections.joined(separator: ", ")) (features are flags: dcoder flags)")
             }
             let value: JSONText?
             if json.trimmingCharacters(in: .whitespaces) == "null" {
@@ -73,15 +71,11 @@ struct ConfigCommand: AsyncParsableCommand {
                 }
                 value = text
             }
-            let tenantID = try tenant.map(TenantCommand.tenantID)
             do {
-                try await store.withProvisioner { provisioner, platform in
-                    let now = SystemTimeSource().currentDate()
-                    if let tenantID {
-                        try await provisioner.openTenantStore(tenantID, now: now).setSetting(section, to: value, now: now)
-                    } else {
-                        try await platform.setSetting(section, to: value, actor: "cli", now: now)
-                    }
+                try await store.withProvisioner { _, platform in
+                    try await platform.setSetting(section, to: value, actor: "cli", now: SystemTimeSource().currentDate())
+                    // Running gateways reload every tenant at their next poll.
+                    try await platform.bumpGatewayVersion("*")
                 }
             } catch let e as ProvisioningError {
                 FileHandle.standardError.write(Data("error: \(e.message)\n".utf8))

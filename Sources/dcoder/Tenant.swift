@@ -68,8 +68,10 @@ struct TenantCommand: AsyncParsableCommand {
         func run() async throws {
             let tenant = try TenantCommand.tenantID(id)
             do {
-                let created = try await store.withProvisioner { provisioner, _ in
-                    try await provisioner.createTenant(id: tenant, name: name ?? id, now: SystemTimeSource().currentDate(), actor: "cli")
+                let created = try await store.withProvisioner { provisioner, platform in
+                    let t = try await provisioner.createTenant(id: tenant, name: name ?? id, now: SystemTimeSource().currentDate(), actor: "cli")
+                    try await platform.bumpGatewayVersion("tenants")  // running gateways load it at their next poll
+                    return t
                 }
                 print(TenantCommand.show(created))
             } catch {
@@ -98,7 +100,11 @@ struct TenantCommand: AsyncParsableCommand {
         func run() async throws {
             let tenant = try TenantCommand.tenantID(id)
             do {
-                print(TenantCommand.show(try await store.withProvisioner { p, _ in try await p.setStatus(.suspended, for: tenant, now: SystemTimeSource().currentDate(), actor: "cli") }))
+                print(TenantCommand.show(try await store.withProvisioner { p, platform in
+                    let t = try await p.setStatus(.suspended, for: tenant, now: SystemTimeSource().currentDate(), actor: "cli")
+                    try await platform.bumpGatewayVersion(tenant.rawValue)  // running gateways refuse it at their next poll
+                    return t
+                }))
             } catch {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 throw ExitCode(1)
@@ -114,7 +120,11 @@ struct TenantCommand: AsyncParsableCommand {
         func run() async throws {
             let tenant = try TenantCommand.tenantID(id)
             do {
-                print(TenantCommand.show(try await store.withProvisioner { p, _ in try await p.setStatus(.active, for: tenant, now: SystemTimeSource().currentDate(), actor: "cli") }))
+                print(TenantCommand.show(try await store.withProvisioner { p, platform in
+                    let t = try await p.setStatus(.active, for: tenant, now: SystemTimeSource().currentDate(), actor: "cli")
+                    try await platform.bumpGatewayVersion(tenant.rawValue)
+                    return t
+                }))
             } catch {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 throw ExitCode(1)

@@ -137,10 +137,13 @@ import Testing
             // Values the gateway's integer arithmetic could not take are refused.
             #expect(await api.call("PUT", "/api/v1/platform/settings/quotas", token: root, body: #"{"requests_per_minute": 1e300}"#).status == 422)
             #expect(await api.call("PUT", "/api/v1/platform/settings/quotas", token: root, body: #"{"concurrent": 2.5}"#).status == 422)
-            #expect(await api.call("PUT", "/api/v1/platform/settings/features", token: root,
-                                   body: #"{"prompt_compression": false, "semantic_cache": {"enabled": true, "threshold": 0.92}}"#).status == 200)
-            #expect(await api.call("PUT", "/api/v1/platform/settings/integrations", token: root,
-                                   body: #"{"slack": {"enabled": false, "webhook_url": "https://hooks.slack.test/T/B/s3cr3t"}}"#).status == 200)
+            // Features are flags and integrations the serve file's: neither is a section.
+            #expect(await api.call("PUT", "/api/v1/platform/settings/features", token: root, body: #"{"semantic_cache": true}"#).status == 422)
+            #expect(await api.call("PUT", "/api/v1/platform/settings/integrations", token: root, body: "{}").status == 422)
+            #expect(await api.call("PUT", "/api/v1/platform/settings/providers", token: root,
+                                   body: #"{"openai": {"endpoint": "https://eu.api.openai.test/v1"}}"#).status == 200)
+            #expect(await api.call("PUT", "/api/v1/platform/settings/providers", token: root, body: #"{"openrouter": {}}"#).status == 422)
+            #expect(await api.call("PUT", "/api/v1/platform/settings/providers", token: root, body: #"{"openai": {"endpoint": "ftp://x"}}"#).status == 422)
             let admin = try await api.token("ada", tenant: "acme", tenantRoles: ["admin"])
             let quotas = await api.call("PUT", "/api/v1/tenants/acme/quotas/requests_per_minute", token: admin, body: #"{"limit": 60}"#)
             #expect(quotas.json?.objectValue?["effective"] == ["requests_per_minute": 60, "tokens_per_minute": 100_000], "\(quotas.text)")
@@ -149,17 +152,18 @@ import Testing
             #expect(await api.call("PUT", "/api/v1/tenants/acme/quotas/monthly_budget_usd", token: admin, body: #"{"limit": 1e13}"#).status == 422)
             #expect(await api.call("PUT", "/api/v1/tenants/acme/quotas/monthly_budget_usd", token: admin, body: #"{"limit": 12.5}"#).status == 200)
             #expect(await api.call("DELETE", "/api/v1/tenants/acme/quotas/monthly_budget_usd", token: admin).status == 200)
-            #expect(await api.call("PUT", "/api/v1/tenants/acme/settings/features", token: admin,
-                                   body: #"{"semantic_cache": {"threshold": 0.8}, "prompt_compression": null}"#).status == 200)
-            #expect(await api.call("PUT", "/api/v1/tenants/acme/settings/providers", token: admin, body: "{}").status == 422)
+            #expect(await api.call("PUT", "/api/v1/tenants/acme/settings/features", token: admin, body: "{}").status == 404)
+            // A provider configuration without an endpoint: the platform's default for its kind.
+            #expect(await api.call("PUT", "/api/v1/tenants/acme/providers/openai", token: admin, body: #"{"api_key": "sk-x"}"#).status == 200)
+            let routing = try #require(try await api.service.routing(of: "acme"))
+            #expect(routing.accounts[.openai]?.endpoint.description == "https://eu.api.openai.test:443/v1")
 
             let effective = await api.call("GET", "/api/v1/tenants/acme/config/effective", token: admin)
             let config = try #require(effective.json?.objectValue, "\(effective.text)")
             #expect(config["quotas"] == ["requests_per_minute": 60, "tokens_per_minute": 100_000])
-            #expect(config["features"] == ["semantic_cache": ["enabled": true, "threshold": 0.8]])
-            #expect(config["integrations"] == ["slack": ["enabled": false, "webhook_url": "[redacted]"]])
+            #expect(config["features"] == nil && config["integrations"] == nil)
             #expect(config["origins"]?.objectValue?["quotas"] == ["requests_per_minute": "tenant", "tokens_per_minute": "platform"])
-            #expect(!effective.text.contains("s3cr3t"))
+            #expect(!effective.text.contains("sk-x"))
             // Dropping the override brings the platform default back.
             let dropped = await api.call("DELETE", "/api/v1/tenants/acme/quotas/requests_per_minute", token: admin)
             #expect(dropped.json?.objectValue?["effective"]?.objectValue?["requests_per_minute"] == 600)

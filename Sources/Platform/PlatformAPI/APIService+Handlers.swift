@@ -1,5 +1,6 @@
 import Base
 import Foundation
+import Gateway
 import Storage
 
 // The route handlers. Each runs after authentication and the policy check (see
@@ -335,26 +336,6 @@ extension APIService {
         return section
     }
 
-    func putTenantSetting(_ context: RouteContext) async throws -> APIResponse {
-        let section = try self.section(context, allowed: ConfigurationModel.tenantSettingSections)
-        let value = JSONValue.object(try bodyObject(context))
-        let store = try await store(context)
-        let old = try await store.settings()[section].map(Self.json)
-        try await store.setSetting(section, to: try Self.jsonText(value), now: clock())
-        try await audit(context, "setting.set", "setting:\(section)", old: old, new: value)
-        return .json(200, ConfigurationModel.redacted(value))
-    }
-
-    func deleteTenantSetting(_ context: RouteContext) async throws -> APIResponse {
-        let section = try self.section(context, allowed: ConfigurationModel.tenantSettingSections)
-        let store = try await store(context)
-        if let old = try await store.settings()[section].map(Self.json) {
-            try await store.setSetting(section, to: nil, now: clock())
-            try await audit(context, "setting.remove", "setting:\(section)", old: old, new: nil)
-        }
-        return .noContent
-    }
-
     /// The effective configuration of a tenant (see ``ConfigurationModel/effective(platform:tenant:)``).
     public func effectiveConfiguration(of id: TenantID) async throws -> JSONValue {
         try await ConfigurationModel.effective(platform: platform, tenant: try await tenantStore(id))
@@ -371,6 +352,18 @@ extension APIService {
     func putPlatformSetting(_ context: RouteContext) async throws -> APIResponse {
         let section = try self.section(context, allowed: ConfigurationModel.sections)
         let value = JSONValue.object(try bodyObject(context))
+        if section == "providers", let providers = value.objectValue {
+            try checkFields(providers, allowed: ProviderKind.allCases.map(\.rawValue))
+            for (kind, v) in providers.sorted(by: { $0.key < $1.key }) {
+                guard let fields = v.objectValue else { throw APIProblem.invalid("providers.\(kind) is an object such as {\"endpoint\": \"https://…\"}.") }
+                try checkFields(fields, allowed: ["endpoint"])
+                if let e = fields["endpoint"] {
+                    guard let text = e.stringValue, case .success = Endpoint.parse(text) else {
+                        throw APIProblem.invalid("providers.\(kind).endpoint must be an http(s) URL without credentials.")
+                    }
+                }
+            }
+        }
         if section == "quotas", let quotas = value.objectValue {
             try checkFields(quotas, allowed: QuotaName.names)
             for (name, v) in quotas.sorted(by: { $0.key < $1.key }) {

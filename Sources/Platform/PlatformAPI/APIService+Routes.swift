@@ -73,13 +73,6 @@ extension APIService {
         // Tenant settings and the effective configuration.
         APIRoute("GET", "/api/v1/tenants/{tenant}/settings", "getTenantSettings", "The tenant's own settings (overrides).",
                  resource: "settings", response: Schema.object([:])) { service, context in try await service.showTenantSettings(context) },
-        APIRoute("PUT", "/api/v1/tenants/{tenant}/settings/{section}", "putTenantSetting",
-                 "Set the tenant's override of a section (`features` or `integrations`); merged by the documented rule.",
-                 resource: "settings", request: Schema.object([:]), response: Schema.object([:])) { service, context in
-            try await service.putTenantSetting(context)
-        },
-        APIRoute("DELETE", "/api/v1/tenants/{tenant}/settings/{section}", "deleteTenantSetting", "Drop the tenant's override of a section.",
-                 resource: "settings", status: 204) { service, context in try await service.deleteTenantSetting(context) },
         APIRoute("GET", "/api/v1/tenants/{tenant}/config/effective", "getEffectiveConfig",
                  "The tenant's effective configuration: platform settings merged with its overrides, secrets redacted.",
                  resource: "config", response: Schema.effective) { service, context in try await service.effectiveConfig(context) },
@@ -99,7 +92,7 @@ extension APIService {
         APIRoute("GET", "/api/v1/platform/settings", "getPlatformSettings", "Platform-level configuration (secrets redacted).",
                  resource: "platform-settings", response: Schema.object([:])) { service, _ in try await service.showPlatformSettings() },
         APIRoute("PUT", "/api/v1/platform/settings/{section}", "putPlatformSetting",
-                 "Set a platform-level section (`providers`, `quotas`, `features`, `integrations`) for every tenant.",
+                 "Set a platform-level section (`providers`: endpoints per provider kind; `quotas`: default quotas) for every tenant.",
                  resource: "platform-settings", request: Schema.object([:]), response: Schema.object([:])) { service, context in
             try await service.putPlatformSetting(context)
         },

@@ -5,14 +5,15 @@ import Storage
 /// The configuration model: platform-level settings that apply to every tenant, tenant-level
 /// overrides, and the one rule that merges them into a tenant's effective configuration.
 ///
-/// Sections (each a JSON object):
+/// Sections (each a JSON object), each of which the gateway serves:
 ///
 /// | section | platform level (control plane) | tenant level (tenant database) |
 /// |---|---|---|
-/// | `providers` | setting `providers`: defaults per provider id (endpoint, …) | provider configurations, keys sealed |
+/// | `providers` | setting `providers`: the endpoint per provider kind (`{"openai": {"endpoint": …}}`) that provider configurations without one use | provider configurations, keys sealed |
 /// | `quotas` | setting `quotas`: the default quotas of every tenant | the tenant's quotas table |
-/// | `features` | setting `features` | setting `features` |
-/// | `integrations` | setting `integrations` | setting `integrations` |
+///
+/// Features are switched by flags (``FlagBook``), and integrations are configured in the
+/// serve file; neither is a section here.
 ///
 /// **The merge rule** (``merge(_:_:)``), applied per section: start from the platform value;
 /// for each key of the tenant value, a JSON `null` removes the key, an object merged into an
@@ -24,10 +25,7 @@ import Storage
 /// other key whose name says it holds a secret is replaced by `"[redacted]"` (``redacted(_:)``).
 public enum ConfigurationModel {
     /// The configuration sections, in the order they are shown.
-    public static let sections = ["providers", "quotas", "features", "integrations"]
-
-    /// The sections a tenant sets through its settings (providers and quotas have their own routes).
-    public static let tenantSettingSections = ["features", "integrations"]
+    public static let sections = ["providers", "quotas"]
 
     /// Checks a quota's value by the one rule for quotas (``QuotaName``: a number from 0 to a
     /// billion, whole but for `monthly_budget_usd`); the problem, or nil.
@@ -96,7 +94,6 @@ public enum ConfigurationModel {
     /// `dcoder config show --tenant` return.
     public static func effective(platform: any PlatformStore, tenant store: any TenantStore) async throws -> JSONValue {
         let platformSettings = try await platform.settings()
-        let tenantSettings = try await store.settings()
         var tenantLevel: [String: JSONValue] = [:]
         var providers: [String: JSONValue] = [:]
         for p in try await store.providers() { providers[p.id] = APIService.providerView(p) }
@@ -104,7 +101,6 @@ public enum ConfigurationModel {
         var quotas: [String: JSONValue] = [:]
         for (name, value) in try await store.quotas() { quotas[name] = APIService.json(value) }
         tenantLevel["quotas"] = .object(quotas)
-        for section in tenantSettingSections { tenantLevel[section] = tenantSettings[section].map(APIService.json) ?? .object([:]) }
 
         var effective: [String: JSONValue] = [:], origins: [String: JSONValue] = [:]
         for section in sections {

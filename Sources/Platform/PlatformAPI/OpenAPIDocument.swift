@@ -26,8 +26,7 @@ enum Schema {
                                     required: ["api_key"])
     static let quotas = object(["defaults": object([:]), "overrides": object([:]), "effective": object([:])])
     static let putQuota = object(["limit": ["type": "number", "minimum": 0]], required: ["limit"])
-    static let effective = object(["tenant": string, "providers": object([:]), "quotas": object([:]), "features": object([:]),
-                                   "integrations": object([:]), "origins": object([:])])
+    static let effective = object(["tenant": string, "providers": object([:]), "quotas": object([:]), "origins": object([:])])
     static let apiKey = object(["id": string, "name": string, "roles": strings, "created_by": string, "created_at": string,
                                 "revoked_at": nullableString, "key": ["type": "string", "description": "Only in the answer to its creation."]])
     static let virtualKey = object(["id": string, "name": string, "models": ["type": ["array", "null"], "items": string],

@@ -103,7 +103,7 @@ public final class PlatformFlow {
                 let victim = userIDs.filter { $0.key.hasPrefix(tenant + "/") }.min { $0.key < $1.key }?.value ?? "u_0000000000000000"
                 for (name, value) in [("user", victim), ("role", "viewer"), ("provider", ProviderKind.openai.rawValue),
                                       ("quota", QuotaName.requestsPerMinute.rawValue),
-                                      ("section", "features"), ("key", "000000000000"),
+                                      ("key", "000000000000"), ("alias", "chat"),
                                       ("feature", "connectors.slack")] {
                     path = path.replacingOccurrences(of: "{\(name)}", with: value)
                 }
