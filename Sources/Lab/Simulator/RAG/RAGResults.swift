@@ -1,4 +1,3 @@
-import Mocks
 import Foundation
 import Base
 import Gateway
@@ -49,19 +48,77 @@ public struct RAGAnswer: Sendable {
     public var citationRecall: Double
     /// Whether a gold passage was among the retrieved chunks.
     public var hit: Bool
+    /// How the answer was asked for, when it went through the gateway (`doc-chat` in a scenario).
+    public var call: Call?
+
+    /// A `doc-chat` call as the client saw it, and the model call it made.
+    public struct Call: Sendable {
+        /// The `doc-chat` call's request id.
+        public var requestID: String
+        /// When it was asked, and the status of its reply.
+        public var at: Instant
+        public var status: Int
+        /// Why it failed, if it did.
+        public var error: String?
+        /// The answering model's call, as the gateway accounted it (`nil`: none was made).
+        public var model: UsageRecord?
+    }
+
+    /// Scores a grounded answer against a question's gold answers and passages.
+    ///
+    /// - F1 and exact match: SQuAD's, on the answer without its `[n]` markers.
+    /// - Groundedness: the share of sentences supported by the passages they cite (``AnswerScoring``).
+    /// - Citation precision: the share of cited chunks that are gold; recall: the share of the
+    ///   gold chunks among those retrieved that are cited (one gold chunk per question in our data).
+    /// - Hit: a gold chunk among those retrieved.
+    public init(question q: RAGQuestion, grounded: KnowledgeBase.GroundedAnswer, call: Call? = nil) {
+        let passages = grounded.passages, answer = grounded.answer, citations = grounded.citations
+        let plain = AnswerScoring.sentences(answer).map(\.text).joined(separator: " ")
+        let texts = Dictionary(passages.map { ($0.number, $0.chunk.text) }, uniquingKeysWith: { a, _ in a })
+        let grounding = AnswerScoring.groundedness(answer: answer, passages: texts, answerCitations: citations.map(\.number))
+        let goldIDs = Set(passages.filter { q.isGold($0.chunk) }.map(\.chunk.id))
+        let cited = citations.map(\.chunk)
+        id = q.id; question = q.question; self.answer = answer; self.citations = citations; retrieved = passages.map(\.chunk.id)
+        f1 = AnswerScoring.f1(plain, gold: q.answers); exactMatch = AnswerScoring.exactMatch(plain, gold: q.answers)
+        groundedness = answer.isEmpty ? 0 : grounding.score; unsupported = grounding.unsupported
+        citationPrecision = cited.isEmpty ? 0 : Double(cited.filter(goldIDs.contains).count) / Double(cited.count)
+        citationRecall = goldIDs.isEmpty ? 0 : Double(Set(cited).intersection(goldIDs).count) / Double(goldIDs.count)
+        hit = !goldIDs.isEmpty
+        self.call = call
+    }
 }
 
 /// Ingestion results and answers of a RAG evaluation, with mean scores.
 public struct RAGResults: Sendable {
+    /// A document's outcome in the ingestion job.
     public struct Document: Sendable {
         public var name: String
+        /// `indexed`, `replaced`, `unchanged` or `failed`.
+        public var result: String
         public var chunks: Int
         public var error: String?
+        public init(name: String, result: String, chunks: Int, error: String? = nil) {
+            self.name = name; self.result = result; self.chunks = chunks; self.error = error
+        }
     }
+
+    /// The tracked ingestion job the corpus went in (in a scenario).
+    public struct Job: Sendable {
+        public var id: String
+        /// Its last state as the Platform API showed it (`succeeded`, `partially_failed`, …).
+        public var status: String
+        public var submittedAt: Instant
+        /// When a run of the ingestion service finished it (`nil`: never).
+        public var finishedAt: Instant?
+    }
+
+    public var job: Job?
     public var documents: [Document] = []
     public var answers: [RAGAnswer] = []
 
-    public init(documents: [Document] = [], answers: [RAGAnswer] = []) { self.documents = documents; self.answers = answers }
+    public init(job: Job? = nil, documents: [Document] = [], answers: [RAGAnswer] = []) {
+        self.job = job; self.documents = documents; self.answers = answers
+    }
 
     func mean(_ f: (RAGAnswer) -> Double) -> Double? { answers.isEmpty ? nil : answers.map(f).reduce(0, +) / Double(answers.count) }
     public var f1: Double? { mean(\.f1) }
@@ -79,32 +136,5 @@ public struct RAGResults: Sendable {
             "citation_precision": n(citationPrecision), "citation_recall": n(citationRecall), "groundedness": n(groundedness),
         ]
         return summary.serialized(JSONStyle(sortedKeys: false))
-    }
-}
-
-/// Asks questions of a knowledge base with the Lab's reader model (the mock providers'
-/// extractive reader) and scores the answers.
-public enum RAGEvaluation {
-    /// Grounded answers to `questions` from `knowledge`, each scored (``AnswerScoring``).
-    public static func ask(_ questions: [RAGQuestion], of knowledge: KnowledgeBase, topK: Int, mode: KnowledgeBase.Mode) throws -> [RAGAnswer] {
-        try questions.map { q in
-            let passages = try knowledge.retrieve(q.question, k: topK, mode: mode)
-            let prompt = KnowledgeBase.prompt(question: q.question, passages: passages)
-            let answer = Reader.answer(Reader.parse(system: prompt.system, user: prompt.user)).text
-            let citations = KnowledgeBase.citations(in: answer, passages: passages)
-            let plain = AnswerScoring.sentences(answer).map(\.text).joined(separator: " ")
-            let texts = Dictionary(uniqueKeysWithValues: passages.map { ($0.number, $0.chunk.text) })
-            let grounded = AnswerScoring.groundedness(answer: answer, passages: texts, answerCitations: citations.map(\.number))
-            let goldIDs = Set(passages.filter { q.isGold($0.chunk) }.map(\.chunk.id))
-            // Recall counts gold passages anywhere in the knowledge base the answer could have cited;
-            // here: the gold chunks among those retrieved (one gold chunk per question in our data).
-            let cited = citations.map(\.chunk)
-            let precision = cited.isEmpty ? 0 : Double(cited.filter { id in passages.contains { $0.chunk.id == id && q.isGold($0.chunk) } }.count) / Double(cited.count)
-            let recall = goldIDs.isEmpty ? 0 : Double(Set(cited).intersection(goldIDs).count) / Double(goldIDs.count)
-            return RAGAnswer(id: q.id, question: q.question, answer: answer, citations: citations, retrieved: passages.map(\.chunk.id),
-                             f1: AnswerScoring.f1(plain, gold: q.answers), exactMatch: AnswerScoring.exactMatch(plain, gold: q.answers),
-                             groundedness: grounded.score, unsupported: grounded.unsupported,
-                             citationPrecision: precision, citationRecall: recall, hit: !goldIDs.isEmpty)
-        }
     }
 }
