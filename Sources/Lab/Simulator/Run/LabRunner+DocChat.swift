@@ -27,7 +27,9 @@ extension LabRunner {
         var model: InFlight?
     }
 
-    /// Answers an admitted `doc-chat` call in events of its own (the traffic's calls).
+    /// Answers an admitted `doc-chat` call in events of its own: the knowledge service is
+    /// asked at once (the next event at this instant), the call finished when the model's
+    /// answer arrives.
     func startDocChat(_ d: DocChatInFlight) {
         let slot: Int
         if let free = freeDocChats.popLast() { slot = Int(free) } else { slot = docChats.count; docChats.append(nil) }

@@ -102,7 +102,7 @@ extension LabRunner {
     }
 
     /// Asks one question as a `doc-chat` call with the tenant's virtual key.
-    func ragQuestion(_ index: Int, _ spec: RAGSpec, platform: LabPlatform) async {
+    func ragQuestion(_ index: Int, _ spec: RAGSpec) {
         let now = clock.now()
         let question = spec.questions[index]
         let request = ChatCompletionRequest(model: GatewayNode.docChatModel, messages: [ChatMessage(role: "user", content: question.question)])
@@ -127,12 +127,7 @@ extension LabRunner {
             ragRun.answers[index] = RAGAnswer(question: question, grounded: .init(answer: "", citations: [], passages: []),
                                               call: .init(requestID: id, at: now, status: reply.status, error: error, model: nil))
         case .answerFromDocuments(let call):
-            var d = DocChatInFlight(call: call, key: key, replica: replica, incarnation: r.incarnation, question: index)
-            let delay = await ask(&d, platform: platform)
-            let slot: Int
-            if let free = freeDocChats.popLast() { slot = Int(free) } else { slot = docChats.count; docChats.append(nil) }
-            docChats[slot] = d
-            queue.schedule(at: now + delay, .docChat(slot: Int32(slot)))
+            startDocChat(DocChatInFlight(call: call, key: key, replica: replica, incarnation: r.incarnation, question: index))
         case .send, .acquireShared:
             preconditionFailure("the Lab's replicas serve doc-chat when the run has the Platform API")
         }

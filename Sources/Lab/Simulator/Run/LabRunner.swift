@@ -277,7 +277,7 @@ public final class LabRunner {
             case .docChat(let slot): await docChatStep(Int(slot), platform: platform)
             case .ragSubmit: if let platform, let rag = scenario.rag { await ragSubmit(rag, platform: platform) }
             case .ragIngest: if let platform, let rag = scenario.rag { await ragIngest(rag, platform: platform) }
-            case .ragQuestion(let i): if let platform, let rag = scenario.rag { await ragQuestion(Int(i), rag, platform: platform) }
+            case .ragQuestion(let i): if let rag = scenario.rag { ragQuestion(Int(i), rag) }
             case .step(let i):
                 let step = scenario.steps[Int(i)]
                 switch step.action {
