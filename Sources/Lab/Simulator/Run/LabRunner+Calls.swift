@@ -57,16 +57,20 @@ extension LabRunner {
     }
 
     func send(_ call: GatewayNode.Call, key: RunMetrics.CallKey, trueTenant: String, replica: Int, clientClosed: Bool, now: Instant) {
-        let ctx = call.context
-        if let expected = expectedActive[AliasKey(tenant: ctx.tenant, alias: ctx.alias)], expected != ctx.provider {
-            metrics.violation("no_failover", "at \(now): \(ctx.tenant)/\(ctx.alias) was sent to \(ctx.provider.rawValue), but the active provider is \(expected.rawValue)")
-        }
+        checkActiveProvider(call.context, now: now)
         let (result, delay, billed) = upstream(call.request, trueTenant: trueTenant, now: now)
         let slot: Int
         if let free = freeSlots.popLast() { slot = Int(free) } else { slot = inflight.count; inflight.append(nil) }
         inflight[slot] = InFlight(context: call.context, limit: call.limit, result: result, key: key, replica: replica, incarnation: replicas[replica].incarnation,
                                   billed: billed, clientClosed: clientClosed)
         queue.schedule(at: now + delay, .completion(slot: Int32(slot)))
+    }
+
+    /// The `no_failover` oracle: a call goes to the provider its alias was last switched to.
+    func checkActiveProvider(_ ctx: GatewayCore.CallContext, now: Instant) {
+        if let expected = expectedActive[AliasKey(tenant: ctx.tenant, alias: ctx.alias)], expected != ctx.provider {
+            metrics.violation("no_failover", "at \(now): \(ctx.tenant)/\(ctx.alias) was sent to \(ctx.provider.rawValue), but the active provider is \(expected.rawValue)")
+        }
     }
 
     /// The mock provider's answer to a call sent now, and when it arrives (the upstream

@@ -41,7 +41,8 @@ extension LabRunner {
     /// model's answer has arrived.
     func docChatStep(_ slot: Int, platform: LabPlatform?) async {
         guard var d = docChats[slot] else { return }
-        if d.grounded == nil, let platform {
+        // (A replica that crashed since the admission asks nothing: the call is dropped below.)
+        if d.grounded == nil, let platform, replicas[d.replica].incarnation == d.incarnation {
             let delay = await ask(&d, platform: platform)
             docChats[slot] = d
             queue.schedule(at: clock.now() + delay, .docChat(slot: Int32(slot)))
@@ -97,6 +98,7 @@ extension LabRunner {
             carryOut(settlement, key: key, replica: replica)
             return try reply.completionText()
         case .send(let c):
+            checkActiveProvider(c.context, now: now)
             let (result, delay, billed) = upstream(c.request, trueTenant: call.tenant, now: now)
             sent.withLock {
                 $0 = ModelCall(inFlight: InFlight(context: c.context, limit: c.limit, result: result, key: key, replica: replica,
