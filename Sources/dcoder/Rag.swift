@@ -131,7 +131,7 @@ extension RagCommand {
         }
     }
 
-    struct EvalQA: ParsableCommand {
+    struct EvalQA: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "eval-qa",
             abstract: "Grounded QA through the Lab (mock reader model); scores as JSON on the last line.",
@@ -140,7 +140,9 @@ extension RagCommand {
             blank lines) as ../shared/corpora/squad-dev-v1.1/docs; QA is a JSON-lines file of \
             {id, question, answers, context_doc_id, context_offset, context}. Each paragraph is one \
             chunk, indexed as "title paragraph" (the text the cassettes recorded). With --embeddings, \
-            retrieval is hybrid over BM25 and the recorded vectors; without, BM25 only.
+            retrieval is hybrid over BM25 and the recorded vectors; without, BM25 only. A measurement \
+            of the platform's retrieval and grounded-answer code (`KnowledgeBase`) on a data set, in \
+            memory: scenarios ask their questions through the gateway's `doc-chat` instead.
             """)
 
         @Option(help: "The folder of article text files.", completion: .directory) var corpus: String
@@ -148,7 +150,7 @@ extension RagCommand {
         @Option(parsing: .upToNextOption, help: "Embedding cassette folders.") var embeddings: [String] = []
         @Option(help: "Passages given to the reader.") var topK: Int = 4
 
-        func run() throws {
+        func run() async throws {
             do {
                 let cassettes = try embeddings.map { try EmbeddingCassette(directory: URL(filePath: $0, directoryHint: .isDirectory)) }
                 let dimension = cassettes.first?.dimension ?? 256
@@ -181,9 +183,16 @@ extension RagCommand {
                                                  gold: [.init(document: doc, span: offset..<(offset + context.unicodeScalars.count))]))
                 }
                 let mode: KnowledgeBase.Mode = cassettes.isEmpty ? .bm25 : .hybrid
-                let answers = try RAGEvaluation.ask(questions, of: knowledge, topK: topK, mode: mode)
-                var results = RAGResults()
-                results.answers = answers
+                var answers: [RAGAnswer] = []
+                for q in questions {
+                    let passages = try knowledge.retrieve(q.question, k: topK, mode: mode)
+                    // The same composition as doc-chat's, with the mock providers' reader as the model.
+                    let grounded = await KnowledgeBase.answer(q.question, from: passages) { system, user in
+                        Reader.answer(Reader.parse(system: system, user: user)).text
+                    }
+                    answers.append(RAGAnswer(question: q, grounded: grounded))
+                }
+                let results = RAGResults(answers: answers)
                 print("\(answers.count) questions over \(files.count) articles, \(mode.rawValue) retrieval, top \(topK), reader: the Lab's extractive reader")
                 print(results.summaryJSON)
             } catch let e as ValidationError {

@@ -107,23 +107,21 @@ extension APIService {
     /// A grounded answer for a tenant (what the `doc-chat` model alias of the OpenAI-compatible
     /// endpoint answers): the top passages, the answer of the tenant's model, its citations.
     ///
-    /// - Parameter answer: answers the prompt instead of the service's answerer (the gateway
-    ///   passes one that accounts the call to the client's key).
-    public func groundedAnswer(tenant: String, question: String, k: Int = 4,
+    /// - Parameters:
+    ///   - k: passages to answer from (default: the knowledge service's `answerPassages`),
+    ///     retrieved the service's `answerMode` way.
+    ///   - answer: answers the prompt instead of the service's answerer (the gateway
+    ///     passes one that accounts the call to the client's key).
+    public func groundedAnswer(tenant: String, question: String, k: Int? = nil,
                                answer custom: (@Sendable (_ system: String, _ user: String) async throws -> String)? = nil) async throws
-        -> (answer: String, citations: [KnowledgeBase.Citation], passages: [KnowledgeBase.Passage]) {
-        let passages = try await knowledge.retrieve(tenant, store: try await tenantStore(try TenantID(tenant)), question: question, k: k, mode: .hybrid)
-        guard !passages.isEmpty else { return ("The knowledge base has no documents to answer from.", [], []) }
-        let prompt = KnowledgeBase.prompt(question: question, passages: passages)
-        let answer: String
-        if let custom {
-            answer = try await custom(prompt.system, prompt.user)
-        } else if let answerer {
-            answer = try await answerer(tenant, prompt.system, prompt.user)
-        } else {
-            throw APIProblem(status: 501, title: "No model", detail: "No model is configured to answer.")
-        }
-        return (answer, KnowledgeBase.citations(in: answer, passages: passages), passages)
+        -> KnowledgeBase.GroundedAnswer {
+        let settings = knowledge.settings
+        let passages = try await knowledge.retrieve(tenant, store: try await tenantStore(try TenantID(tenant)), question: question,
+                                                    k: k ?? settings.answerPassages, mode: settings.answerMode)
+        guard !passages.isEmpty else { return .init(answer: "The knowledge base has no documents to answer from.", citations: [], passages: []) }
+        if let custom { return try await KnowledgeBase.answer(question, from: passages, model: custom) }
+        guard let answerer else { throw APIProblem(status: 501, title: "No model", detail: "No model is configured to answer.") }
+        return try await KnowledgeBase.answer(question, from: passages) { system, user in try await answerer(tenant, system, user) }
     }
 
     /// A query's `filter`: `{"document": "a.md"}` or `{"document": ["a.md", "b.md"]}`.
@@ -205,10 +203,9 @@ extension APIService {
             }),
         ]
         if let answerer, !passages.isEmpty {
-            let prompt = KnowledgeBase.prompt(question: question, passages: passages)
-            let answer = try await answerer(tenant, prompt.system, prompt.user)
-            out["answer"] = .string(answer)
-            out["citations"] = .array(KnowledgeBase.citations(in: answer, passages: passages).map { c in
+            let grounded = try await KnowledgeBase.answer(question, from: passages) { system, user in try await answerer(tenant, system, user) }
+            out["answer"] = .string(grounded.answer)
+            out["citations"] = .array(grounded.citations.map { c in
                 ["n": .int(c.number), "document": .string(c.document), "chunk": .string(c.chunk),
                  "start": .int(c.start), "end": .int(c.end)]
             })

@@ -17,15 +17,23 @@ public actor KnowledgeService {
         public var dimension: Int
         public var chunker: Chunker
         public var parser: DocumentParser
-        public init(dimension: Int = 256, chunker: Chunker = Chunker(), parser: DocumentParser = DocumentParser()) {
+        /// How BM25 and dense hits are fused (a query may bring its own).
+        public var fusion: HybridSearcher.Configuration
+        /// Passages a grounded answer (`doc-chat`) is given.
+        public var answerPassages: Int
+        /// How a grounded answer's passages are retrieved.
+        public var answerMode: KnowledgeBase.Mode
+        public init(dimension: Int = 256, chunker: Chunker = Chunker(), parser: DocumentParser = DocumentParser(),
+                    fusion: HybridSearcher.Configuration = .init(), answerPassages: Int = 4, answerMode: KnowledgeBase.Mode = .hybrid) {
             self.dimension = dimension; self.chunker = chunker; self.parser = parser
+            self.fusion = fusion; self.answerPassages = answerPassages; self.answerMode = answerMode
         }
     }
 
     /// Embeds a tenant's texts through its embedding model, `nil` when it has none.
     public typealias TenantEmbed = @Sendable (_ tenant: String, _ texts: [String], _ query: Bool, _ dimensions: Int) async throws -> [[Float]]?
 
-    let settings: Settings
+    public nonisolated let settings: Settings
     let embed: KnowledgeBase.Embed
     /// Set by the driver once the gateway exists (the gateway is built after this service).
     private var tenantEmbed: TenantEmbed?
@@ -107,7 +115,8 @@ public actor KnowledgeService {
     /// The tenant's knowledge base, loaded from its database on first use.
     func base(_ tenant: String, store: any TenantStore) async throws -> KnowledgeBase {
         if let b = bases[tenant] { return b }
-        var base = KnowledgeBase(dimension: settings.dimension, parser: settings.parser, chunker: settings.chunker, embed: embed)
+        var base = KnowledgeBase(dimension: settings.dimension, parser: settings.parser, chunker: settings.chunker,
+                                 configuration: settings.fusion, embed: embed)
         var byDocument: [String: [StoredChunk]] = [:]
         for c in try await store.storedChunks() { byDocument[c.document, default: []].append(c) }
         for (doc, stored) in byDocument.sorted(by: { $0.key < $1.key }) {

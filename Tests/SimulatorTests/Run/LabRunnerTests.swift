@@ -169,18 +169,6 @@ let repositoryRoot: String = {
         #expect(admitted(shared) < 1_861 && admitted(local) == 3_600, "\(admitted(shared)) \(admitted(local))")
     }
 
-    /// Grounded answers over the handbook in four formats (the PDF through the built-in extractor).
-    @Test func acceptanceRAGScenarioPasses() async throws {
-        let r = try await LabRunner(scenario: ScenarioLoader.load(path: repositoryRoot + "/Scenarios/acceptance/rag.yaml")).run()
-        for e in r.expectations where !e.passed { Issue.record("\(e.message)") }
-        #expect(r.passed)
-        let rag = try #require(r.metrics.rag)
-        #expect(rag.documents.map(\.name) == ["expenses.md", "onboarding.txt", "oncall.pdf", "security.html"])
-        #expect(rag.answers.count == 12 && rag.answers.allSatisfy { !$0.citations.isEmpty })
-        // The PDF's citations carry their page.
-        #expect(rag.answers.first { $0.id == "postmortem" }?.citations.first?.page == 2)
-    }
-
     @Test func acceptanceTenancyScenarioPasses() async throws {
         let r = try await LabRunner(scenario: ScenarioLoader.load(path: repositoryRoot + "/Scenarios/acceptance/tenancy.yaml")).run()
         for e in r.expectations where !e.passed { Issue.record("\(e.message)") }

@@ -94,6 +94,8 @@ expect:
             """
             name: x
             duration: 1m
+            tenants:
+              acme: {keys: [dk-acme], providers: {openai: {key: sk}}, models: {chat: openai/gpt-4o-mini}}
             rag:
               tenant: acme
               corpus: \(repositoryRoot)/Corpora/handbook
@@ -102,12 +104,13 @@ expect:
             """
         }
         let spec = try #require(try ScenarioLoader.load(path: writeTemp(scenario("{method: weighted, weights: {dense: 0.5}, depth: 30}"))).rag)
-        #expect(spec.fusion.fusion.method == .minMaxWeightedSum && spec.fusion.vectorWeight == 0.5 && spec.fusion.keywordWeight == 1 && spec.fusion.vectorDepth == 30)
+        let fusion = spec.knowledge.fusion
+        #expect(fusion.fusion.method == .minMaxWeightedSum && fusion.vectorWeight == 0.5 && fusion.keywordWeight == 1 && fusion.vectorDepth == 30)
         do {
             _ = try ScenarioLoader.load(path: writeTemp(scenario("{method: borda}")))
             Issue.record("expected an error")
         } catch let e as ConfigFileError {
-            #expect(e.line == 7 && e.message.contains("fusion method: expected rrf or weighted"), "\(e)")
+            #expect(e.line == 9 && e.message.contains("fusion method: expected rrf or weighted"), "\(e)")
         }
     }
 }

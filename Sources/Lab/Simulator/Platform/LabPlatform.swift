@@ -43,7 +43,9 @@ final class LabPlatform {
     /// and takes changes back after it.
     let flags = FlagRegistry()
 
-    init(seed: UInt64, streams: RandomStreams) async throws {
+    /// - Parameter knowledge: the knowledge service's settings (a scenario's `rag:` section sets them).
+    init(seed: UInt64, streams: RandomStreams,
+         knowledge: KnowledgeService.Settings = .init(parser: DocumentParser(pdf: BuiltinPDFExtractor()))) async throws {
         let run = Self.runs.withLock { n in n += 1; return n }
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("dcoder-lab-\(ProcessInfo.processInfo.processIdentifier)-\(run)", isDirectory: true)
@@ -66,7 +68,7 @@ final class LabPlatform {
                              secrets: secrets, clock: { time.value }, random: { count in
                                  random.withLock { rng in (0..<count).map { _ in UInt8(truncatingIfNeeded: rng.next()) } }
                              }, flags: flags,
-                             knowledge: KnowledgeService(settings: .init(parser: DocumentParser(pdf: BuiltinPDFExtractor())), clock: { time.value }))
+                             knowledge: KnowledgeService(settings: knowledge, clock: { time.value }))
         flow = PlatformFlow(caller: service, idp: idp, audience: Self.audience)
     }
 

@@ -53,22 +53,10 @@ public final class PlatformFlow {
     public func perform(_ action: PlatformAction, at: Instant, now: Date) async -> String? {
         var failures: [String] = []
         func send(_ who: String?, _ method: String, _ path: String, body: String? = nil, expect: Int, tenant: String = "") async -> APIResponse? {
-            let token: String?
-            if let who {
-                guard let t = tokens[who] else { failures.append("'\(who)' has not signed in"); return nil }
-                token = t
-            } else {
-                token = nil
+            switch await request(who, method, path, body: body, expect: expect, tenant: tenant, at: at) {
+            case .success(let response): return response
+            case .failure(let problem): failures.append(problem.message); return problem.response
             }
-            let response = await caller.call(.json(method, path, token: token, body: body))
-            let routeTenant = tenant.isEmpty ? Self.tenant(in: path) : tenant
-            records.append(APICallRecord(at: at, caller: who ?? "anonymous", method: method, path: path, tenant: routeTenant,
-                                         status: response.status, expected: expect))
-            if response.status != expect {
-                let detail = response.json?.objectValue?["detail"]?.stringValue ?? response.text.prefix(200).description
-                failures.append("\(method) \(path) answered \(response.status), expected \(expect): \(detail)")
-            }
-            return response
         }
         switch action {
         case .signIn(let user, let tenant, let roles, let platformRoles, let expect):
@@ -112,6 +100,36 @@ public final class PlatformFlow {
             }
         }
         return failures.isEmpty ? nil : failures.joined(separator: "; ")
+    }
+
+    /// Why a call did not answer as expected; the answer, if there was one.
+    public struct UnexpectedAnswer: Error, Sendable {
+        public var message: String
+        public var response: APIResponse?
+    }
+
+    /// Makes one Platform API call as a signed-in user (`nil`: anonymous) and records it.
+    ///
+    /// - Returns: the answer, or why it is not the expected one.
+    public func request(_ who: String?, _ method: String, _ path: String, body: String? = nil, expect: Int, tenant: String = "",
+                        at: Instant) async -> Result<APIResponse, UnexpectedAnswer> {
+        let token: String?
+        if let who {
+            guard let t = tokens[who] else { return .failure(UnexpectedAnswer(message: "'\(who)' has not signed in")) }
+            token = t
+        } else {
+            token = nil
+        }
+        let response = await caller.call(.json(method, path, token: token, body: body))
+        let routeTenant = tenant.isEmpty ? Self.tenant(in: path) : tenant
+        records.append(APICallRecord(at: at, caller: who ?? "anonymous", method: method, path: path, tenant: routeTenant,
+                                     status: response.status, expected: expect))
+        guard response.status == expect else {
+            let detail = response.json?.objectValue?["detail"]?.stringValue ?? response.text.prefix(200).description
+            return .failure(UnexpectedAnswer(message: "\(method) \(path) answered \(response.status), expected \(expect): \(detail)",
+                                             response: response))
+        }
+        return .success(response)
     }
 
     /// The tenant a path names (`/api/v1/tenants/{tenant}/…`), or empty.

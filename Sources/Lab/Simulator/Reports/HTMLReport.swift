@@ -128,12 +128,17 @@ public enum HTMLReport {
         func f(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "–" }
         var h = "<h3>RAG: grounded answers</h3><p>F1 \(f(r.f1)) · exact match \(f(r.exactMatch)) · hit@k \(f(r.hitAtK)) · "
             + "citation precision \(f(r.citationPrecision)) · citation recall \(f(r.citationRecall)) · groundedness \(f(r.groundedness))</p>"
+        if let j = r.job {
+            h += "<p class=\"muted\">Ingestion job \(esc(j.id)): submitted at \(esc(DurationFormat.format(Nanoseconds(j.submittedAt.nanoseconds)))), "
+                + (j.finishedAt.map { "ended at \(esc(DurationFormat.format(Nanoseconds($0.nanoseconds)))), " } ?? "")
+                + "\(esc(j.status)). Each question is a <code>doc-chat</code> call through the gateway.</p>"
+        }
         h += "<table><thead><tr><th>Document</th><th>Chunks</th><th>Outcome</th></tr></thead><tbody>"
         for d in r.documents {
-            h += "<tr class=\"\(d.error == nil ? "" : "bad")\"><td>\(esc(d.name))</td><td class=\"n\">\(d.chunks)</td><td>\(esc(d.error ?? "indexed"))</td></tr>"
+            h += "<tr class=\"\(d.error == nil ? "" : "bad")\"><td>\(esc(d.name))</td><td class=\"n\">\(d.chunks)</td><td>\(esc(d.error.map { d.result + ": " + $0 } ?? d.result))</td></tr>"
         }
         h += "</tbody></table><table><thead><tr><th>Question</th><th>Answer (unsupported sentences marked)</th><th>Citations</th>"
-            + "<th>F1</th><th>Grounded</th><th>Cit. P/R</th></tr></thead><tbody>"
+            + "<th>F1</th><th>Grounded</th><th>Cit. P/R</th><th>doc-chat</th></tr></thead><tbody>"
         for a in r.answers {
             var answer = esc(a.answer)
             for u in a.unsupported where !u.isEmpty { answer = answer.replacingOccurrences(of: esc(u), with: "<mark>\(esc(u))</mark>") }
@@ -141,7 +146,16 @@ public enum HTMLReport {
                 "[\(c.number)] \(esc(c.document)) · \(esc(c.section.joined(separator: " > "))) · chars \(c.start)–\(c.end)" + (c.page.map { " · page \($0)" } ?? "")
             }.joined(separator: "<br>")
             h += "<tr class=\"\(a.unsupported.isEmpty ? "" : "bad")\"><td>\(esc(a.question))</td><td>\(answer)</td><td>\(cites.isEmpty ? "<span class=\"muted\">none</span>" : cites)</td>"
-            h += "<td class=\"n\">\(f(a.f1))</td><td class=\"n\">\(f(a.groundedness))</td><td class=\"n\">\(f(a.citationPrecision))/\(f(a.citationRecall))</td></tr>"
+            h += "<td class=\"n\">\(f(a.f1))</td><td class=\"n\">\(f(a.groundedness))</td><td class=\"n\">\(f(a.citationPrecision))/\(f(a.citationRecall))</td>"
+            var call = "–"
+            if let c = a.call {
+                call = "\(c.status)" + (c.error.map { " · " + esc($0) } ?? "")
+                if let u = c.model {
+                    call += " · \(esc(u.modelAlias)): \(u.promptTokens)+\(u.completionTokens) tokens, \(u.costMicros) µ$, "
+                        + esc(DurationFormat.format(u.latency))
+                }
+            }
+            h += "<td>\(call)</td></tr>"
         }
         return h + "</tbody></table>"
     }

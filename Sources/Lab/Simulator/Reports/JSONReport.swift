@@ -120,9 +120,14 @@ public enum JSONReport {
             ("groundedness", r.groundedness.map(JSONValue.double) ?? .null),
         ])
         let documents: [JSONValue] = r.documents.map { d in
-            object([("name", .string(d.name)), ("chunks", .int(d.chunks)), ("error", d.error.map(JSONValue.string) ?? .null)])
+            object([("name", .string(d.name)), ("result", .string(d.result)), ("chunks", .int(d.chunks)),
+                    ("error", d.error.map(JSONValue.string) ?? .null)])
         }
-        return object([("documents", .array(documents)), ("scores", scores), ("answers", .array(r.answers.map(ragAnswer)))])
+        let job: JSONValue = r.job.map { j in
+            object([("id", .string(j.id)), ("status", .string(j.status)), ("submitted_at_seconds", .double(Double(j.submittedAt.nanoseconds) / 1e9)),
+                    ("finished_at_seconds", j.finishedAt.map { .double(Double($0.nanoseconds) / 1e9) } ?? .null)])
+        } ?? .null
+        return object([("job", job), ("documents", .array(documents)), ("scores", scores), ("answers", .array(r.answers.map(ragAnswer)))])
     }
 
     static func ragAnswer(_ a: RAGAnswer) -> JSONValue {
@@ -137,7 +142,19 @@ public enum JSONReport {
             ("f1", .double(a.f1)), ("exact_match", .double(a.exactMatch)), ("groundedness", .double(a.groundedness)),
             ("unsupported", .array(a.unsupported.map(JSONValue.string))),
             ("citation_precision", .double(a.citationPrecision)), ("citation_recall", .double(a.citationRecall)), ("hit", .bool(a.hit)),
+            ("call", a.call.map(ragCall) ?? .null),
         ])
+    }
+
+    /// A `doc-chat` call and the answering model's call, as the gateway accounted it.
+    static func ragCall(_ c: RAGAnswer.Call) -> JSONValue {
+        let model: JSONValue = c.model.map { u in
+            object([("request_id", .string(u.requestID)), ("model", .string(u.modelAlias)), ("provider", u.provider.map { .string($0.rawValue) } ?? .null),
+                    ("status", .int(u.status)), ("prompt_tokens", .int(u.promptTokens)), ("completion_tokens", .int(u.completionTokens)),
+                    ("cost_micros", .int(Int(u.costMicros))), ("latency_seconds", .double(Double(u.latency.value) / 1e9))])
+        } ?? .null
+        return object([("request_id", .string(c.requestID)), ("at_seconds", .double(Double(c.at.nanoseconds) / 1e9)), ("status", .int(c.status)),
+                       ("error", c.error.map(JSONValue.string) ?? .null), ("model_call", model)])
     }
 
     static func usageLedger(_ m: RunMetrics) -> JSONValue {

@@ -38,8 +38,11 @@ extension LabRunner {
             carryOut(settlement, key: key, replica: replica)
         case .send(let call):
             send(call, key: key, trueTenant: state.spec.tenant, replica: replica, clientClosed: abort, now: now)
-        case .acquireShared, .answerFromDocuments:
-            preconditionFailure("shared counters were consulted above; the Lab's traffic does not call doc-chat")
+        case .answerFromDocuments(let call):
+            // Answered in events of its own: the knowledge service is awaited there.
+            startDocChat(DocChatInFlight(call: call, key: key, replica: replica, incarnation: r.incarnation, question: nil))
+        case .acquireShared:
+            preconditionFailure("shared counters were consulted above")
         }
     }
 
@@ -54,37 +57,39 @@ extension LabRunner {
     }
 
     func send(_ call: GatewayNode.Call, key: RunMetrics.CallKey, trueTenant: String, replica: Int, clientClosed: Bool, now: Instant) {
-        let ctx = call.context
-        if let expected = expectedActive[AliasKey(tenant: ctx.tenant, alias: ctx.alias)], expected != ctx.provider {
-            metrics.violation("no_failover", "at \(now): \(ctx.tenant)/\(ctx.alias) was sent to \(ctx.provider.rawValue), but the active provider is \(expected.rawValue)")
-        }
-        let timeout = scenario.platform.upstreamTimeout
-        var result: UpstreamResult
-        var delay: Nanoseconds
-        var billed: Int64 = 0
-        if let m = mockIndex(for: call.request.provider, endpoint: call.request.endpoint) {
-            let reply = mocks[m].handle(call.request, at: now)
-            if let owner = reply.tenantOfKey, owner != trueTenant {
-                metrics.violation("key_isolation", "at \(now): \(mocks[m].profile.name) received \(owner)'s key on a call made for \(trueTenant)")
-            }
-            let ownerIndex = reply.tenantOfKey.map { metrics.index(of: $0) } ?? -1
-            let timedOut = reply.delay > timeout
-            if timedOut {
-                result = .failure(.timeout(after: timeout)); delay = timeout
-            } else {
-                result = reply.result; delay = reply.delay; billed = reply.billedMicros
-            }
-            metrics.record(upstream: .init(provider: mockIDs[m], tenant: ownerIndex, status: Int16(timedOut ? 0 : reply.status)),
-                           billed: billed, hallucinated: reply.hallucinated && !timedOut)
-        } else {
-            result = .failure(.connection("no host answers at \(call.request.endpoint.origin)"))
-            delay = .milliseconds(5)
-        }
+        checkActiveProvider(call.context, now: now)
+        let (result, delay, billed) = upstream(call.request, trueTenant: trueTenant, now: now)
         let slot: Int
         if let free = freeSlots.popLast() { slot = Int(free) } else { slot = inflight.count; inflight.append(nil) }
         inflight[slot] = InFlight(context: call.context, limit: call.limit, result: result, key: key, replica: replica, incarnation: replicas[replica].incarnation,
                                   billed: billed, clientClosed: clientClosed)
         queue.schedule(at: now + delay, .completion(slot: Int32(slot)))
+    }
+
+    /// The `no_failover` oracle: a call goes to the provider its alias was last switched to.
+    func checkActiveProvider(_ ctx: GatewayCore.CallContext, now: Instant) {
+        if let expected = expectedActive[AliasKey(tenant: ctx.tenant, alias: ctx.alias)], expected != ctx.provider {
+            metrics.violation("no_failover", "at \(now): \(ctx.tenant)/\(ctx.alias) was sent to \(ctx.provider.rawValue), but the active provider is \(expected.rawValue)")
+        }
+    }
+
+    /// The mock provider's answer to a call sent now, and when it arrives (the upstream
+    /// timeout cuts a slower one), with the oracles' checks and the provider's bill.
+    func upstream(_ request: UpstreamRequest, trueTenant: String, now: Instant) -> (result: UpstreamResult, delay: Nanoseconds, billed: Int64) {
+        guard let m = mockIndex(for: request.provider, endpoint: request.endpoint) else {
+            return (.failure(.connection("no host answers at \(request.endpoint.origin)")), .milliseconds(5), 0)
+        }
+        let timeout = scenario.platform.upstreamTimeout
+        let reply = mocks[m].handle(request, at: now)
+        if let owner = reply.tenantOfKey, owner != trueTenant {
+            metrics.violation("key_isolation", "at \(now): \(mocks[m].profile.name) received \(owner)'s key on a call made for \(trueTenant)")
+        }
+        let ownerIndex = reply.tenantOfKey.map { metrics.index(of: $0) } ?? -1
+        let timedOut = reply.delay > timeout
+        let billed = timedOut ? 0 : reply.billedMicros
+        metrics.record(upstream: .init(provider: mockIDs[m], tenant: ownerIndex, status: Int16(timedOut ? 0 : reply.status)),
+                       billed: billed, hallucinated: reply.hallucinated && !timedOut)
+        return timedOut ? (.failure(.timeout(after: timeout)), timeout, 0) : (reply.result, reply.delay, billed)
     }
 
     func complete(_ slot: Int) {

@@ -5,6 +5,8 @@ import Foundation
 import Base
 import Gateway
 import Plugins
+import PlatformAPI
+import Retrieval
 
 /// Runs a scenario as a discrete-event simulation on virtual time.
 ///
@@ -32,6 +34,12 @@ public final class LabRunner {
         /// A random crash that waited for a journal write strikes in its middle.
         case crashMidWrite(replica: Int32, incarnation: Int32)
         case recover(replica: Int32, incarnation: Int32)
+        /// A `doc-chat` call's next step: the knowledge service answers, or its answer ends.
+        case docChat(slot: Int32)
+        /// The `rag:` section: the corpus is submitted, the ingestion service runs, a question is asked.
+        case ragSubmit
+        case ragIngest
+        case ragQuestion(index: Int32)
     }
 
     struct TrafficState {
@@ -82,6 +90,11 @@ public final class LabRunner {
     var queue = EventQueue<Event>()
     var inflight: [InFlight?] = []
     var freeSlots: [Int32] = []
+    /// `doc-chat` calls between admission and their answer.
+    var docChats: [DocChatInFlight?] = []
+    var freeDocChats: [Int32] = []
+    /// The `rag:` section's progress.
+    var ragRun = RAGRun()
     var requestIDs: IDGenerator
     let metrics: RunMetrics
     var stepLog: [StepOutcome] = []
@@ -132,7 +145,9 @@ public final class LabRunner {
                 journal = try JournalIO.open(d)
                 disk = d
             }
-            let node = GatewayNode(core: core, replica: String(r), journal: journal, sharedCounters: scenario.platform.sharedCounters)
+            // With the Platform API in the run, the gateway answers `doc-chat` from its knowledge service, as live.
+            let node = GatewayNode(core: core, replica: String(r), journal: journal, sharedCounters: scenario.platform.sharedCounters,
+                                   servesDocChat: scenario.usesPlatformAPI)
             replicas.append(LabReplica(index: r, node: node, disk: disk))
         }
         if let usage = scenario.usage {
@@ -221,7 +236,10 @@ public final class LabRunner {
         var nextReport = 0.02
         let platform: LabPlatform?
         do {
-            platform = scenario.usesPlatformAPI ? try await LabPlatform(seed: scenario.seed, streams: RandomStreams(seed: scenario.seed)) : nil
+            platform = scenario.usesPlatformAPI
+                ? try await LabPlatform(seed: scenario.seed, streams: RandomStreams(seed: scenario.seed),
+                                        knowledge: scenario.rag?.knowledge ?? .init(parser: DocumentParser(pdf: BuiltinPDFExtractor())))
+                : nil
         } catch {
             throw ConfigFileError(file: scenario.file, line: 1, column: 1, message: "cannot start the Lab's Platform API: \(error)")
         }
@@ -233,11 +251,7 @@ public final class LabRunner {
             let runner = UncheckedRunner(self)
             platform.service.useAnswerer { tenant, system, user in try runner.value.completeInternally(tenant: tenant, system: system, user: user) }
         }
-        if let rag = scenario.rag {
-            do { metrics.rag = try ScenarioLoader.runRAG(rag) } catch {
-                stepLog.append(StepOutcome(at: .zero, description: "answer the RAG questions", error: "\(error)"))
-            }
-        }
+        if let rag = scenario.rag { queue.schedule(at: rag.at, .ragSubmit) }
         flagBook.definitions = scenario.flags ?? FlagDefinitions()
         pluginAllowlist.withLock { $0 = core.configuration.allowlist }
         try await startPlugins()
@@ -260,6 +274,10 @@ public final class LabRunner {
             case .crashMidWrite(let r, let incarnation):
                 if replicas[Int(r)].incarnation == incarnation { crash(Int(r), cause: nil) }
             case .recover(let r, let incarnation): await recover(Int(r), incarnation: incarnation)
+            case .docChat(let slot): await docChatStep(Int(slot), platform: platform)
+            case .ragSubmit: if let platform, let rag = scenario.rag { await ragSubmit(rag, platform: platform) }
+            case .ragIngest: if let platform, let rag = scenario.rag { await ragIngest(rag, platform: platform) }
+            case .ragQuestion(let i): if let rag = scenario.rag { ragQuestion(Int(i), rag) }
             case .step(let i):
                 let step = scenario.steps[Int(i)]
                 switch step.action {
@@ -305,6 +323,7 @@ public final class LabRunner {
             }
         }
         if scenario.usage != nil { await finishLedger() }
+        if let rag = scenario.rag { metrics.rag = ragResults(rag) }
         await collectConnectorMessages()
         if let platform {
             metrics.apiCalls = platform.flow.records

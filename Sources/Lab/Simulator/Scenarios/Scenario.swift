@@ -57,8 +57,9 @@ public struct Scenario: Sendable {
         }
     }
 
-    /// Whether any step acts on the Platform API (the Lab then starts one for the run).
-    public var usesPlatformAPI: Bool { steps.contains { if case .platform = $0.action { true } else { false } } }
+    /// Whether any step acts on the Platform API, or the scenario asks questions of a
+    /// corpus (`rag:`), which goes through it: the Lab then starts one for the run.
+    public var usesPlatformAPI: Bool { rag != nil || steps.contains { if case .platform = $0.action { true } else { false } } }
 
 
 

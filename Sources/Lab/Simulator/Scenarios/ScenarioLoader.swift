@@ -111,7 +111,7 @@ public enum ScenarioLoader {
             seed: seed, duration: duration, wire: wire, buckets: buckets, platform: platform, providers: providers,
             tenants: tenants, traffic: traffic, steps: steps.sorted { $0.at < $1.at }, expectations: expectations)
         if let fl = f["flags"] { scenario.flags = try ConfigReader.parseFlags(fl).0 }
-        if let r = f["rag"] { scenario.rag = try parseRAG(r, context: &context) }
+        if let r = f["rag"] { scenario.rag = try parseRAG(r, tenants: allTenants, duration: duration, context: &context) }
         if let u = f["usage"] {
             // `drop` and `delay` are the first names of `ledger_failures` and `flush_every`.
             let uf = try u.fields(["reconcile_every", "flush_every", "ledger_failures", "fsync", "write_errors", "crashes", "restart_after",

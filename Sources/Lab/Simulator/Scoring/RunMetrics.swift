@@ -328,9 +328,10 @@ public final class RunMetrics {
         case "rag.hit_at_k": return rag?.hitAtK
         case "rag.questions": return rag.map { Double($0.answers.count) }
         case "rag.documents":
-            // Documents ingested, optionally only those that failed (`result=failed`) or succeeded.
+            // Documents of the ingestion job, optionally only those with one outcome (`result=failed`,
+            // `indexed`, `replaced`, `unchanged`; `succeeded`: any but failed).
             return rag.map { r in Double(r.documents.filter { d in labels.allSatisfy { l in
-                l.key == "result" && (l.value == "failed") == (d.error != nil)
+                l.key == "result" && (l.value == "succeeded" ? d.result != "failed" : d.result == l.value)
             } }.count) }
         case "flag.enabled":
             // (tenant, feature) pairs on at the end of the run.

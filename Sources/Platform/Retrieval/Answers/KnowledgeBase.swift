@@ -187,6 +187,31 @@ public struct KnowledgeBase: Sendable {
         return (system, user)
     }
 
+    /// A grounded answer: the model's text, the citations its `[n]` markers make, and the
+    /// passages it was given.
+    public struct GroundedAnswer: Sendable, Hashable {
+        public var answer: String
+        public var citations: [Citation]
+        public var passages: [Passage]
+        public init(answer: String, citations: [Citation], passages: [Passage]) {
+            self.answer = answer; self.citations = citations; self.passages = passages
+        }
+    }
+
+    /// Answers a question from retrieved passages: the prompt (``prompt(question:passages:)``)
+    /// to `model`, and the answer's citations (``citations(in:passages:)``).
+    ///
+    /// The one composition of a grounded answer: `doc-chat`, the Platform API's `rag/query`
+    /// and `dcoder rag eval-qa` all answer through it.
+    ///
+    /// - Parameter model: answers a system and a user message.
+    public static func answer(_ question: String, from passages: [Passage],
+                              model: (_ system: String, _ user: String) async throws -> String) async rethrows -> GroundedAnswer {
+        let prompt = Self.prompt(question: question, passages: passages)
+        let text = try await model(prompt.system, prompt.user)
+        return GroundedAnswer(answer: text, citations: citations(in: text, passages: passages), passages: passages)
+    }
+
     /// A citation of a grounded answer.
     public struct Citation: Sendable, Hashable {
         public var number: Int
