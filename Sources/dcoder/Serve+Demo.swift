@@ -7,6 +7,9 @@ import Logging
 import Mocks
 import Server
 import ServiceLifecycle
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `dcoder serve --demo`: the gateway with the Platform API, the mock providers and the mock
 /// OIDC identity provider, in one process on loopback.
@@ -31,6 +34,12 @@ struct DemoPlatform {
     func run() async throws {
         let gatewayLogger = try makeLogger("dcoder.gateway", level: logLevel)
         let mockLogger = try makeLogger("dcoder.demo", level: "warning")
+        // Refused before anything starts: a gateway that fails to bind after assembly stops
+        // with its databases half open.
+        if port != 0, !Self.canListen(port: port) {
+            FileHandle.standardError.write(Data("error: \(Self.host):\(port) is in use; choose another with --port P (0 picks a free one)\n".utf8))
+            throw ExitCode(2)
+        }
         let data = try dataDirectory ?? Self.makeTemporaryFolder()
 
         let (providerPorts, providerPort) = AsyncStream.makeStream(of: Int.self)
@@ -56,6 +65,27 @@ struct DemoPlatform {
         // Started in this order, stopped in the reverse one: the gateway first, the mocks last.
         let group = ServiceGroup(services: [providers, idp, gateway], gracefulShutdownSignals: [.sigterm, .sigint], logger: mockLogger)
         try await group.run()
+    }
+
+    /// Whether a listener could bind `127.0.0.1:port` now (with `SO_REUSEADDR`, as the
+    /// server sets it).
+    static func canListen(port: Int) -> Bool {
+        #if canImport(Glibc)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let fd = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else { return true }   // let the server report it
+        defer { close(fd) }
+        var one: Int32 = 1
+        _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr(host)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
     }
 
     static func makeTemporaryFolder() throws -> String {

@@ -54,6 +54,11 @@ import Testing
         }
         try await client.shutdown()
 
+        // A second demo on the same port is refused before it starts anything.
+        let port = try #require(base.split(separator: ":").last).description
+        let second = try CLI.run(["serve", "--demo", "--port", port])
+        #expect(second.status == 2 && second.err == "error: 127.0.0.1:\(port) is in use; choose another with --port P (0 picks a free one)\n", "\(second)")
+
         let status = try await demo.interrupt(timeout: .seconds(30))
         #expect(status == 0, "exit status \(status); stderr: \(demo.errors)")
     }
