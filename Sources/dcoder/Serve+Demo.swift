@@ -28,14 +28,15 @@ struct DemoPlatform {
     var logLevel: String
 
     static let host = "127.0.0.1"
-    /// The subject and audience of the platform administrator's token the demo prints.
+    /// The subject of the platform administrator's token the demo prints.
     static let adminSubject = "demo-admin"
 
     func run() async throws {
         let gatewayLogger = try makeLogger("dcoder.gateway", level: logLevel)
         let mockLogger = try makeLogger("dcoder.demo", level: "warning")
-        // Refused before anything starts: a gateway that fails to bind after assembly stops
-        // with its databases half open.
+        // Refused before anything starts: a gateway that fails to bind after assembly runs its
+        // clean-up under cancellation, which can trap closing the tenants' SQLite databases
+        // (seen with plain `dcoder serve` too).
         if port != 0, !Self.canListen(port: port) {
             FileHandle.standardError.write(Data("error: \(Self.host):\(port) is in use; choose another with --port P (0 picks a free one)\n".utf8))
             throw ExitCode(2)
