@@ -148,6 +148,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "DcoderTests", dependencies: ["dcoder"]),
+        // Runs the real binary; `serve --demo` is called over HTTP.
+        .testTarget(name: "DcoderTests", dependencies: ["dcoder", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
     ]
 )

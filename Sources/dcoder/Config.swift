@@ -7,8 +7,8 @@ import Storage
 struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config",
-        abstract: "Show a tenant's effective configuration; set platform and tenant sections.",
-        subcommands: [Show.self, Set.self])
+        abstract: "Show a tenant's effective configuration; set platform and tenant sections; check serve files.",
+        subcommands: [Show.self, Set.self, Check.self])
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

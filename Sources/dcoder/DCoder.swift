@@ -15,8 +15,8 @@ struct DCoder: AsyncParsableCommand {
         discussion: """
         Run acceptance scenarios in the deterministic lab with 'dcoder lab run Scenarios/acceptance'. \
         Reports (report.html, report.json, junit.xml) are written under Reports/. \
-        Run the gateway with 'dcoder serve --config FILE', and mock providers to try it offline with \
-        'dcoder mock-providers'.
+        Try the gateway and the Platform API offline in one command with 'dcoder serve --demo'; \
+        run it with 'dcoder serve --config FILE' (check the file first with 'dcoder config check FILE').
         """,
         version: version,
         subcommands: [LabCommand.self, ServeCommand.self, MockProvidersCommand.self, MockIdentityProviderCommand.self, MockConnectorsCommand.self, TenantCommand.self, ConfigCommand.self, AuthzCommand.self, FlagsCommand.self, RagCommand.self, ParseCommand.self, BenchCommand.self])

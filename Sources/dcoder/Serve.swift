@@ -20,7 +20,17 @@ struct ServeCommand: AsyncParsableCommand {
         references. Without --config the gateway starts with no tenants. SIGTERM or SIGINT stops \
         it gracefully: requests in flight are finished first. Logs go to standard error, one \
         JSON line per call (at log level info and below); keys are never logged.
+
+        --demo runs a self-contained demo on loopback: the mock providers and the mock OIDC \
+        identity provider in the same process (on free ports), and the gateway with the \
+        Platform API configured by the built-in Docs/examples/demo-serve.yaml (tenants acme and \
+        globex, keys dk-demo-acme and dk-demo-globex), its data in a fresh temporary folder and \
+        a random platform key. It prints the base URL, the keys, example calls and a platform \
+        administrator's token; Ctrl-C stops everything.
         """)
+
+    @Flag(help: "Run the demo: mock providers, mock IdP and the gateway with the Platform API, in one process.")
+    var demo = false
 
     @Option(help: "YAML configuration file.", completion: .file(extensions: ["yaml", "yml"]))
     var config: String?
@@ -28,16 +38,26 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on (overrides the config; default 127.0.0.1).")
     var host: String?
 
-    @Option(help: "Port to listen on; 0 picks a free one (overrides the config; default 18000).")
+    @Option(help: "Port to listen on; 0 picks a free one (overrides the config; default 18000, with --demo too).")
     var port: Int?
 
-    @Option(help: "Folder for the server's data (overrides the config; default .dcoder).")
+    @Option(help: "Folder for the server's data (overrides the config; default .dcoder, with --demo a fresh temporary folder).")
     var data: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
+    func validate() throws {
+        if demo, config != nil { throw ValidationError("--demo brings its own configuration (Docs/examples/demo-serve.yaml); drop --config") }
+        if demo, host != nil { throw ValidationError("--demo listens on 127.0.0.1 only; drop --host") }
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
+    }
+
     func run() async throws {
+        if demo {
+            try await DemoPlatform(port: port ?? 18000, dataDirectory: data, logLevel: logLevel).run()
+            return
+        }
         var settings: ServeConfig
         do {
             settings = try config.map { try ServeConfig.load(path: $0, environment: ProcessInfo.processInfo.environment) } ?? ServeConfig.embeddedDefault()

@@ -14,10 +14,12 @@ enum CLI {
         return root + "/.build/debug/dcoder"
     }
 
-    static func run(_ args: [String], stdin: String? = nil) throws -> (status: Int32, out: String, err: String) {
+    /// - Parameter environment: variables added to the test's own environment.
+    static func run(_ args: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = args
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         p.currentDirectoryURL = URL(fileURLWithPath: root)
         let out = Pipe(), err = Pipe()
         p.standardOutput = out; p.standardError = err

@@ -10,6 +10,7 @@ re-pointed at the mock's port), then checks that:
 
 Run by Scripts/test (README's test command):  DCODER_BIN=.build/debug/dcoder pytest Tests/Integration
 """
+import base64
 import os
 import re
 import subprocess
@@ -24,9 +25,9 @@ MODELS = ["gpt-4o-mini", "claude-3-5-haiku", "gemini-2.0-flash", "llama-3.1-8b-i
 QUESTION = "Context: [1] The Eiffel Tower is in Paris. [2] It was finished in 1889.\nQuestion: When was the Eiffel Tower finished?"
 
 
-def start(args):
+def start(args, env=None):
     """Starts a dcoder server with --port 0 and returns (process, port)."""
-    proc = subprocess.Popen([BIN] + args + ["--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen([BIN] + args + ["--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
     deadline = time.time() + 30
     while time.time() < deadline:
         line = proc.stdout.readline()
@@ -48,7 +49,10 @@ def servers():
     with open(path, "w") as f:
         f.write(config)
     try:
-        gateway, gateway_port = start(["serve", "--config", path, "--data", tempfile.mkdtemp(), "--log-level", "warning"])
+        # The demo file's platform_api seals provider keys with the platform key it reads from
+        # the environment (its mock IdP is never called here).
+        env = dict(os.environ, DCODER_SECRET_KEY=base64.b64encode(os.urandom(32)).decode())
+        gateway, gateway_port = start(["serve", "--config", path, "--data", tempfile.mkdtemp(), "--log-level", "warning"], env)
     except Exception:
         mock.kill()
         os.remove(path)
@@ -88,7 +92,8 @@ def test_openai_sdk_through_gateway(servers, model):
 def test_openai_sdk_models_and_errors(servers):
     import openai
     client = openai.OpenAI(base_url=servers["gateway"] + "/v1", api_key="dk-demo-globex", max_retries=0)
-    assert sorted(m.id for m in client.models.list()) == sorted(MODELS)
+    # With the Platform API (the demo file has it), every tenant also has `doc-chat` (Docs/rag.md).
+    assert sorted(m.id for m in client.models.list()) == sorted(MODELS + ["doc-chat"])
     with pytest.raises(openai.NotFoundError) as e:
         client.chat.completions.create(model="no-such-model", messages=[{"role": "user", "content": "hi"}])
     assert e.value.code == "model_not_found"

@@ -89,8 +89,10 @@ struct ServeConfigTests {
     }
 
     @Test func theDemoConfigLoads() async throws {
-        let c = try ServeConfig.load(path: "Docs/examples/demo-serve.yaml", environment: [:])
+        let c = try ServeConfig.load(path: "Docs/examples/demo-serve.yaml", environment: ["DCODER_SECRET_KEY": "c2VjcmV0"])
         #expect(c.tenants.map(\.id) == ["acme", "globex"])
+        #expect(c.platformAPI?.issuer == "http://127.0.0.1:18200/oidc" && c.platformAPI?.audience == "dcoder-demo")
+        #expect(c.platformAPI?.secretKey == "c2VjcmV0")
         #expect(c.tenants.allSatisfy { Set($0.aliases.map(\.name)) == ["gpt-4o-mini", "claude-3-5-haiku", "gemini-2.0-flash", "llama-3.1-8b-instant"] })
         #expect(c.tenants.map(\.keys) == [["dk-demo-acme"], ["dk-demo-globex"]])
         #expect(c.platform.allowlist.contains("http://127.0.0.1:18100"))

@@ -31,7 +31,10 @@ extension ConfigReader {
                 let ff = try spec.fields(["enabled", "value", "variants", "rollout", "description"])
                 members.append(("enabled", .bool(try ff.required("enabled").bool())))
                 if let v = ff["value"] { members.append(("value", try v.json())) }
-                if let v = ff["variants"] { members.append(("variants", try v.json())) }
+                if let v = ff["variants"] {
+                    for variant in try v.list() { _ = try variant.fields(["value", "weight"]) }
+                    members.append(("variants", try v.json()))
+                }
                 if let r = ff["rollout"] { members.append(("rollout", .double(try r.double()))) }
                 if let d = ff["description"] { members.append(("description", .string(try d.string()))) }
             }
@@ -43,10 +46,13 @@ extension ConfigReader {
             var overrides: [(String, JSONValue)] = []
             for (feature, o) in try sf["overrides"]?.mapping() ?? [] {
                 guard features.contains(where: { $0.0 == feature }) else { throw o.error("no feature '\(feature)' in flags.features") }
+                if !o.isScalar { _ = try o.fields(["enabled", "value"]) }
                 overrides.append((feature, o.isScalar ? .bool(try o.bool()) : try o.json()))
             }
+            let rules = try sf.required("rules")
+            try checkRuleKeys(rules)
             segments.append(.object(OrderedMap([
-                ("name", .string(name)), ("rules", try sf.required("rules").json(conditionValuesAsText: true)),
+                ("name", .string(name)), ("rules", try rules.json(conditionValuesAsText: true)),
                 ("overrides", .object(OrderedMap(overrides))),
             ])))
         }
@@ -55,6 +61,17 @@ extension ConfigReader {
             return (try FlagDefinitions(json: json), f)
         } catch {
             throw node.error("\(error)")
+        }
+    }
+
+    /// Rejects unknown keys in Flagsmith segment rules (`{type, conditions, rules}`, each
+    /// condition `{property, operator, value}`) where they are written; the rules' values are
+    /// checked by the flag engine afterwards.
+    static func checkRuleKeys(_ rules: YAMLNode) throws {
+        for rule in try rules.list() {
+            let f = try rule.fields(["type", "conditions", "rules"])
+            for condition in try f["conditions"]?.list() ?? [] { _ = try condition.fields(["property", "operator", "value"]) }
+            if let nested = f["rules"] { try checkRuleKeys(nested) }
         }
     }
 }

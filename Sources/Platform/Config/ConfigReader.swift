@@ -32,7 +32,10 @@ package enum ConfigReader {
         return text
     }
 
-    package static func parsePlatform(_ node: YAMLNode?, context: inout Context) throws -> PlatformSpec {
+    /// - Parameter replicas: whether `replicas` and `counters` (the Lab's simulated
+    ///   replicas) are allowed; a serve file is one replica, and names its counters in
+    ///   `server.counters`.
+    package static func parsePlatform(_ node: YAMLNode?, replicas: Bool = true, context: inout Context) throws -> PlatformSpec {
         var allowlist = ProviderKind.allCases.compactMap { try? Endpoint.parse($0.defaultBaseURL).get().host }
         var pricing: PricingTable
         do { pricing = try PricingTable.bundled() } catch {
@@ -40,7 +43,7 @@ package enum ConfigReader {
         }
         var timeout = Nanoseconds.seconds(60)
         guard let node else { return .init(allowlist: allowlist, pricing: pricing, upstreamTimeout: timeout) }
-        let f = try node.fields(["egress_allowlist", "pricing", "upstream_timeout", "replicas", "counters"])
+        let f = try node.fields(["egress_allowlist", "pricing", "upstream_timeout"] + (replicas ? ["replicas", "counters"] : []))
         if let a = f["egress_allowlist"] {
             allowlist = try a.list().map { try $0.nonEmptyString() }
             for entry in try a.list() {
@@ -170,7 +173,7 @@ package enum ConfigReader {
                     throw config.error("no plugin '\(pluginID)'; the connectors are \(Connectors.builtIn.map(\.manifest.id).joined(separator: ", "))")
                 }
                 var values: [String: String] = [:]
-                for (k, v) in try config.mapping() { values[k] = try secret(v) }
+                for (k, v) in try config.mapping(allowed: plugin.manifest.configuration.map(\.name)) { values[k] = try secret(v) }
                 do {
                     try plugin.validate(try PluginConfiguration(values).validated(against: plugin.manifest))
                 } catch {

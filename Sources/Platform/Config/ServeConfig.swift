@@ -75,7 +75,7 @@ public struct ServeConfig: Sendable {
         let root = try YAMLNode.parse(text, file: path)
         var context = ConfigReader.Context(file: path, baseDirectory: (path as NSString).deletingLastPathComponent)
         let f = try root.fields(["server", "platform", "tenants", "flags", "platform_api"])
-        var config = ServeConfig(platform: try ConfigReader.parsePlatform(f["platform"], context: &context))
+        var config = ServeConfig(platform: try ConfigReader.parsePlatform(f["platform"], replicas: false, context: &context))
         if let s = f["server"] {
             let sf = try s.fields(["host", "port", "max_request_bytes", "data", "counters", "metrics_token", "replica"])
             if let r = sf["replica"] {

@@ -41,7 +41,8 @@ package struct YAMLNode {
     }
 
     private func child(_ node: Node, _ key: String) -> YAMLNode {
-        YAMLNode(node: node, file: file, path: path.isEmpty ? key : "\(path).\(key)")
+        // A list's items read `models[2]`, a mapping's entries `tenants.acme`.
+        YAMLNode(node: node, file: file, path: path.isEmpty || key.hasPrefix("[") ? path + key : "\(path).\(key)")
     }
 
     package var kindName: String {
