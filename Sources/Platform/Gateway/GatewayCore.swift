@@ -199,6 +199,14 @@ public struct GatewayCore: Sendable {
         state.configuredQuotas[id] = nil
     }
 
+    /// Switches a tenant's `doc-chat` (its flag changed).
+    public mutating func setDocChat(tenant: String, _ on: Bool) throws {
+        guard let t = state.tenants[tenant] else { throw ConfigurationError(message: "no tenant '\(tenant)'") }
+        guard t.docChat != on else { return }
+        unique()
+        state.tenants[tenant]!.docChat = on
+    }
+
     public mutating func setSuspended(tenant: String, _ suspended: Bool) throws {
         unique()
         guard state.tenants[tenant] != nil else { throw ConfigurationError(message: "no tenant '\(tenant)'") }

@@ -1,4 +1,5 @@
 import Base
+import Flags
 import Foundation
 import Gateway
 import Storage
@@ -256,11 +257,15 @@ extension APIService {
             targets[active] = a.model
             aliases[a.name] = ModelAlias(name: a.name, targets: targets, active: active)
         }
-        let book = flags.book
-        let docChat = book.definitions.feature(named: TenantGatewayConfig.docChatFlag) == nil
-            || book.isEnabled(TenantGatewayConfig.docChatFlag, tenant: id)
+        let docChat = Self.servesDocChat(flags.book, tenant: id)
         return TenantRouting(tenant: id, suspended: tenant.status == .suspended, virtualKeys: keys, accounts: accounts, aliases: aliases,
                              quotas: try await effectiveQuotas(tenant: id) ?? [:], docChat: docChat)
+    }
+
+    /// Whether `tenant` may call `doc-chat`: the flag ``TenantGatewayConfig/docChatFlag`` as
+    /// evaluated for it, on when the flag is not defined (both drivers decide by this).
+    public static func servesDocChat(_ book: FlagBook, tenant: String) -> Bool {
+        book.definitions.feature(named: TenantGatewayConfig.docChatFlag) == nil || book.isEnabled(TenantGatewayConfig.docChatFlag, tenant: tenant)
     }
 
     /// The tenants the gateway serves: active and suspended ones, by id.

@@ -19,6 +19,9 @@ public struct ShutdownService: Service {
 
     public func run() async throws {
         try? await gracefulShutdown()
-        try await cleanup()
+        // A group torn down by an error (the port taken) cancels its services instead of
+        // shutting them down: the clean-up (closing databases) runs in a task of its own,
+        // which that cancellation does not reach, so it is never cut short.
+        try await Task { try await cleanup() }.value
     }
 }

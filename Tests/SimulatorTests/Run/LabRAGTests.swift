@@ -116,6 +116,28 @@ import Gateway
         #expect(answered > 12)
     }
 
+    /// The `rag.doc_chat` flag switches a tenant's doc-chat, as live: off from the start,
+    /// then turned on by a flag step at 30 s — refused with 404 before, answered after.
+    @Test func theDocChatFlagSwitchesDocChatPerTenant() async throws {
+        let text = handbook("""
+        flags:
+          features:
+            rag.doc_chat: false
+        traffic:
+          - {tenant: acme, model: doc-chat, rate: 30/min, from: 20s}
+        steps:
+          - {at: 30s, set_flag: {tenant: acme, feature: rag.doc_chat, enabled: true}}
+        """)
+        let r = try await LabRunner(scenario: ScenarioLoader.load(path: writeTemp(text))).run()
+        // The section's 12 questions (asked in the first seconds) and the traffic's first
+        // ten seconds are refused; the traffic's last thirty answered.
+        let refused = try #require(r.metrics.value(of: "requests", labels: [("model", "doc-chat"), ("status", "404")]))
+        let answered = try #require(r.metrics.value(of: "requests", labels: [("model", "doc-chat"), ("status", "200")]))
+        #expect(refused >= 12 + 2 && refused <= 12 + 10, "\(refused)")
+        #expect(answered >= 8 && answered <= 25, "\(answered)")
+        #expect(try #require(r.metrics.rag).answers.allSatisfy { $0.call?.status == 404 })
+    }
+
     /// Mistakes in the section are reported with their line.
     @Test func ragMistakesAreReportedWithTheirLine() throws {
         for (text, line, needle) in [

@@ -58,6 +58,7 @@ extension LabRunner {
         }
         stepLog.append(StepOutcome(at: clock.now(), description: step.description, error: nil))
         await syncPlugins()
+        applyDocChatFlags()
         recordFlags(cause: step.description)
     }
 

@@ -2,6 +2,7 @@ import Base
 import Config
 import Gateway
 import Mocks
+import PlatformAPI
 
 /// Scripted steps and the configuration model's quotas, applied to every replica.
 extension LabRunner {
@@ -43,6 +44,17 @@ extension LabRunner {
             return stepLog.append(StepOutcome(at: now, description: step.description, error: text))
         }
         stepLog.append(StepOutcome(at: now, description: step.description, error: error))
+    }
+
+    // MARK: Flags the gateway serves
+
+    /// Switches each tenant's `doc-chat` by its flag, as the live control plane does
+    /// (``APIService/servesDocChat(_:tenant:)``).
+    func applyDocChatFlags() {
+        let book = flagBook
+        for tenant in core.tenants.keys.sorted() {
+            _ = try? configure { try $0.setDocChat(tenant: tenant, APIService.servesDocChat(book, tenant: tenant)) }
+        }
     }
 
     // MARK: Quotas from the configuration model

@@ -255,7 +255,10 @@ public final class LabRunner {
         flagBook.definitions = scenario.flags ?? FlagDefinitions()
         pluginAllowlist.withLock { $0 = core.configuration.allowlist }
         try await startPlugins()
-        if scenario.flags != nil { recordFlags(cause: "start") }
+        if scenario.flags != nil {
+            applyDocChatFlags()
+            recordFlags(cause: "start")
+        }
         // Each replica reconciles when it starts, as a live process does.
         if scenario.usage != nil { await reconcileAll() }
         while let (time, event) = queue.pop() {
@@ -296,6 +299,7 @@ public final class LabRunner {
                     if platform.flags.book != flagBook {
                         flagBook = platform.flags.book
                         await syncPlugins()
+                        applyDocChatFlags()
                         recordFlags(cause: step.description)
                     }
                 case .setFlag, .setRollout:
