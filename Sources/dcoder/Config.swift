@@ -75,7 +75,7 @@ struct ConfigCommand: AsyncParsableCommand {
                 try await store.withProvisioner { _, platform in
                     try await platform.setSetting(section, to: value, actor: "cli", now: SystemTimeSource().currentDate())
                     // Running gateways reload every tenant at their next poll.
-                    try await platform.bumpGatewayVersion("*")
+                    try await platform.bumpGatewayVersion(GatewayScope.all)
                 }
             } catch let e as ProvisioningError {
                 FileHandle.standardError.write(Data("error: \(e.message)\n".utf8))

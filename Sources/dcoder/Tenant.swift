@@ -1,6 +1,7 @@
 import ArgumentParser
 import Base
 import Foundation
+import PlatformAPI
 import Storage
 
 struct TenantCommand: AsyncParsableCommand {
@@ -70,7 +71,7 @@ struct TenantCommand: AsyncParsableCommand {
             do {
                 let created = try await store.withProvisioner { provisioner, platform in
                     let t = try await provisioner.createTenant(id: tenant, name: name ?? id, now: SystemTimeSource().currentDate(), actor: "cli")
-                    try await platform.bumpGatewayVersion("tenants")  // running gateways load it at their next poll
+                    try await platform.bumpGatewayVersion(GatewayScope.tenants)  // running gateways load it at their next poll
                     return t
                 }
                 print(TenantCommand.show(created))
@@ -102,7 +103,7 @@ struct TenantCommand: AsyncParsableCommand {
             do {
                 print(TenantCommand.show(try await store.withProvisioner { p, platform in
                     let t = try await p.setStatus(.suspended, for: tenant, now: SystemTimeSource().currentDate(), actor: "cli")
-                    try await platform.bumpGatewayVersion(tenant.rawValue)  // running gateways refuse it at their next poll
+                    try await platform.bumpGatewayVersion(GatewayScope.tenant(tenant.rawValue))  // running gateways refuse it at their next poll
                     return t
                 }))
             } catch {
@@ -122,7 +123,7 @@ struct TenantCommand: AsyncParsableCommand {
             do {
                 print(TenantCommand.show(try await store.withProvisioner { p, platform in
                     let t = try await p.setStatus(.active, for: tenant, now: SystemTimeSource().currentDate(), actor: "cli")
-                    try await platform.bumpGatewayVersion(tenant.rawValue)
+                    try await platform.bumpGatewayVersion(GatewayScope.tenant(tenant.rawValue))
                     return t
                 }))
             } catch {

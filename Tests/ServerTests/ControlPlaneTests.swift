@@ -91,7 +91,7 @@ import Testing
         try await LivePlatform.with { live in
             let root = try await live.rootToken()
             for body in [#"{"models": []}"#, #"{"models": "chat"}"#, #"{"expires_at": "tomorrow"}"#, #"{"expires_at": "2001-01-01T00:00:00Z"}"#,
-                         #"{"nope": 1}"#] {
+                         #"{"expires_at": "2300-01-01T00:00:00Z"}"#, #"{"nope": 1}"#] {
                 let r = try await live.client.post("/api/v1/tenants/acme/virtual-keys", key: root, json: body)
                 #expect(r.status == 422 || r.status == 400, "\(body) → \(r.status)")
                 #expect(r.headers["content-type"]?.contains("problem+json") == true)
@@ -139,6 +139,8 @@ import Testing
                                               json: #"{"provider": "gemini", "model": "gemini-2.0-flash"}"#).status == 200)
             #expect(try await live.client.delete("/api/v1/tenants/acme/virtual-keys/\(fileKey)", key: root).status == 204)
             #expect(try await live.client.post("/v1/chat/completions", key: "dk-acme", json: Self.chat("chat")).status == 401)
+            // ...and deletes the file's gemini provider...
+            #expect(try await live.client.delete("/api/v1/tenants/acme/providers/gemini", key: root).status == 204)
             // ...and a restart with the same file (twice) changes nothing.
             for _ in 0..<2 {
                 let again = GatewayControlPlane(gateway: live.gateway, service: live.service,
@@ -149,7 +151,40 @@ import Testing
             let store = try await live.service.tenantStore(try TenantID("acme"))
             #expect(try await store.virtualKeys().count == 1)
             #expect(try await store.aliases().map(\.provider) == ["gemini"])
-            #expect(try await store.providers().count == 2)
+            #expect(try await store.providers().map(\.id) == ["openai"])
+        }
+    }
+
+    /// Tenant ids cannot be taken for the control plane's other scopes: a tenant named
+    /// `tenants` has its changes served like any other.
+    @Test func aTenantNamedLikeAScopeIsServed() async throws {
+        try await LivePlatform.with { live in
+            let root = try await live.rootToken()
+            let port = live.providers.base.split(separator: ":").last.map(String.init)!
+            for id in ["tenants", "flags"] {
+                #expect(try await live.client.post("/api/v1/tenants", key: root, json: #"{"id": "\#(id)"}"#).status == 201)
+                _ = try await live.client.put("/api/v1/tenants/\(id)/providers/openai", key: root,
+                                              json: #"{"endpoint": "http://127.0.0.1:\#(port)/v1", "api_key": "sk-x"}"#)
+                _ = try await live.client.put("/api/v1/tenants/\(id)/aliases/chat", key: root, json: #"{"provider": "openai", "model": "gpt-4o-mini"}"#)
+                let created = try await live.client.post("/api/v1/tenants/\(id)/virtual-keys", key: root, json: "{}")
+                let key = try #require(created.json?["key"] as? String), keyID = try #require(created.json?["id"] as? String)
+                #expect(try await live.client.post("/v1/chat/completions", key: key, json: Self.chat("chat")).status == 200)
+                #expect(try await live.client.delete("/api/v1/tenants/\(id)/virtual-keys/\(keyID)", key: root).status == 204)
+                #expect(try await live.client.post("/v1/chat/completions", key: key, json: Self.chat("chat")).status == 401)
+            }
+        }
+    }
+
+    /// A suspended serve-file tenant does not stop a start: it is loaded, and refused with 403.
+    @Test func aSuspendedFileTenantIsLoadedAndRefused() async throws {
+        try await LivePlatform.with { live in
+            let root = try await live.rootToken()
+            #expect(try await live.client.post("/api/v1/tenants/acme/suspend", key: root, json: "{}").status == 200)
+            let again = GatewayControlPlane(gateway: live.gateway, service: live.service,
+                                            fileTenants: live.settings.tenants.map { $0.gatewayConfig() }, logger: LiveHarness.quiet)
+            try await again.start()
+            let refused = try await live.client.post("/v1/chat/completions", key: "dk-acme", json: Self.chat("chat"))
+            #expect(refused.status == 403 && refused.errorCode == "tenant_suspended", "\(refused.body)")
         }
     }
 

@@ -52,8 +52,8 @@ extension APIService {
         }
         var overrides: [String: [String: FlagState]] = [:]
         var traits: [String: OrderedMap<JSONValue>] = [:]
-        for tenant in try await platform.tenants() where tenant.status == .active {
-            let settings = try await tenantStore(tenant.id).settings()
+        for tenant in try await platform.tenants() where tenant.status == .active || tenant.status == .suspended {
+            let settings = try await tenantStore(tenant.id, allowSuspended: true).settings()
             if let o = settings["flags"], case .object(let map)? = try? JSONValue.parse(o.rawValue) {
                 overrides[tenant.id.rawValue] = Dictionary(uniqueKeysWithValues: map.compactMap { k, v in (try? FlagState(json: v, path: k)).map { (k, $0) } })
             }

@@ -37,27 +37,35 @@ extension APIService {
     /// The resources whose changes the gateway serves; a change to any of them is announced.
     static let gatewayResources: Set<String> = [
         "tenants", "tenant-status", "providers", "quotas", "virtual-keys", "aliases", "platform-settings", "flags", "tenant-flags",
+        "tenant-traits",
     ]
 
-    /// The scope a successful change through `route` touches: the tenant it names, `tenants`
-    /// (the list of tenants), `*` (every tenant: platform settings) or `flags`; nil when the
-    /// gateway does not serve what it changed.
+    /// The scope a change through `route` touches (``GatewayScope``): the tenant it names,
+    /// the list of tenants, every tenant (platform settings) or the flags (definitions, a
+    /// tenant's overrides or traits, which segments match on); nil when the gateway does not
+    /// serve what it changed.
     static func gatewayScope(of route: APIRoute, parameters: [String: String]) -> String? {
         guard route.method != "GET", gatewayResources.contains(route.resourceName) else { return nil }
         switch route.resourceName {
         case "tenants": return GatewayScope.tenants
         case "platform-settings": return GatewayScope.all
-        case "flags", "tenant-flags": return GatewayScope.flags
-        default: return parameters["tenant"]
+        case "flags", "tenant-flags", "tenant-traits": return GatewayScope.flags
+        default: return parameters["tenant"].map(GatewayScope.tenant)
         }
     }
 
-    /// Announces a change of the gateway's routing state: bumps the scope's version in the
-    /// control plane (other replicas poll it), then lets this process's gateway reload it.
+    /// Announces a change of the gateway's routing state: this process's gateway reloads
+    /// the scope, and its version in the control plane is bumped for the other replicas.
+    /// Reloads are idempotent, so a route announces whatever its outcome (a change stored
+    /// before a later step failed is served all the same); a failed bump is retried once,
+    /// then thrown.
     public func announceGatewayChange(_ scope: String) async throws {
-        try await platform.bumpGatewayVersion(scope)
         if let listener = gatewayListener { await listener(scope) }
+        do { try await platform.bumpGatewayVersion(scope) } catch { try await platform.bumpGatewayVersion(scope) }
     }
+
+    /// Bumps a scope's version without reloading this process's gateway (it loaded the change itself).
+    public func bumpGatewayVersion(_ scope: String) async throws { try await platform.bumpGatewayVersion(scope) }
 
     /// Every scope's version (what replicas poll).
     public func gatewayVersions() async throws -> [String: Int64] { try await platform.gatewayVersions() }
@@ -65,6 +73,16 @@ extension APIService {
     // MARK: Virtual keys
 
     static let virtualKeyPrefix = "dk-"
+    /// No key expires later (the gateway counts time in 64-bit nanoseconds, which end in 2262).
+    static let latestExpiry = Date(timeIntervalSince1970: 4_102_444_800)  // 2100-01-01T00:00:00Z
+
+    /// Unix nanoseconds of a date, clamped to what 64 bits hold (never a trap, whatever a
+    /// database row says).
+    static func unixNanos(_ date: Date) -> Int64 {
+        let micros = (date.timeIntervalSince1970 * 1e6).rounded()
+        guard micros.isFinite, abs(micros) < 9.2e15 else { return micros < 0 ? .min : .max }
+        return Int64(micros) * 1_000
+    }
 
     func virtualKeyView(_ k: StoredVirtualKey, lastUsed: Date?) -> JSONValue {
         let iso = ISO8601DateFormatter()
@@ -107,6 +125,7 @@ extension APIService {
                 throw APIProblem.invalid("\"expires_at\" is an RFC 3339 time such as 2027-01-31T00:00:00Z.")
             }
             guard date > clock() else { throw APIProblem.invalid("\"expires_at\" is in the past.") }
+            guard date < Self.latestExpiry else { throw APIProblem.invalid("\"expires_at\" is after 2099-12-31.") }
             expires = date
         }
         let store = try await store(context)
@@ -211,8 +230,18 @@ extension APIService {
         /// The gateway configuration: `base` (a serve file's tenant: its limits, budget and
         /// embedding model) with this state in place of its keys, accounts and aliases.
         /// The quotas are laid over it by ``GatewayCore/applyQuotas(tenant:_:)``.
+        ///
+        /// The file's per-key limits follow its keys by digest to their stored ids.
         public func config(over base: TenantGatewayConfig?) -> TenantGatewayConfig {
             var c = base ?? TenantGatewayConfig(id: tenant, virtualKeys: [], accounts: [:], aliases: [:])
+            if let base, !base.keyLimits.isEmpty {
+                let storedID = Dictionary(virtualKeys.map { ($0.digest, $0.id) }, uniquingKeysWith: { a, _ in a })
+                var limits: [String: RateLimits] = [:]
+                for k in base.virtualKeys {
+                    if let l = base.keyLimits[k.id], let id = storedID[k.digest] { limits[id] = l }
+                }
+                c.keyLimits = limits
+            }
             c.suspended = suspended
             c.virtualKeys = virtualKeys
             c.accounts = accounts
@@ -232,12 +261,11 @@ extension APIService {
     public func routing(of id: String) async throws -> TenantRouting? {
         guard let tenantID = try? TenantID(id), let tenant = try await platform.tenant(tenantID),
               tenant.status == .active || tenant.status == .suspended else { return nil }
-        let store = try await tenantStore(tenantID)
+        let store = try await tenantStore(tenantID, allowSuspended: true)
         var keys: [VirtualKeyRecord] = []
         for k in try await store.virtualKeys() where k.revokedAt == nil {
             guard let digest = KeyDigest(hex: k.digestHex) else { continue }
-            keys.append(VirtualKeyRecord(id: k.id, digest: digest, models: k.models.map(Set.init),
-                                         expiresAtUnixNanos: k.expiresAt.map { Int64(($0.timeIntervalSince1970 * 1e6).rounded()) * 1_000 }))
+            keys.append(VirtualKeyRecord(id: k.id, digest: digest, models: k.models.map(Set.init), expiresAtUnixNanos: k.expiresAt.map(Self.unixNanos)))
         }
         let defaults = try await platform.setting("providers").map(Self.json)?.objectValue ?? [:]
         var accounts: [ProviderKind: ProviderAccount] = [:]
@@ -247,7 +275,10 @@ extension APIService {
             guard let kind = ProviderKind(rawValue: p.kind), accounts[kind] == nil else { continue }
             let text = p.endpoint.isEmpty ? (defaults[p.kind]?.objectValue?["endpoint"]?.stringValue ?? kind.defaultBaseURL) : p.endpoint
             guard case .success(let endpoint) = Endpoint.parse(text) else { continue }
-            accounts[kind] = ProviderAccount(provider: kind, endpoint: endpoint, apiKey: try secrets.open(p.apiKey))
+            // A key sealed under another platform key cannot be opened: that account is left
+            // out (its calls get provider_not_configured), the tenant's others are served.
+            guard let key = try? secrets.open(p.apiKey) else { continue }
+            accounts[kind] = ProviderAccount(provider: kind, endpoint: endpoint, apiKey: key)
         }
         var aliases: [String: ModelAlias] = [:]
         for a in try await store.aliases() {
@@ -275,51 +306,83 @@ extension APIService {
 
     // MARK: Seeding from a serve file
 
-    /// Stores what a serve file's tenant declares and its database lacks: virtual keys (by
-    /// digest), provider configurations (by id, the provider's name) and aliases (by name).
-    /// Nothing already stored is changed, so starting twice with one file changes nothing,
-    /// and a value set through the API (a rotated key, a switched alias, a revoked key)
-    /// survives a restart.
-    public func seedGateway(_ config: TenantGatewayConfig) async throws {
+    /// Stores what a serve file's tenant declares that was never seeded before: virtual keys
+    /// (by digest), provider configurations (by the provider's name) and aliases (by name).
+    /// What was seeded is recorded in the tenant's `gateway_seeded` setting, so that nothing
+    /// is seeded twice: starting again with one file changes nothing, and a value set
+    /// through the API (a rotated key, a switched alias, a revoked key, a deleted alias or
+    /// provider) survives a restart. A suspended tenant is not seeded. Replicas starting
+    /// together may both seed: what the other stored first is kept.
+    ///
+    /// - Returns: Whether anything was stored (the caller announces the tenant).
+    @discardableResult
+    public func seedGateway(_ config: TenantGatewayConfig) async throws -> Bool {
         let id = try TenantID(config.id)
+        guard try await platform.tenant(id)?.status == .active else { return false }
         let store = try await tenantStore(id)
         let now = clock()
-        let actor = "serve-file"
+        let actor = Self.seedActor
+        let recordKey = "gateway_seeded"
+        var seeded = Set(try await store.settings()[recordKey].flatMap { try? $0.decode([String].self) } ?? [])
+        let before = seeded
+        func audit(_ action: String, _ target: String) async throws {
+            try await platform.appendAudit(action: action, target: "tenant:\(id)/\(target)", oldValue: nil, newValue: nil, actor: actor, at: now)
+        }
         let stored = try await store.virtualKeys()
-        let digests = Set(stored.map(\.digestHex)), ids = Set(stored.map(\.id))
-        for k in config.virtualKeys where !digests.contains(k.digest.hex) {
+        let digests = Set(stored.map(\.digestHex))
+        var ids = Set(stored.map(\.id))
+        for k in config.virtualKeys where !seeded.contains("key:" + k.digest.hex) {
+            seeded.insert("key:" + k.digest.hex)
+            guard !digests.contains(k.digest.hex) else { continue }
             var keyID = k.id, n = 1
             while ids.contains(keyID) { n += 1; keyID = "\(k.id)-\(n)" }
-            try await store.insertVirtualKey(StoredVirtualKey(id: keyID, name: k.id, digestHex: k.digest.hex, models: k.models.map { $0.sorted() },
-                                                              expiresAt: nil, createdAt: now, createdBy: actor))
-            try await platform.appendAudit(action: "virtual_key.seed", target: "tenant:\(id)/virtual_key:\(keyID)", oldValue: nil, newValue: nil,
-                                           actor: actor, at: now)
+            ids.insert(keyID)
+            do {
+                try await store.insertVirtualKey(StoredVirtualKey(id: keyID, name: k.id, digestHex: k.digest.hex, models: k.models.map { $0.sorted() },
+                                                                  expiresAt: nil, createdAt: now, createdBy: actor))
+                try await audit("virtual_key.seed", "virtual_key:\(keyID)")
+            } catch let e as StorageError where e.code == .conflict {}  // another replica seeded it first
         }
-        let providers = Set(try await store.providers().map(\.kind))
-        for (kind, account) in config.accounts.sorted(by: { $0.key < $1.key }) where !providers.contains(kind.rawValue) {
+        let providers = Set(try await store.providers().map(\.id))
+        for (kind, account) in config.accounts.sorted(by: { $0.key < $1.key }) where !seeded.contains("provider:" + kind.rawValue) {
+            seeded.insert("provider:" + kind.rawValue)
+            guard !providers.contains(kind.rawValue) else { continue }
             try await store.saveProvider(id: kind.rawValue, kind: kind.rawValue, endpoint: account.endpoint.description,
                                          apiKey: try secrets.seal(account.apiKey), now: now)
-            try await platform.appendAudit(action: "provider.seed", target: "tenant:\(id)/provider:\(kind.rawValue)", oldValue: nil, newValue: nil,
-                                           actor: actor, at: now)
+            try await audit("provider.seed", "provider:\(kind.rawValue)")
         }
         let aliases = Set(try await store.aliases().map(\.name))
-        for (name, alias) in config.aliases.sorted(by: { $0.key < $1.key }) where !aliases.contains(name) {
+        for (name, alias) in config.aliases.sorted(by: { $0.key < $1.key }) where !seeded.contains("alias:" + name) {
+            seeded.insert("alias:" + name)
+            guard !aliases.contains(name) else { continue }
             var targets: [String: String] = [:]
             for (k, m) in alias.targets { targets[k.rawValue] = m }
             try await store.saveAlias(StoredModelAlias(name: name, provider: alias.active.rawValue, model: alias.activeModel, targets: targets,
                                                        updatedAt: now, updatedBy: actor))
-            try await platform.appendAudit(action: "alias.seed", target: "tenant:\(id)/alias:\(name)", oldValue: nil, newValue: nil,
-                                           actor: actor, at: now)
+            try await audit("alias.seed", "alias:\(name)")
         }
+        guard seeded != before else { return false }
+        try await store.setSetting(recordKey, to: try JSONText(encoding: seeded.sorted()), now: now)
+        return true
     }
+
+    /// Who the audit log and the stored keys name for what a serve file seeded.
+    static let seedActor = "serve-file"
 }
 
-/// The scopes of gateway changes besides a tenant's id.
+/// The scopes of gateway changes, as the control plane's `gateway_versions` names them.
+/// A tenant's is `tenant:<id>`, so no tenant id can be mistaken for another scope.
 public enum GatewayScope {
     /// Every tenant (platform settings: default quotas and provider endpoints).
     public static let all = "*"
     /// The list of tenants (one was created).
-    public static let tenants = "tenants"
-    /// Flags (definitions or a tenant's overrides): reload the flags, then every tenant.
-    public static let flags = "flags"
+    public static let tenants = "@tenants"
+    /// Flags (definitions, a tenant's overrides or traits): reload the flags, then every tenant.
+    public static let flags = "@flags"
+    /// One tenant's routing state.
+    public static func tenant(_ id: String) -> String { "tenant:" + id }
+    /// The tenant a scope names, if it names one.
+    public static func tenantID(of scope: String) -> String? {
+        scope.hasPrefix("tenant:") ? String(scope.dropFirst("tenant:".count)) : nil
+    }
 }

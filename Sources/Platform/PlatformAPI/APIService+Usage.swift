@@ -81,12 +81,18 @@ extension APIService {
 
     /// Records the tenants of the serve file in the control plane, each with its database,
     /// so that their usage has a ledger; existing tenants are left as they are.
-    public func ensureTenants(_ ids: [String]) async throws {
+    ///
+    /// - Returns: Whether a tenant was created (or its provisioning finished).
+    @discardableResult
+    public func ensureTenants(_ ids: [String]) async throws -> Bool {
+        var created = false
         for raw in ids {
             let id = try TenantID(raw)
             if let t = try await platform.tenant(id), t.status == .active || t.status == .suspended { continue }
             try await provisioner.createTenant(id: id, name: raw, now: clock(), actor: "config")
+            created = true
         }
+        return created
     }
 
     static func totalsView(_ t: UsageTotals) -> JSONValue {

@@ -181,10 +181,15 @@ public final class APIService: Sendable {
             }
         }
         context.principal = principal
-        let response = try await route.handler(self, context)
-        if response.status < 400, let scope = Self.gatewayScope(of: route, parameters: parameters) {
-            try await announceGatewayChange(scope)
+        guard let scope = Self.gatewayScope(of: route, parameters: parameters) else { return try await route.handler(self, context) }
+        // A change to what the gateway serves is announced whatever the handler's outcome: a
+        // step that failed after the change was stored must not leave it unserved.
+        let response: APIResponse
+        do { response = try await route.handler(self, context) } catch {
+            try? await announceGatewayChange(scope)
+            throw error
         }
+        try await announceGatewayChange(scope)
         return response
     }
 
@@ -286,10 +291,10 @@ public final class APIService: Sendable {
     // MARK: Tenant stores
 
     /// The store of an active tenant, migrated on first use in this process.
-    func tenantStore(_ id: TenantID) async throws -> any TenantStore {
+    func tenantStore(_ id: TenantID, allowSuspended: Bool = false) async throws -> any TenantStore {
         if let store = await stores.store(for: id) { return store }
         do {
-            let store = try await provisioner.openTenantStore(id, now: clock())
+            let store = try await provisioner.openTenantStore(id, now: clock(), allowSuspended: allowSuspended)
             await stores.set(store, for: id)
             return store
         } catch let e as ProvisioningError where e.code == .tenantNotActive || e.code == .tenantNotFound {

@@ -38,84 +38,113 @@ public final class GatewayControlPlane: Sendable {
     }
 
     /// Seeds the serve file's tenants, loads every served tenant, and from then on loads
-    /// every change announced by this process's Platform API.
+    /// every change announced by this process's Platform API. What seeding stored is
+    /// announced to the replicas already running.
     public func start() async throws {
-        try await service.ensureTenants(fileTenants.keys.sorted())
-        for id in fileTenants.keys.sorted() { try await service.seedGateway(fileTenants[id]!) }
+        let created = try await service.ensureTenants(fileTenants.keys.sorted())
+        var seeded: [String] = []
+        for id in fileTenants.keys.sorted() {
+            if try await service.seedGateway(fileTenants[id]!) { seeded.append(id) }
+        }
         let versions = try await service.gatewayVersions()
-        try await reloadAll()
+        _ = try await reloadAll()
         seen.withLock { $0 = versions }
-        service.onGatewayChange { [weak self] scope in await self?.apply(scope) }
+        service.onGatewayChange { [weak self] scope in _ = await self?.apply(scope) }
+        if created { try await service.bumpGatewayVersion(GatewayScope.tenants) }
+        for id in seeded { try await service.bumpGatewayVersion(GatewayScope.tenant(id)) }
     }
 
     /// Loads what a scope names: a tenant, the list of tenants, every tenant, or the flags
-    /// (then every tenant, whose `doc-chat` depends on them). Failures are logged and left
-    /// for the next poll.
-    public func apply(_ scope: String) async {
+    /// (then every tenant, whose `doc-chat` depends on them).
+    ///
+    /// - Returns: Whether everything loaded; failures are logged, and a poll applies the
+    ///   scope again until it loads.
+    @discardableResult
+    public func apply(_ scope: String) async -> Bool {
         do {
             switch scope {
-            case GatewayScope.all: try await reloadAll()
-            case GatewayScope.tenants: try await reloadTenantList()
+            case GatewayScope.all: return try await reloadAll()
+            case GatewayScope.tenants: return try await reloadTenantList()
             case GatewayScope.flags:
                 try await service.loadFlags(seed: nil)
-                try await reloadAll()
-            default: try await reload(scope)
+                return try await reloadAll()
+            default:
+                guard let id = GatewayScope.tenantID(of: scope) else { return true }  // a scope of a later version
+                return try await reload(id)
             }
         } catch {
             logger.error("gateway configuration not reloaded", metadata: ["scope": .string(scope), "error": .string("\(error)")])
+            return false
         }
     }
 
-    /// Reads the control plane's versions and applies every scope whose version moved.
+    /// Reads the control plane's versions and applies every scope whose version moved; a
+    /// scope counts as seen only once it applied, so a failed reload is tried again at the
+    /// next poll.
     public func poll() async {
         let versions: [String: Int64]
         do { versions = try await service.gatewayVersions() } catch {
             logger.warning("gateway versions unreadable", metadata: ["error": .string("\(error)")])
             return
         }
-        let previous = seen.withLock { s in defer { s = versions }; return s }
+        let previous = seen.withLock { $0 }
         let moved = versions.keys.filter { previous[$0] != versions[$0] }.sorted()
-        // Flags and the whole platform first: they reload every tenant anyway.
-        if moved.contains(GatewayScope.flags) { await apply(GatewayScope.flags); return }
-        if moved.contains(GatewayScope.all) { await apply(GatewayScope.all); return }
-        for scope in moved { await apply(scope) }
-    }
-
-    func reloadAll() async throws {
-        try await gate.withGate {
-            let served = try await service.servedTenants()
-            for id in served { await loadLogging(id) }
-            gateway.removeTenants(except: Set(served))
+        guard !moved.isEmpty else { return }
+        // Flags and the whole platform reload every tenant: everything moved is then applied.
+        for everything in [GatewayScope.flags, GatewayScope.all] where moved.contains(everything) {
+            if await apply(everything) { seen.withLock { $0 = versions } }
+            return
+        }
+        for scope in moved {
+            if await apply(scope) { seen.withLock { $0[scope] = versions[scope] } }
         }
     }
 
-    func reloadTenantList() async throws {
+    func reloadAll() async throws -> Bool {
+        try await gate.withGate {
+            let served = try await service.servedTenants()
+            var all = true
+            for id in served {
+                if !(await loadLogging(id)) { all = false }
+            }
+            gateway.removeTenants(except: Set(served))
+            return all
+        }
+    }
+
+    func reloadTenantList() async throws -> Bool {
         try await gate.withGate {
             let served = try await service.servedTenants()
             let loaded = Set(gateway.tenantIDs)
-            for id in served where !loaded.contains(id) { await loadLogging(id) }
+            var all = true
+            for id in served where !loaded.contains(id) {
+                if !(await loadLogging(id)) { all = false }
+            }
             gateway.removeTenants(except: Set(served))
+            return all
         }
     }
 
-    /// Loads a tenant among many: one whose database cannot be read keeps what this replica
-    /// had of it (nothing at start-up) and is logged, and the others are loaded all the same.
-    private func loadLogging(_ id: String) async {
-        do { try await load(id) } catch {
-            logger.error("tenant not loaded", metadata: ["tenant": .string(id), "error": .string("\(error)")])
-        }
-    }
-
-    func reload(_ id: String) async throws {
+    func reload(_ id: String) async throws -> Bool {
         try await gate.withGate { try await load(id) }
     }
 
-    private func load(_ id: String) async throws {
+    /// Loads a tenant among many: one whose database cannot be read keeps what this replica
+    /// had of it (nothing at start-up: the gateway starts with no tenants) and is logged,
+    /// and the others are loaded all the same.
+    private func loadLogging(_ id: String) async -> Bool {
+        do { return try await load(id) } catch {
+            logger.error("tenant not loaded", metadata: ["tenant": .string(id), "error": .string("\(error)")])
+            return false
+        }
+    }
+
+    private func load(_ id: String) async throws -> Bool {
         guard let routing = try await service.routing(of: id) else {
             gateway.removeTenants(except: Set(gateway.tenantIDs).subtracting([id]))
-            return
+            return true
         }
-        gateway.load(routing.config(over: fileTenants[id]), quotas: routing.quotas)
+        return gateway.load(routing.config(over: fileTenants[id]), quotas: routing.quotas)
     }
 }
 

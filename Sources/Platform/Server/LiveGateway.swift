@@ -454,7 +454,10 @@ public final class LiveGateway: Sendable {
     /// and aliases, then lays its effective quotas from the Platform API over its
     /// configured limits and budget (``GatewayCore/applyQuotas(tenant:_:)``). A change is
     /// served from the next call on.
-    public func load(_ config: TenantGatewayConfig, quotas: [String: Double]) {
+    ///
+    /// - Returns: Whether it loaded (a key of another tenant's, for one, refuses it; logged).
+    @discardableResult
+    public func load(_ config: TenantGatewayConfig, quotas: [String: Double]) -> Bool {
         let now = clock.now()
         let result: Result<[Alert], Error> = replica.withNode { n in
             Result { try n.configure { core in
@@ -464,9 +467,12 @@ public final class LiveGateway: Sendable {
             } }
         }
         switch result {
-        case .success(let alerts): for a in alerts { raise(a) }
+        case .success(let alerts):
+            for a in alerts { raise(a) }
+            return true
         case .failure(let error):
             logger.error("tenant not loaded", metadata: ["tenant": .string(config.id), "error": .string("\(error)")])
+            return false
         }
     }
 

@@ -141,7 +141,12 @@ public final class PlatformServer: Sendable {
         }
 
         // The gateway.
-        let (core, alerts) = try settings.gatewayCore(epoch: clock.epoch, at: clock.now())
+        // With the Platform API the tenants come from the databases (the control plane below):
+        // the gateway starts with none, so a tenant that cannot be loaded is not served from
+        // the file instead.
+        var routed = settings
+        if api != nil { routed.tenants = [] }
+        let (core, alerts) = try routed.gatewayCore(epoch: clock.epoch, at: clock.now())
         for a in alerts { logger.warning("alert", metadata: LiveGateway.metadata(a)) }
         let transport = ProviderHTTPTransport()
         cleanup.add { try? await transport.shutdown() }

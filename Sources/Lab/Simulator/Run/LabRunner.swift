@@ -316,8 +316,12 @@ public final class LabRunner {
                 default:
                     apply(step)
                     pluginAllowlist.withLock { $0 = core.configuration.allowlist }
-                    // A tenant added now gets the quotas the configuration model holds for it.
-                    if case .addTenant = step.action, let platform { await applyConfiguredQuotas(platform) }
+                    // A tenant added now gets the quotas the configuration model holds for it, and
+                    // its doc-chat by its flag.
+                    if case .addTenant = step.action {
+                        if let platform { await applyConfiguredQuotas(platform) }
+                        applyDocChatFlags()
+                    }
                 }
             }
             if pluginHost != nil, metrics.alerts.count > alertsDelivered { await deliverAlerts() }

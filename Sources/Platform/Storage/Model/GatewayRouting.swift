@@ -11,7 +11,7 @@ public struct StoredVirtualKey: Hashable, Sendable {
     public var models: [String]?
     public var expiresAt: Date?
     public var createdAt: Date
-    /// Who made it: `file` for a serve file's key, else the Platform API's actor.
+    /// Who made it: `serve-file` for a serve file's key, else the Platform API's actor.
     public var createdBy: String
     public var revokedAt: Date?
 

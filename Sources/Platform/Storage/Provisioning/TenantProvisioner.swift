@@ -87,13 +87,15 @@ public struct TenantProvisioner: Sendable {
         return current
     }
 
-    /// Opens the store of an active tenant, first bringing its schema up to date.
+    /// Opens the store of an active tenant (or a suspended one, when `allowSuspended`: the
+    /// gateway still loads a suspended tenant, to refuse its keys with 403), first bringing
+    /// its schema up to date.
     ///
     /// - Throws: ``ProvisioningError`` when the tenant is unknown or not active, ``MigrationError`` when its
     ///   database is newer than this code, ``StorageError`` when the database belongs to another tenant.
-    public func openTenantStore(_ id: TenantID, now: Date) async throws -> any TenantStore {
+    public func openTenantStore(_ id: TenantID, now: Date, allowSuspended: Bool = false) async throws -> any TenantStore {
         let tenant = try await self.existingTenant(id)
-        guard tenant.status == .active else {
+        guard tenant.status == .active || (allowSuspended && tenant.status == .suspended) else {
             throw ProvisioningError(.tenantNotActive, tenant: id, "tenant '\(id)' is \(tenant.status), not active")
         }
         let database = try await self.backend.tenantDatabase(at: tenant.databaseLocator)
