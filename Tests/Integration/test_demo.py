@@ -11,25 +11,16 @@ token one-liner, an admin token), then checks that:
 Run by Scripts/test (README's test command):  DCODER_BIN=.build/debug/dcoder pytest Tests/Integration
 """
 import json
-import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
 
 import pytest
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-BIN = os.environ.get("DCODER_BIN", os.path.join(ROOT, ".build", "debug", "dcoder"))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from test_platform_api import BIN, free_port
 
 
 @pytest.fixture(scope="module")
