@@ -188,6 +188,24 @@ import Testing
         }
     }
 
+    /// A tenant that fails to load (here: a key whose digest another tenant's key has) keeps
+    /// what the gateway had, and is tried again at every poll until it loads.
+    @Test func aTenantThatFailedToLoadIsRetriedAtTheNextPoll() async throws {
+        try await LivePlatform.with { live in
+            let root = try await live.rootToken()
+            #expect(try await live.client.post("/api/v1/tenants", key: root, json: #"{"id": "beta"}"#).status == 201)
+            let store = try await live.service.tenantStore(try TenantID("beta"))
+            try await store.insertVirtualKey(StoredVirtualKey(id: "stolen", name: "stolen", digestHex: KeyDigest(of: "dk-acme").hex, models: nil,
+                                                              expiresAt: nil, createdAt: Date(), createdBy: "test"))
+            #expect(try await live.client.put("/api/v1/tenants/beta/aliases/chat", key: root, json: #"{"provider": "openai", "model": "m"}"#).status == 200)
+            #expect(live.gateway.core.tenants["beta"]?.aliases["chat"] == nil)  // refused: acme's key
+            #expect(try await live.client.post("/v1/chat/completions", key: "dk-acme", json: Self.chat("chat")).status == 200)
+            _ = try await store.revokeVirtualKey(id: "stolen", now: Date())  // fixed behind the API's back: no version moves
+            await live.controlPlane.poll()
+            #expect(live.gateway.core.tenants["beta"]?.aliases["chat"]?.activeModel == "m")
+        }
+    }
+
     @Test func aSecondReplicaServesAChangeAfterItsNextPoll() async throws {
         try await LivePlatform.with { live in
             // A second replica on the same databases, with its own gateway and control plane.

@@ -31,6 +31,8 @@ public final class GatewayControlPlane: Sendable {
     let fileTenants: [String: TenantGatewayConfig]
     let gate = AsyncSerialGate()
     let seen = Mutex<[String: Int64]>([:])
+    /// Tenants a reload of many could not load: each poll tries them again.
+    let failed = Mutex<Set<String>>([])
 
     public init(gateway: LiveGateway, service: APIService, fileTenants: [TenantGatewayConfig], logger: Logger) {
         self.gateway = gateway; self.service = service; self.logger = logger
@@ -87,6 +89,7 @@ public final class GatewayControlPlane: Sendable {
             logger.warning("gateway versions unreadable", metadata: ["error": .string("\(error)")])
             return
         }
+        for id in failed.withLock({ $0 }).sorted() { _ = await apply(GatewayScope.tenant(id)) }
         let previous = seen.withLock { $0 }
         let moved = versions.keys.filter { previous[$0] != versions[$0] }.sorted()
         guard !moved.isEmpty else { return }
@@ -135,16 +138,26 @@ public final class GatewayControlPlane: Sendable {
     private func loadLogging(_ id: String) async -> Bool {
         do { return try await load(id) } catch {
             logger.error("tenant not loaded", metadata: ["tenant": .string(id), "error": .string("\(error)")])
+            failed.withLock { _ = $0.insert(id) }
             return false
         }
     }
 
+    /// Loads one tenant; one that fails is tried again at each poll until it loads.
     private func load(_ id: String) async throws -> Bool {
-        guard let routing = try await service.routing(of: id) else {
-            gateway.removeTenants(except: Set(gateway.tenantIDs).subtracting([id]))
-            return true
+        do {
+            guard let routing = try await service.routing(of: id) else {
+                gateway.removeTenants(except: Set(gateway.tenantIDs).subtracting([id]))
+                failed.withLock { _ = $0.remove(id) }
+                return true
+            }
+            let loaded = gateway.load(routing.config(over: fileTenants[id]), quotas: routing.quotas)
+            failed.withLock { if loaded { $0.remove(id) } else { $0.insert(id) } }
+            return loaded
+        } catch {
+            failed.withLock { _ = $0.insert(id) }
+            throw error
         }
-        return gateway.load(routing.config(over: fileTenants[id]), quotas: routing.quotas)
     }
 }
 
