@@ -69,6 +69,10 @@ struct ConfigCommand: AsyncParsableCommand {
                 guard let text = try? JSONText(validating: json), json.trimmingCharacters(in: .whitespaces).hasPrefix("{") else {
                     throw ValidationError("the value must be a JSON object (or null)")
                 }
+                // The checks the Platform API makes (ConfigurationModel.problem).
+                if let parsed = try? JSONValue.parse(json), let problem = ConfigurationModel.problem(section: section, parsed) {
+                    throw ValidationError(problem)
+                }
                 value = text
             }
             do {

@@ -45,6 +45,10 @@ import Testing
 
         let features = try CLI.run(["config", "set", "features", "{}", "--data", data])
         #expect(features.status != 0 && features.err.contains("providers, quotas"))
+        let badEndpoint = try CLI.run(["config", "set", "providers", #"{"openai": {"endpoint": "ftp://x"}}"#, "--data", data])
+        #expect(badEndpoint.status != 0 && badEndpoint.err.contains("providers.openai.endpoint"))
+        let badQuota = try CLI.run(["config", "set", "quotas", #"{"concurrent": 2.5}"#, "--data", data])
+        #expect(badQuota.status != 0, "\(badQuota.err)")
         let notJSON = try CLI.run(["config", "set", "quotas", "[1]", "--data", data])
         #expect(notJSON.status != 0 && notJSON.err.contains("JSON object"))
         let missing = try CLI.run(["config", "show", "--tenant", "nobody", "--data", data])

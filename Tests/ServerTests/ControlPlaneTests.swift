@@ -101,6 +101,8 @@ import Testing
             }
             #expect(try await live.client.put("/api/v1/tenants/acme/aliases/doc-chat", key: root, json: #"{"provider": "openai", "model": "m"}"#).status == 422)
             #expect(try await live.client.delete("/api/v1/tenants/acme/virtual-keys/vk_nope", key: root).status == 404)
+            let fractional = try await live.client.post("/api/v1/tenants/acme/virtual-keys", key: root, json: #"{"expires_at": "2099-06-30T12:00:00.250Z"}"#)
+            #expect(fractional.status == 201 && (fractional.json?["expires_at"] as? String)?.hasPrefix("2099-06-30T12:00:00") == true, "\(fractional.body)")
             // A viewer sees aliases but not keys, and changes neither.
             let viewer = try await live.token("vera", roles: ["viewer"])
             #expect(try await live.client.get("/api/v1/tenants/acme/aliases", key: viewer).status == 200)

@@ -263,7 +263,8 @@ public struct GatewayCore: Sendable {
         case .failure(let e): return .reject(Self.refusal(e, requestID: requestID, alias: request.model, stream: request.isStream, now: now))
         case .success(let o): owner = o
         }
-        if let refusal = Self.modelRefusal(owner, alias: request.model) {
+        // A suspended tenant's keys get its 403 first (the route says so), not the key's limits.
+        if state.tenants[owner.tenant]?.suspended != true, let refusal = Self.modelRefusal(owner, alias: request.model) {
             return .reject(Self.refusal(refusal, tenant: owner.tenant, keyID: owner.keyID, requestID: requestID, alias: request.model,
                                         stream: request.isStream, now: now))
         }
@@ -411,6 +412,12 @@ public struct GatewayCore: Sendable {
     public func modelRefusal(_ authorization: String?, alias: String, now: Instant) -> GatewayError? {
         guard case .success(let owner) = keyOwner(authorization, now: now) else { return nil }
         return Self.modelRefusal(owner, alias: alias)
+    }
+
+    /// The aliases the key behind `authorization` is limited to (`nil`: all, or no such key).
+    public func keyModels(_ authorization: String?, now: Instant) -> Set<String>? {
+        guard case .success(let owner) = keyOwner(authorization, now: now) else { return nil }
+        return owner.models
     }
 
     /// The tenant and key id behind an `Authorization: Bearer <virtual key>` header.

@@ -121,7 +121,9 @@ extension APIService {
         }
         var expires: Date?
         if let e = object["expires_at"], e != .null {
-            guard let text = e.stringValue, let date = ISO8601DateFormatter().date(from: text) else {
+            let fractional = ISO8601DateFormatter()
+            fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            guard let text = e.stringValue, let date = ISO8601DateFormatter().date(from: text) ?? fractional.date(from: text) else {
                 throw APIProblem.invalid("\"expires_at\" is an RFC 3339 time such as 2027-01-31T00:00:00Z.")
             }
             guard date > clock() else { throw APIProblem.invalid("\"expires_at\" is in the past.") }

@@ -352,24 +352,7 @@ extension APIService {
     func putPlatformSetting(_ context: RouteContext) async throws -> APIResponse {
         let section = try self.section(context, allowed: ConfigurationModel.sections)
         let value = JSONValue.object(try bodyObject(context))
-        if section == "providers", let providers = value.objectValue {
-            try checkFields(providers, allowed: ProviderKind.allCases.map(\.rawValue))
-            for (kind, v) in providers.sorted(by: { $0.key < $1.key }) {
-                guard let fields = v.objectValue else { throw APIProblem.invalid("providers.\(kind) is an object such as {\"endpoint\": \"https://…\"}.") }
-                try checkFields(fields, allowed: ["endpoint"])
-                if let e = fields["endpoint"] {
-                    guard let text = e.stringValue, case .success = Endpoint.parse(text) else {
-                        throw APIProblem.invalid("providers.\(kind).endpoint must be an http(s) URL without credentials.")
-                    }
-                }
-            }
-        }
-        if section == "quotas", let quotas = value.objectValue {
-            try checkFields(quotas, allowed: QuotaName.names)
-            for (name, v) in quotas.sorted(by: { $0.key < $1.key }) {
-                if let quota = QuotaName(rawValue: name), let problem = ConfigurationModel.quotaProblem(quota, v) { throw APIProblem.invalid(problem) }
-            }
-        }
+        if let problem = ConfigurationModel.problem(section: section, value) { throw APIProblem.invalid(problem, code: "invalid_setting") }
         try await platform.setSetting(section, to: try Self.jsonText(value), actor: actor(context), now: clock())
         return .json(200, ConfigurationModel.redacted(value))
     }

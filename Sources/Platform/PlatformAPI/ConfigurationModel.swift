@@ -1,5 +1,6 @@
 import Base
 import Foundation
+import Gateway
 import Storage
 
 /// The configuration model: platform-level settings that apply to every tenant, tenant-level
@@ -31,6 +32,39 @@ public enum ConfigurationModel {
     /// billion, whole but for `monthly_budget_usd`); the problem, or nil.
     public static func quotaProblem(_ name: QuotaName, _ value: JSONValue) -> String? {
         name.problem(with: value.numberValue ?? .nan)
+    }
+
+    /// What is wrong with a platform-level section's value (the API and the CLI check by
+    /// this), or nil: `providers` maps provider kinds to `{"endpoint": URL}`, `quotas`
+    /// quota names to their limits.
+    public static func problem(section: String, _ value: JSONValue) -> String? {
+        guard let object = value.objectValue else { return "The value of '\(section)' must be a JSON object." }
+        func unknown(_ allowed: [String], in fields: OrderedMap<JSONValue>, _ path: String) -> String? {
+            fields.keys.sorted().first { !allowed.contains($0) }.map {
+                "Unknown field '\(path)\($0.prefix(60))'; expected \(allowed.joined(separator: ", "))."
+            }
+        }
+        switch section {
+        case "providers":
+            if let problem = unknown(ProviderKind.allCases.map(\.rawValue), in: object, "") { return problem }
+            for (kind, v) in object.sorted(by: { $0.key < $1.key }) {
+                guard let fields = v.objectValue else { return "providers.\(kind) is an object such as {\"endpoint\": \"https://…\"}." }
+                if let problem = unknown(["endpoint"], in: fields, "\(kind).") { return problem }
+                if let e = fields["endpoint"] {
+                    guard let text = e.stringValue, case .success = Endpoint.parse(text) else {
+                        return "providers.\(kind).endpoint must be an http(s) URL without credentials."
+                    }
+                }
+            }
+        case "quotas":
+            if let problem = unknown(QuotaName.names, in: object, "") { return problem }
+            for (name, v) in object.sorted(by: { $0.key < $1.key }) {
+                if let quota = QuotaName(rawValue: name), let problem = quotaProblem(quota, v) { return problem }
+            }
+        default:
+            return "Unknown section '\(section.prefix(60))'; sections are \(sections.joined(separator: ", "))."
+        }
+        return nil
     }
 
     /// Merges a tenant value over a platform value (see the type's documentation).

@@ -263,6 +263,10 @@ import Testing
         }
         #expect(list.data.map(\.id) == ["chat"])
         guard case .send = step(&n, key: "dk-acme", chat("fast"), id: "r4") else { Issue.record("an unlimited key calls every alias"); return }
+        // A suspended tenant's limited key is told the tenant is suspended, not about its limits.
+        try n.configure { try $0.setSuspended(tenant: "acme", true) }
+        guard case .respond(let suspended, _) = step(&n, key: "dk-chat-only", chat("fast"), id: "r5") else { Issue.record("expected .respond"); return }
+        if case .error(let e) = suspended.body { #expect(e.kind == .tenantSuspended) } else { Issue.record("expected an error") }
     }
 
     /// An expired key is refused with 401 from its expiry on.

@@ -260,7 +260,8 @@ extension GatewayNode {
         case .failure(let e):
             return .error(e, requestID: requestID)
         case .success(let owner):
-            let allowed = { (alias: String) in core.modelRefusal(authorization, alias: alias, now: now) == nil }
+            let limit = core.keyModels(authorization, now: now)
+            let allowed = { (alias: String) in limit?.contains(alias) ?? true }
             var models = owner.tenant.aliases.keys.sorted().filter(allowed).map { name in
                 OpenAIModel(id: name, created: 0, ownedBy: owner.tenant.aliases[name]!.active.rawValue)
             }
