@@ -74,7 +74,8 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let host = settings.host, tenants = settings.tenants.count
+        // The tenants the gateway serves: the file's, or with the Platform API those loaded from the databases.
+        let host = settings.host, tenants = server.gateway.tenantIDs.count
         try await server.application { port in
             announce("dcoder gateway listening on http://\(host):\(port) (\(tenants) tenant(s))")
         }.runService()
