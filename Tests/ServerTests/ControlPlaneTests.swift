@@ -157,6 +157,17 @@ import Testing
         }
     }
 
+    /// A key removed from the serve file stays valid (the database wins), and start-up names it.
+    @Test func keysNoLongerInTheFileAreNamed() async throws {
+        try await LivePlatform.with { live in
+            var config = live.settings.tenants[0].gatewayConfig()
+            #expect(try await live.service.unseededFileKeys([config]).isEmpty)
+            config.virtualKeys = []
+            let stale = try await live.service.unseededFileKeys([config])
+            #expect(stale.map(\.tenant) == ["acme"] && stale.first?.keys == ["acme-key-1"])
+        }
+    }
+
     /// Tenant ids cannot be taken for the control plane's other scopes: a tenant named
     /// `tenants` has its changes served like any other.
     @Test func aTenantNamedLikeAScopeIsServed() async throws {

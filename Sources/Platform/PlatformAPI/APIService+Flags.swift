@@ -39,9 +39,14 @@ extension APIService {
     // MARK: Loading
 
     /// Loads the flags from storage into ``flags``: the platform's definitions (seeded from
-    /// `seed`, and stored, when the control plane has none yet), and every active tenant's
-    /// overrides and traits. Call once at start-up.
+    /// `seed`, and stored, when the control plane has none yet), and every active or
+    /// suspended tenant's overrides and traits. At start-up, and whenever another replica
+    /// changed them (the gateway's control plane): one flag edit or load at a time.
     public func loadFlags(seed: FlagDefinitions?) async throws {
+        try await flagEdits.withGate { try await loadFlagsAlone(seed: seed) }
+    }
+
+    private func loadFlagsAlone(seed: FlagDefinitions?) async throws {
         var definitions = seed ?? FlagDefinitions()
         if let stored = try await platform.setting("flags") {
             do { definitions = try FlagDefinitions(json: try JSONValue.parse(stored.rawValue)) } catch {

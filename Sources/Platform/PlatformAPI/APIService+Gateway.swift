@@ -368,6 +368,20 @@ extension APIService {
         return true
     }
 
+    /// The serve file's keys stored earlier that the file no longer has, still valid (the
+    /// database wins: removing a key from the file does not revoke it), by tenant.
+    public func unseededFileKeys(_ configs: [TenantGatewayConfig]) async throws -> [(tenant: String, keys: [String])] {
+        var out: [(String, [String])] = []
+        for config in configs {
+            guard let id = try? TenantID(config.id), try await platform.tenant(id)?.status == .active else { continue }
+            let inFile = Set(config.virtualKeys.map(\.digest.hex))
+            let stale = try await tenantStore(id).virtualKeys()
+                .filter { $0.createdBy == Self.seedActor && $0.revokedAt == nil && !inFile.contains($0.digestHex) }.map(\.id)
+            if !stale.isEmpty { out.append((config.id, stale)) }
+        }
+        return out
+    }
+
     /// Who the audit log and the stored keys name for what a serve file seeded.
     static let seedActor = "serve-file"
 }

@@ -48,6 +48,10 @@ public final class GatewayControlPlane: Sendable {
         for id in fileTenants.keys.sorted() {
             if try await service.seedGateway(fileTenants[id]!) { seeded.append(id) }
         }
+        for (id, keys) in try await service.unseededFileKeys(fileTenants.values.sorted { $0.id < $1.id }) {
+            logger.warning("virtual keys seeded from the serve file are no longer in it and stay valid; revoke them through the API",
+                           metadata: ["tenant": .string(id), "keys": .string(keys.joined(separator: ","))])
+        }
         let versions = try await service.gatewayVersions()
         _ = try await reloadAll()
         seen.withLock { $0 = versions }
