@@ -219,6 +219,33 @@ import Testing
         }
     }
 
+    /// Flag edits on two replicas start from what is stored, not from each one's memory:
+    /// neither loses the other's.
+    @Test func flagEditsOnTwoReplicasKeepEachOthers() async throws {
+        try await LivePlatform.with { live in
+            let service2 = APIService(backend: live.backend, platform: try await SQLPlatformStore.open(backend: live.backend, now: Date()),
+                                      validator: OIDCTokenValidator(config: OIDCProviderConfig(issuer: live.idp.issuer, audiences: [LivePlatform.audience]),
+                                                                    fetcher: live.idp),
+                                      enforcer: try APIService.defaultEnforcer(), secrets: live.service.secrets, clock: { Date() },
+                                      random: APIService.systemRandom)
+            try await service2.loadFlags(seed: nil)
+            let root = try await live.rootToken()
+            func onReplica2(_ method: String, _ path: String, _ body: String) async -> Int {
+                await service2.handle(APIRequest(method: method, path: path, headers: ["authorization": "Bearer " + root], body: Array(body.utf8))).status
+            }
+            // Definitions: one feature added on each replica.
+            #expect(try await live.client.put("/api/v1/flags/features/alpha", key: root, json: #"{"enabled": true}"#).status == 200)
+            #expect(await onReplica2("PUT", "/api/v1/flags/features/beta", #"{"enabled": true}"#) == 200)
+            let stored = try #require(try await live.service.platform.setting("flags")).rawValue
+            #expect(stored.contains("alpha") && stored.contains("beta"), "\(stored)")
+            // Overrides: one on each replica, both kept.
+            #expect(try await live.client.put("/api/v1/flags/tenants/acme/features/alpha", key: root, json: #"{"enabled": false}"#).status == 200)
+            #expect(await onReplica2("PUT", "/api/v1/flags/tenants/acme/features/beta", #"{"enabled": false}"#) == 200)
+            let overrides = try #require(try await live.service.tenantStore(try TenantID("acme")).settings()["flags"]).rawValue
+            #expect(overrides.contains("alpha") && overrides.contains("beta"), "\(overrides)")
+        }
+    }
+
     @Test func aSecondReplicaServesAChangeAfterItsNextPoll() async throws {
         try await LivePlatform.with { live in
             // A second replica on the same databases, with its own gateway and control plane.

@@ -59,12 +59,16 @@ extension APIService {
         var traits: [String: OrderedMap<JSONValue>] = [:]
         for tenant in try await platform.tenants() where tenant.status == .active || tenant.status == .suspended {
             let settings = try await tenantStore(tenant.id, allowSuspended: true).settings()
-            if let o = settings["flags"], case .object(let map)? = try? JSONValue.parse(o.rawValue) {
-                overrides[tenant.id.rawValue] = Dictionary(uniqueKeysWithValues: map.compactMap { k, v in (try? FlagState(json: v, path: k)).map { (k, $0) } })
-            }
+            if let o = settings["flags"], let map = Self.overrides(from: o) { overrides[tenant.id.rawValue] = map }
             if let t = settings["traits"], case .object(let map)? = try? JSONValue.parse(t.rawValue) { traits[tenant.id.rawValue] = map }
         }
         await flags.update { $0 = FlagBook(definitions: definitions, overrides: overrides, traits: traits) }
+    }
+
+    /// A tenant's stored overrides (its `flags` setting); nil when unreadable.
+    static func overrides(from text: JSONText) -> [String: FlagState]? {
+        guard case .object(let map)? = try? JSONValue.parse(text.rawValue) else { return nil }
+        return Dictionary(uniqueKeysWithValues: map.compactMap { k, v in (try? FlagState(json: v, path: k)).map { (k, $0) } })
     }
 
     // MARK: Views
@@ -81,7 +85,9 @@ extension APIService {
     }
 
     private func changeDefinitionsAlone(_ context: RouteContext, _ change: (inout FlagDefinitions) throws -> Void) async throws {
-        var definitions = flags.book.definitions
+        // From the stored definitions, which another replica may have changed since this one loaded them.
+        var definitions = try await platform.setting("flags").flatMap { try? FlagDefinitions(json: try JSONValue.parse($0.rawValue)) }
+            ?? flags.book.definitions
         try change(&definitions)
         // Re-read through the checked JSON form, so an invalid result is refused, not stored.
         do { definitions = try FlagDefinitions(json: definitions.json) } catch {
@@ -160,7 +166,8 @@ extension APIService {
     private func saveOverridesAlone(_ context: RouteContext, _ change: (inout [String: FlagState]) throws -> Void) async throws -> APIResponse {
         let id = try tenantID(context)
         let store = try await store(context)
-        var overrides = flags.book.overrides[id.rawValue] ?? [:]
+        // From the stored overrides, which another replica may have changed since this one loaded them.
+        var overrides = try await store.settings()["flags"].flatMap(Self.overrides(from:)) ?? flags.book.overrides[id.rawValue] ?? [:]
         let before = overrides
         try change(&overrides)
         let json = JSONValue.object(OrderedMap(overrides.keys.sorted().map { ($0, overrides[$0]!.json) }))
