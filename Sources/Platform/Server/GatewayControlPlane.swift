@@ -11,7 +11,7 @@ import Synchronization
 /// accounts, model aliases, quotas, budgets and the `doc-chat` flag — in step with the
 /// control-plane and tenant databases, which the Platform API changes.
 ///
-/// - At start-up (``start(seeding:)``) the serve file's tenants are seeded into the
+/// - At start-up (``start()``) the serve file's tenants are seeded into the
 ///   databases (only what they lack: ``APIService/seedGateway(_:)``), then every served
 ///   tenant is loaded from them.
 /// - A change made through this process's Platform API is loaded before its answer leaves
@@ -63,8 +63,9 @@ public final class GatewayControlPlane: Sendable {
     /// Loads what a scope names: a tenant, the list of tenants, every tenant, or the flags
     /// (then every tenant, whose `doc-chat` depends on them).
     ///
-    /// - Returns: Whether everything loaded; failures are logged, and a poll applies the
-    ///   scope again until it loads.
+    /// - Returns: Whether the scope was applied (a tenant's: whether it loaded; many
+    ///   tenants': whether their list was read — one that did not load is retried by each
+    ///   poll on its own). Failures are logged, and a poll applies the scope again.
     @discardableResult
     public func apply(_ scope: String) async -> Bool {
         do {
@@ -107,15 +108,14 @@ public final class GatewayControlPlane: Sendable {
         }
     }
 
+    /// Reloads every served tenant. A tenant that does not load is left to the retries of
+    /// ``poll()`` (``failed``), so this counts as done once the list of tenants was read.
     func reloadAll() async throws -> Bool {
         try await gate.withGate {
             let served = try await service.servedTenants()
-            var all = true
-            for id in served {
-                if !(await loadLogging(id)) { all = false }
-            }
+            for id in served { _ = await loadLogging(id) }
             gateway.removeTenants(except: Set(served))
-            return all
+            return true
         }
     }
 
@@ -123,12 +123,9 @@ public final class GatewayControlPlane: Sendable {
         try await gate.withGate {
             let served = try await service.servedTenants()
             let loaded = Set(gateway.tenantIDs)
-            var all = true
-            for id in served where !loaded.contains(id) {
-                if !(await loadLogging(id)) { all = false }
-            }
+            for id in served where !loaded.contains(id) { _ = await loadLogging(id) }
             gateway.removeTenants(except: Set(served))
-            return all
+            return true
         }
     }
 
