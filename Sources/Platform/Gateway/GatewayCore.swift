@@ -263,12 +263,7 @@ public struct GatewayCore: Sendable {
         case .failure(let e): return .reject(Self.refusal(e, requestID: requestID, alias: request.model, stream: request.isStream, now: now))
         case .success(let o): owner = o
         }
-        // A suspended tenant's keys get its 403 first (the route says so), not the key's limits.
-        if state.tenants[owner.tenant]?.suspended != true, let refusal = Self.modelRefusal(owner, alias: request.model) {
-            return .reject(Self.refusal(refusal, tenant: owner.tenant, keyID: owner.keyID, requestID: requestID, alias: request.model,
-                                        stream: request.isStream, now: now))
-        }
-        return admit(request, body: body, owner: (owner.tenant, owner.keyID), requestID: requestID, now: now)
+        return admit(request, body: body, owner: (owner.tenant, owner.keyID), models: owner.models, requestID: requestID, now: now)
     }
 
     /// Admits a call the platform itself makes for a tenant (grounded answers of the RAG
@@ -279,10 +274,10 @@ public struct GatewayCore: Sendable {
         admit(request, body: nil, owner: (tenant, keyID), requestID: requestID, now: now)
     }
 
-    private func admit(_ request: ChatCompletionRequest, body: [UInt8]?, owner: (tenant: String, keyID: String), requestID: String,
-                       now: Instant) -> Admission {
+    private func admit(_ request: ChatCompletionRequest, body: [UInt8]?, owner: (tenant: String, keyID: String), models: Set<String>? = nil,
+                       requestID: String, now: Instant) -> Admission {
         let route: Route
-        switch resolve(owner: owner, alias: request.model, validate: { Self.validate(request) }) {
+        switch resolve(owner: owner, alias: request.model, models: models, validate: { Self.validate(request) }) {
         case .failure(let f): return .reject(Self.refusal(f, keyID: owner.keyID, requestID: requestID, alias: request.model, stream: request.isStream, now: now))
         case .success(let r): route = r
         }
@@ -334,9 +329,11 @@ public struct GatewayCore: Sendable {
     }
 
     /// Resolves a call's route: the tenant exists and is not suspended, the request is valid
-    /// (`validate`), the alias exists, its provider has the tenant's credentials, and the
-    /// account's endpoint is on the allowlist.
-    func resolve(owner: (tenant: String, keyID: String), alias name: String, validate: () -> GatewayError?) -> Result<Route, RouteFailure> {
+    /// (`validate`), the key may call the alias (`models`: the key's aliases, `nil` for
+    /// all), the alias exists, its provider has the tenant's credentials, and the account's
+    /// endpoint is on the allowlist.
+    func resolve(owner: (tenant: String, keyID: String), alias name: String, models: Set<String>? = nil,
+                 validate: () -> GatewayError?) -> Result<Route, RouteFailure> {
         guard let tenant = state.tenants[owner.tenant] else {
             return .failure(RouteFailure(error: GatewayError(.invalidAPIKey, status: 401, message: "Incorrect API key provided.")))
         }
@@ -344,6 +341,7 @@ public struct GatewayCore: Sendable {
             return .failure(RouteFailure(error: GatewayError(.tenantSuspended, status: 403, message: "Tenant '\(tenant.id)' is suspended."), tenant: tenant.id))
         }
         if let problem = validate() { return .failure(RouteFailure(error: problem, tenant: tenant.id)) }
+        if let models, !models.contains(name) { return .failure(RouteFailure(error: Self.modelNotAllowed(name), tenant: tenant.id)) }
         guard let alias = tenant.aliases[name] else {
             return .failure(RouteFailure(error: GatewayError(.modelNotFound, status: 404, message: "The model '\(name)' does not exist for this tenant.", param: "model"),
                                          tenant: tenant.id))
@@ -393,7 +391,7 @@ public struct GatewayCore: Sendable {
     /// good one gets the refusal accounted to its tenant.
     public func refuse(_ error: GatewayError, authorization: String?, requestID: String, now: Instant) -> Rejection {
         var e = error
-        var owner: (tenant: TenantGatewayConfig, keyID: String)?
+        var owner: Authenticated?
         switch authenticate(authorization, now: now) {
         case .failure(let authError): e = authError
         case .success(let o): owner = o
@@ -401,32 +399,29 @@ public struct GatewayCore: Sendable {
         return Self.refusal(e, tenant: owner?.tenant.id, keyID: owner?.keyID, requestID: requestID, alias: "", stream: false, now: now)
     }
 
-    /// The 403 for a key limited to other aliases than `alias`, or `nil`.
-    static func modelRefusal(_ owner: KeyOwner, alias: String) -> GatewayError? {
-        guard let models = owner.models, !models.contains(alias) else { return nil }
-        return GatewayError(.modelNotAllowed, status: 403, message: "This API key may not use the model '\(alias)'.", param: "model")
+    /// The 403 for a key limited to other aliases than `alias`.
+    public static func modelNotAllowed(_ alias: String) -> GatewayError {
+        GatewayError(.modelNotAllowed, status: 403, message: "This API key may not use the model '\(alias)'.", param: "model")
     }
 
-    /// Whether the key behind `authorization` may call `alias` (`nil`: it may, or the key
-    /// is refused anyway by ``authenticate(_:now:)``).
-    public func modelRefusal(_ authorization: String?, alias: String, now: Instant) -> GatewayError? {
-        guard case .success(let owner) = keyOwner(authorization, now: now) else { return nil }
-        return Self.modelRefusal(owner, alias: alias)
+    /// The caller behind a virtual key: its tenant, the key's id and the aliases the key is
+    /// limited to (`nil`: all of them).
+    public struct Authenticated: Sendable {
+        public var tenant: TenantGatewayConfig
+        public var keyID: String
+        public var models: Set<String>?
+
+        /// Whether the key may call `alias`.
+        public func allows(_ alias: String) -> Bool { models?.contains(alias) ?? true }
     }
 
-    /// The aliases the key behind `authorization` is limited to (`nil`: all, or no such key).
-    public func keyModels(_ authorization: String?, now: Instant) -> Set<String>? {
-        guard case .success(let owner) = keyOwner(authorization, now: now) else { return nil }
-        return owner.models
-    }
-
-    /// The tenant and key id behind an `Authorization: Bearer <virtual key>` header.
-    public func authenticate(_ authorization: String?, now: Instant) -> Result<(tenant: TenantGatewayConfig, keyID: String), GatewayError> {
+    /// The caller behind an `Authorization: Bearer <virtual key>` header.
+    public func authenticate(_ authorization: String?, now: Instant) -> Result<Authenticated, GatewayError> {
         keyOwner(authorization, now: now).flatMap { owner in
             guard let tenant = state.tenants[owner.tenant] else {
                 return .failure(GatewayError(.invalidAPIKey, status: 401, message: "Incorrect API key provided."))
             }
-            return .success((tenant, owner.keyID))
+            return .success(Authenticated(tenant: tenant, keyID: owner.keyID, models: owner.models))
         }
     }
 

@@ -260,12 +260,10 @@ extension GatewayNode {
         case .failure(let e):
             return .error(e, requestID: requestID)
         case .success(let owner):
-            let limit = core.keyModels(authorization, now: now)
-            let allowed = { (alias: String) in limit?.contains(alias) ?? true }
-            var models = owner.tenant.aliases.keys.sorted().filter(allowed).map { name in
+            var models = owner.tenant.aliases.keys.sorted().filter(owner.allows).map { name in
                 OpenAIModel(id: name, created: 0, ownedBy: owner.tenant.aliases[name]!.active.rawValue)
             }
-            if servesDocChat, owner.tenant.docChat, allowed(Self.docChatModel) {
+            if servesDocChat, owner.tenant.docChat, owner.allows(Self.docChatModel) {
                 models.append(OpenAIModel(id: Self.docChatModel, created: 0, ownedBy: "dcoder"))
             }
             return Reply(.models(OpenAIModelList(data: models)), requestID: requestID)

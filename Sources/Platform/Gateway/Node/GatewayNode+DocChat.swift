@@ -50,21 +50,24 @@ extension GatewayNode {
     /// Admits a `doc-chat` call: the key, suspension, the question.
     static func docChatAdmission(_ request: ChatCompletionRequest, core: GatewayCore, authorization: String?, requestID: String,
                                  now: Instant) -> Admission {
-        let tenant: TenantGatewayConfig, keyID: String
+        let owner: GatewayCore.Authenticated
         switch core.authenticate(authorization, now: now) {
         case .failure(let e): return .refused(core.refuse(e, authorization: authorization, requestID: requestID, now: now))
-        case .success(let owner): (tenant, keyID) = (owner.tenant, owner.keyID)
+        case .success(let o): owner = o
         }
-        guard tenant.docChat else {
-            return .refused(GatewayCore.refusal(GatewayError(.modelNotFound, status: 404, message: "The model '\(docChatModel)' is not enabled for this tenant (flag '\(TenantGatewayConfig.docChatFlag)').", param: "model"),
-                                                tenant: tenant.id, keyID: keyID, requestID: requestID, alias: docChatModel, stream: request.isStream, now: now))
-        }
-        if let refusal = core.modelRefusal(authorization, alias: docChatModel, now: now) {
-            return .refused(GatewayCore.refusal(refusal, tenant: tenant.id, keyID: keyID, requestID: requestID, alias: docChatModel,
-                                                stream: request.isStream, now: now))
-        }
+        let (tenant, keyID) = (owner.tenant, owner.keyID)
+        // In the order of any call's route: suspension, then what the key and the tenant may call.
         if tenant.suspended {
             return .answered(.error(GatewayError(.tenantSuspended, status: 403, message: "Tenant '\(tenant.id)' is suspended."), requestID: requestID))
+        }
+        func refused(_ e: GatewayError) -> Admission {
+            .refused(GatewayCore.refusal(e, tenant: tenant.id, keyID: keyID, requestID: requestID, alias: docChatModel, stream: request.isStream, now: now))
+        }
+        guard owner.allows(docChatModel) else { return refused(GatewayCore.modelNotAllowed(docChatModel)) }
+        guard tenant.docChat else {
+            return refused(GatewayError(.modelNotFound, status: 404,
+                                        message: "The model '\(docChatModel)' is not enabled for this tenant (flag '\(TenantGatewayConfig.docChatFlag)').",
+                                        param: "model"))
         }
         guard let question = request.messages.last(where: { $0.role == "user" })?.text, !question.isEmpty else {
             return .answered(.error(GatewayError(.invalidRequest, status: 400, message: "doc-chat needs a user message to answer."), requestID: requestID))
