@@ -161,10 +161,11 @@ import Testing
     @Test func keysNoLongerInTheFileAreNamed() async throws {
         try await LivePlatform.with { live in
             var config = live.settings.tenants[0].gatewayConfig()
-            #expect(try await live.service.unseededFileKeys([config]).isEmpty)
+            let again = try await live.service.seedGateway(config)
+            #expect(!again.stored && again.keysNoLongerInFile.isEmpty)
             config.virtualKeys = []
-            let stale = try await live.service.unseededFileKeys([config])
-            #expect(stale.map(\.tenant) == ["acme"] && stale.first?.keys == ["acme-key-1"])
+            let without = try await live.service.seedGateway(config)
+            #expect(!without.stored && without.keysNoLongerInFile == ["acme-key-1"])
         }
     }
 
@@ -223,11 +224,7 @@ import Testing
     /// neither loses the other's.
     @Test func flagEditsOnTwoReplicasKeepEachOthers() async throws {
         try await LivePlatform.with { live in
-            let service2 = APIService(backend: live.backend, platform: try await SQLPlatformStore.open(backend: live.backend, now: Date()),
-                                      validator: OIDCTokenValidator(config: OIDCProviderConfig(issuer: live.idp.issuer, audiences: [LivePlatform.audience]),
-                                                                    fetcher: live.idp),
-                                      enforcer: try APIService.defaultEnforcer(), secrets: live.service.secrets, clock: { Date() },
-                                      random: APIService.systemRandom)
+            let service2 = try await live.secondReplicaService()
             try await service2.loadFlags(seed: nil)
             let root = try await live.rootToken()
             func onReplica2(_ method: String, _ path: String, _ body: String) async -> Int {
@@ -249,11 +246,7 @@ import Testing
     @Test func aSecondReplicaServesAChangeAfterItsNextPoll() async throws {
         try await LivePlatform.with { live in
             // A second replica on the same databases, with its own gateway and control plane.
-            let service2 = APIService(backend: live.backend, platform: try await SQLPlatformStore.open(backend: live.backend, now: Date()),
-                                      validator: OIDCTokenValidator(config: OIDCProviderConfig(issuer: live.idp.issuer, audiences: [LivePlatform.audience]),
-                                                                    fetcher: live.idp),
-                                      enforcer: try APIService.defaultEnforcer(), secrets: live.service.secrets, clock: { Date() },
-                                      random: APIService.systemRandom)
+            let service2 = try await live.secondReplicaService()
             let transport2 = ProviderHTTPTransport()
             let gateway2 = try LiveHarness.gateway(live.settings, transport: transport2, platformAPI: PlatformAPIRoutes(service: service2))
             let plane2 = GatewayControlPlane(gateway: gateway2, service: service2, fileTenants: live.settings.tenants.map { $0.gatewayConfig() },

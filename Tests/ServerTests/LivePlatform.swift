@@ -5,7 +5,7 @@ import Config
 import Identity
 @testable import Mocks
 @testable import Server
-import PlatformAPI
+@testable import PlatformAPI
 import Storage
 
 /// The live server with the Platform API on a fresh SQLite folder and one tenant, `acme`
@@ -30,6 +30,21 @@ struct LivePlatform: Sendable {
         claims["organization_id"] = "acme"
         claims["organization_roles"] = .array(roles.map { .string("acme:\($0)") })
         return try await idp.sign(claims)
+    }
+
+    /// A Platform API service on `backend` with `idp` as its identity provider.
+    static func makeService(backend: SQLiteBackend, idp: MockIdentityProvider, secrets: SecretBox,
+                            answerer: APIService.Answerer? = nil) async throws -> APIService {
+        APIService(
+            backend: backend, platform: try await SQLPlatformStore.open(backend: backend, now: Date()),
+            validator: OIDCTokenValidator(config: OIDCProviderConfig(issuer: idp.issuer, audiences: [audience]), fetcher: idp),
+            enforcer: try APIService.defaultEnforcer(), secrets: secrets, clock: { Date() }, random: APIService.systemRandom,
+            answerer: answerer)
+    }
+
+    /// The Platform API of a second replica on the same databases (and platform key).
+    func secondReplicaService() async throws -> APIService {
+        try await Self.makeService(backend: backend, idp: idp, secrets: service.secrets)
     }
 
     /// A platform administrator's token.
@@ -64,12 +79,8 @@ struct LivePlatform: Sendable {
             let settings = try LiveHarness.acmeSettings(path: data.appendingPathComponent("serve.yaml").path, providerPort: ports[0],
                                                         extra: extra, models: models, allowlist: allowlist)
             let idp = try MockIdentityProvider(issuer: "https://idp.dcoder.test/oidc")
-            let service = APIService(
-                backend: backend, platform: try await SQLPlatformStore.open(backend: backend, now: Date()),
-                validator: OIDCTokenValidator(config: OIDCProviderConfig(issuer: idp.issuer, audiences: [audience]), fetcher: idp),
-                enforcer: try APIService.defaultEnforcer(), secrets: try SecretBox(key: SymmetricKey(size: .bits256), keyID: "t"),
-                clock: { Date() }, random: APIService.systemRandom,
-                answerer: answerClosure)
+            let service = try await makeService(backend: backend, idp: idp, secrets: try SecretBox(key: SymmetricKey(size: .bits256), keyID: "t"),
+                                                answerer: answerClosure)
             let transport = ProviderHTTPTransport()
             let gateway = try LiveHarness.gateway(settings, transport: transport, platformAPI: PlatformAPIRoutes(service: service))
             let controlPlane = GatewayControlPlane(gateway: gateway, service: service, fileTenants: settings.tenants.map { $0.gatewayConfig() },

@@ -316,11 +316,13 @@ extension APIService {
     /// provider) survives a restart. A suspended tenant is not seeded. Replicas starting
     /// together may both seed: what the other stored first is kept.
     ///
-    /// - Returns: Whether anything was stored (the caller announces the tenant).
+    /// - Returns: Whether anything was stored (the caller announces the tenant), and the
+    ///   keys seeded earlier that the file no longer has: they stay valid (the database
+    ///   wins), and the caller names them.
     @discardableResult
-    public func seedGateway(_ config: TenantGatewayConfig) async throws -> Bool {
+    public func seedGateway(_ config: TenantGatewayConfig) async throws -> (stored: Bool, keysNoLongerInFile: [String]) {
         let id = try TenantID(config.id)
-        guard try await platform.tenant(id)?.status == .active else { return false }
+        guard try await platform.tenant(id)?.status == .active else { return (false, []) }
         let store = try await tenantStore(id)
         let now = clock()
         let actor = Self.seedActor
@@ -331,6 +333,8 @@ extension APIService {
             try await platform.appendAudit(action: action, target: "tenant:\(id)/\(target)", oldValue: nil, newValue: nil, actor: actor, at: now)
         }
         let stored = try await store.virtualKeys()
+        let inFile = Set(config.virtualKeys.map(\.digest.hex))
+        let noLongerInFile = stored.filter { $0.createdBy == Self.seedActor && $0.revokedAt == nil && !inFile.contains($0.digestHex) }.map(\.id)
         let digests = Set(stored.map(\.digestHex))
         var ids = Set(stored.map(\.id))
         for k in config.virtualKeys where !seeded.contains("key:" + k.digest.hex) {
@@ -363,23 +367,9 @@ extension APIService {
                                                        updatedAt: now, updatedBy: actor))
             try await audit("alias.seed", "alias:\(name)")
         }
-        guard seeded != before else { return false }
+        guard seeded != before else { return (false, noLongerInFile) }
         try await store.setSetting(recordKey, to: try JSONText(encoding: seeded.sorted()), now: now)
-        return true
-    }
-
-    /// The serve file's keys stored earlier that the file no longer has, still valid (the
-    /// database wins: removing a key from the file does not revoke it), by tenant.
-    public func unseededFileKeys(_ configs: [TenantGatewayConfig]) async throws -> [(tenant: String, keys: [String])] {
-        var out: [(String, [String])] = []
-        for config in configs {
-            guard let id = try? TenantID(config.id), try await platform.tenant(id)?.status == .active else { continue }
-            let inFile = Set(config.virtualKeys.map(\.digest.hex))
-            let stale = try await tenantStore(id).virtualKeys()
-                .filter { $0.createdBy == Self.seedActor && $0.revokedAt == nil && !inFile.contains($0.digestHex) }.map(\.id)
-            if !stale.isEmpty { out.append((config.id, stale)) }
-        }
-        return out
+        return (true, noLongerInFile)
     }
 
     /// Who the audit log and the stored keys name for what a serve file seeded.

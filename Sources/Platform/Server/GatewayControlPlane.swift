@@ -46,11 +46,12 @@ public final class GatewayControlPlane: Sendable {
         let created = try await service.ensureTenants(fileTenants.keys.sorted())
         var seeded: [String] = []
         for id in fileTenants.keys.sorted() {
-            if try await service.seedGateway(fileTenants[id]!) { seeded.append(id) }
-        }
-        for (id, keys) in try await service.unseededFileKeys(fileTenants.values.sorted { $0.id < $1.id }) {
-            logger.warning("virtual keys seeded from the serve file are no longer in it and stay valid; revoke them through the API",
-                           metadata: ["tenant": .string(id), "keys": .string(keys.joined(separator: ","))])
+            let seeding = try await service.seedGateway(fileTenants[id]!)
+            if seeding.stored { seeded.append(id) }
+            if !seeding.keysNoLongerInFile.isEmpty {
+                logger.warning("virtual keys seeded from the serve file are no longer in it and stay valid; revoke them through the API",
+                               metadata: ["tenant": .string(id), "keys": .string(seeding.keysNoLongerInFile.joined(separator: ","))])
+            }
         }
         let versions = try await service.gatewayVersions()
         _ = try await reloadAll()
@@ -148,7 +149,7 @@ public final class GatewayControlPlane: Sendable {
     private func load(_ id: String) async throws -> Bool {
         do {
             guard let routing = try await service.routing(of: id) else {
-                gateway.removeTenants(except: Set(gateway.tenantIDs).subtracting([id]))
+                gateway.removeTenant(id)
                 failed.withLock { _ = $0.remove(id) }
                 return true
             }

@@ -476,6 +476,14 @@ public final class LiveGateway: Sendable {
         }
     }
 
+    /// Forgets a tenant (its keys get 401 from the next call on).
+    public func removeTenant(_ id: String) {
+        replica.withNode { n in
+            guard n.core.tenants[id] != nil else { return }
+            n.configure { $0.removeTenant(id) }
+        }
+    }
+
     /// Forgets every tenant but `served` (their keys get 401 from the next call on).
     public func removeTenants(except served: Set<String>) {
         replica.withNode { n in
