@@ -260,7 +260,10 @@ extension APIService {
     /// an endpoint uses the platform's `providers` setting (`{"openai": {"endpoint": …}}`),
     /// else the provider's public URL. Where a tenant has several configurations of one
     /// kind, the one whose id is the kind's name wins, else the first by id.
-    public func routing(of id: String) async throws -> TenantRouting? {
+    ///
+    /// - Parameter providerDefaults: the platform's `providers` setting, when the caller
+    ///   loads many tenants and read it once (``providerDefaults()``); read here otherwise.
+    public func routing(of id: String, providerDefaults: OrderedMap<JSONValue>? = nil) async throws -> TenantRouting? {
         guard let tenantID = try? TenantID(id), let tenant = try await platform.tenant(tenantID),
               tenant.status == .active || tenant.status == .suspended else { return nil }
         let store = try await tenantStore(tenantID, allowSuspended: true)
@@ -269,7 +272,8 @@ extension APIService {
             guard let digest = KeyDigest(hex: k.digestHex) else { continue }
             keys.append(VirtualKeyRecord(id: k.id, digest: digest, models: k.models.map(Set.init), expiresAtUnixNanos: k.expiresAt.map(Self.unixNanos)))
         }
-        let defaults = try await platform.setting("providers").map(Self.json)?.objectValue ?? [:]
+        let defaults: OrderedMap<JSONValue>
+        if let providerDefaults { defaults = providerDefaults } else { defaults = try await self.providerDefaults() }
         var accounts: [ProviderKind: ProviderAccount] = [:]
         for p in try await store.providers().sorted(by: { a, b in
             a.id == a.kind || b.id == b.kind ? (a.id == a.kind && b.id != b.kind) : a.id < b.id
@@ -293,6 +297,11 @@ extension APIService {
         let docChat = Self.servesDocChat(flags.book, tenant: id)
         return TenantRouting(tenant: id, suspended: tenant.status == .suspended, virtualKeys: keys, accounts: accounts, aliases: aliases,
                              quotas: try await effectiveQuotas(tenant: id) ?? [:], docChat: docChat)
+    }
+
+    /// The platform's `providers` setting: the endpoint per provider kind.
+    public func providerDefaults() async throws -> OrderedMap<JSONValue> {
+        try await platform.setting("providers").map(Self.json)?.objectValue ?? [:]
     }
 
     /// Whether `tenant` may call `doc-chat`: the flag ``TenantGatewayConfig/docChatFlag`` as

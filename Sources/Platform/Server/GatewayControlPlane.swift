@@ -114,7 +114,8 @@ public final class GatewayControlPlane: Sendable {
     func reloadAll() async throws -> Bool {
         try await gate.withGate {
             let served = try await service.servedTenants()
-            for id in served { _ = await loadLogging(id) }
+            let defaults = try await service.providerDefaults()  // once for every tenant
+            for id in served { _ = await loadLogging(id, providerDefaults: defaults) }
             gateway.removeTenants(except: Set(served))
             return true
         }
@@ -137,8 +138,8 @@ public final class GatewayControlPlane: Sendable {
     /// Loads a tenant among many: one whose database cannot be read keeps what this replica
     /// had of it (nothing at start-up: the gateway starts with no tenants) and is logged,
     /// and the others are loaded all the same.
-    private func loadLogging(_ id: String) async -> Bool {
-        do { return try await load(id) } catch {
+    private func loadLogging(_ id: String, providerDefaults: OrderedMap<JSONValue>? = nil) async -> Bool {
+        do { return try await load(id, providerDefaults: providerDefaults) } catch {
             logger.error("tenant not loaded", metadata: ["tenant": .string(id), "error": .string("\(error)")])
             failed.withLock { _ = $0.insert(id) }
             return false
@@ -146,9 +147,9 @@ public final class GatewayControlPlane: Sendable {
     }
 
     /// Loads one tenant; one that fails is tried again at each poll until it loads.
-    private func load(_ id: String) async throws -> Bool {
+    private func load(_ id: String, providerDefaults: OrderedMap<JSONValue>? = nil) async throws -> Bool {
         do {
-            guard let routing = try await service.routing(of: id) else {
+            guard let routing = try await service.routing(of: id, providerDefaults: providerDefaults) else {
                 gateway.removeTenant(id)
                 failed.withLock { _ = $0.remove(id) }
                 return true
